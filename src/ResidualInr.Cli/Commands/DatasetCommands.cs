@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using ResidualInr.Imaging;
+using ResidualInr.Imaging.Datasets;
+using ResidualInr.Imaging.Images;
+
+namespace ResidualInr.Cli.Commands;
+
+/// <summary><c>rinr dataset synth</c> and <c>rinr dataset info</c>.</summary>
+public static class DatasetCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("dataset", "Create the synthetic dataset, or describe a dataset folder.");
+        command.Subcommands.Add(BuildSynth());
+        command.Subcommands.Add(BuildInfo());
+        return command;
+    }
+
+    private static Command BuildSynth()
+    {
+        var outDir = new Option<string>("--out") { Description = "Folder to write (OTB layout: SEQ/img/0001.jpg and SEQ/groundtruth_rect.txt).", Required = true };
+        var sequences = new Option<int>("--sequences") { Description = "Number of sequences; sequence k aims at size group (k mod 4)+1, so 4 covers all groups.", DefaultValueFactory = _ => 4 };
+        var frames = new Option<int>("--frames") { Description = "Frames per sequence.", DefaultValueFactory = _ => 30 };
+        var size = new Option<string>("--size") { Description = "Frame size WxH in pixels.", DefaultValueFactory = _ => "320x180" };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed writes byte-identical files.", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("synth", "Generate the embedded default dataset: textured scenes, camera motion, one moving object per sequence with exact boxes.")
+        {
+            outDir, sequences, frames, size, seed,
+        };
+        cmd.SetAction(parse =>
+        {
+            var (w, h) = ParseSize(parse.GetValue(size)!, "--size");
+            var options = new SyntheticOptions(parse.GetValue(sequences), parse.GetValue(frames), w, h, parse.GetValue(seed));
+            options.Validate();
+            var dir = parse.GetValue(outDir)!;
+            var dataset = ConsoleProgress.Run("Generating frames", options.Sequences * options.Frames,
+                progress => SyntheticDataset.Generate(options, dir, progress));
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"wrote {dataset.FrameCount} frames in {dataset.Sequences.Count} sequences ({w}x{h}) to {dir}");
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static Command BuildInfo()
+    {
+        var path = new Argument<string>("path") { Description = "Dataset folder." };
+        var format = new Option<string?>("--format") { Description = "otb, uav123 or dacsdc; detected from the layout when omitted." };
+        var quality = new Option<int>("--quality") { Description = "JPEG quality (1-100) for the mean JPEG size.", DefaultValueFactory = _ => 90 };
+        var cmd = new Command("info", "Describe a dataset: frames, resolution, box areas by INR size group, mean JPEG bytes.")
+        {
+            path, format, quality,
+        };
+        cmd.SetAction(parse =>
+        {
+            var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
+            var jpeg = new JpegCodec(parse.GetValue(quality));
+            var dataset = DatasetLoader.Load(parse.GetValue(path)!, fmt);
+            var info = ConsoleProgress.Run("Encoding frames as JPEG", dataset.FrameCount,
+                progress => DatasetSummary.Compute(dataset, jpeg, SizeGroups.Default, progress));
+            info.Print(parse.InvocationConfiguration.Output);
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    public static (int Width, int Height) ParseSize(string text, string optionName)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
+            && w > 0 && h > 0)
+            return (w, h);
+        throw new InputException($"{optionName} '{text}' is not a size like 320x180");
+    }
+}

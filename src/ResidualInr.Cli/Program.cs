@@ -1,0 +1,3 @@
+using ResidualInr.Cli;
+
+return RinrApp.Run(args);

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using ResidualInr.Cli.Commands;
+using ResidualInr.Imaging;
+
+namespace ResidualInr.Cli;
+
+/// <summary>
+/// The <c>rinr</c> command tree and its exit-code contract: 0 on success, 2 for usage and input
+/// errors (one line on stderr, no stack trace unless --verbose), 1 for anything unexpected.
+/// </summary>
+public static class RinrApp
+{
+    public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2;
+
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Print stack traces with errors, and more detail while working.",
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "rinr: what does it cost to share training images among N edge devices over a slow wireless link, " +
+            "as JPEG or as Residual-INR payloads from a fog node, and what accuracy does it buy?");
+        root.Options.Add(Verbose);
+        root.Subcommands.Add(DatasetCommands.Build());
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"rinr: {parse.Errors[0].Message} (see 'rinr --help')");
+            return ExitUsage;
+        }
+        bool verbose = parse.GetValue(Verbose);
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (InputException e)
+        {
+            stderr.WriteLine($"rinr: {e.Message}");
+            if (verbose) stderr.WriteLine(e);
+            return ExitUsage;
+        }
+        catch (Exception e)
+        {
+            stderr.WriteLine($"rinr: internal error: {e.Message}{(verbose ? "" : " (run with --verbose for details)")}");
+            if (verbose) stderr.WriteLine(e);
+            return ExitFailure;
+        }
+    }
+}
