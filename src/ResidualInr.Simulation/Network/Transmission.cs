@@ -1,0 +1,35 @@
+namespace ResidualInr.Simulation.Network;
+
+public enum PayloadKind { Jpeg, Inr, Model }
+
+/// <summary>
+/// One logical transfer: a payload from a source node to one receiver (unicast) or to several
+/// at once (broadcast, one airtime). It may take several attempts when attempts are lost.
+/// </summary>
+public sealed class Transmission
+{
+    internal Transmission(int source, int[] destinations, long bytes, PayloadKind kind, object? tag)
+    {
+        Source = source;
+        Destinations = destinations;
+        Bytes = bytes;
+        Kind = kind;
+        Tag = tag;
+    }
+
+    public int Source { get; }
+    public int[] Destinations { get; }
+    public long Bytes { get; }
+    public PayloadKind Kind { get; }
+
+    /// <summary>What the payload carries, for the receivers (a frame, a model).</summary>
+    public object? Tag { get; }
+
+    public double StartSeconds { get; internal set; } = double.NaN;
+    public double EndSeconds { get; internal set; } = double.NaN;
+    public int Retries { get; internal set; }
+    public bool Lost { get; internal set; }
+
+    // Processor-sharing bookkeeping: the channel's per-sender service level at which it is done.
+    internal double FinishService;
+}

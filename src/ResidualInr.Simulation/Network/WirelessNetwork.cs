@@ -1,0 +1,74 @@
+using ResidualInr.Simulation.Kernel;
+
+namespace ResidualInr.Simulation.Network;
+
+/// <summary>
+/// Nodes 0..N-1 are the edge devices and node N is the fog. With a shared channel every node
+/// has one radio on it. With per-device links, device i has link i to the fog: the device
+/// transmits on its own link (also for device-to-device traffic, as a direct radio of the same
+/// capacity), the fog has one radio per link, and a fog broadcast becomes one copy per link
+/// because separate links cannot share an airtime.
+/// </summary>
+public sealed class WirelessNetwork
+{
+    private readonly SimEnvironment _env;
+    private readonly Radio[] _deviceRadios;
+    private readonly Radio[] _fogRadios;
+    private readonly Action<Transmission> _completed;
+
+    public WirelessNetwork(SimEnvironment env, int devices, Topology topology, ChannelSettings settings, RandomStreams streams, Action<Transmission> completed)
+    {
+        _env = env;
+        Devices = devices;
+        Topology = topology;
+        _completed = completed;
+        if (topology == Topology.SharedChannel)
+        {
+            var channel = new SharedChannel(env, "air", settings);
+            Channels = [channel];
+            _deviceRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, channel, streams.For(NodeName(d)))).ToArray();
+            _fogRadios = [new Radio(env, channel, streams.For("fog"))];
+        }
+        else
+        {
+            Channels = Enumerable.Range(0, devices).Select(d => new SharedChannel(env, $"link-{NodeName(d)}", settings)).ToArray();
+            _deviceRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, Channels[d], streams.For(NodeName(d)))).ToArray();
+            _fogRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, Channels[d], streams.For($"fog/{NodeName(d)}"))).ToArray();
+        }
+    }
+
+    public int Devices { get; }
+    public int Fog => Devices;
+    public Topology Topology { get; }
+    public IReadOnlyList<SharedChannel> Channels { get; }
+
+    public string NodeName(int node) => node == Devices ? "fog" : $"dev{node + 1}";
+
+    public long BytesOnAir => Channels.Sum(c => c.BytesOnAir);
+
+    /// <summary>Sends one payload to each destination (unicast) or to all at once (broadcast).</summary>
+    public void Send(int source, IReadOnlyList<int> destinations, long bytes, PayloadKind kind, Downlink mode, object? tag, Action<Transmission>? done = null)
+    {
+        if (destinations.Count == 0) return;
+        void Finish(Transmission t)
+        {
+            _completed(t);
+            done?.Invoke(t);
+        }
+        if (source == Fog)
+        {
+            if (Topology == Topology.SharedChannel && mode == Downlink.Broadcast)
+                _fogRadios[0].Send(new Transmission(source, destinations.ToArray(), bytes, kind, tag), Finish);
+            else
+                foreach (var d in destinations)
+                    _fogRadios[Topology == Topology.SharedChannel ? 0 : d].Send(new Transmission(source, [d], bytes, kind, tag), Finish);
+            return;
+        }
+        var radio = _deviceRadios[source];
+        if (mode == Downlink.Broadcast)
+            radio.Send(new Transmission(source, destinations.ToArray(), bytes, kind, tag), Finish);
+        else
+            foreach (var d in destinations)
+                radio.Send(new Transmission(source, [d], bytes, kind, tag), Finish);
+    }
+}

@@ -1,0 +1,36 @@
+namespace ResidualInr.Simulation.Strategies;
+
+/// <summary>How devices get each other's new training frames, and where training happens.</summary>
+public enum SharingStrategy
+{
+    /// <summary>Serverless: every device sends its JPEGs straight to every other device.</summary>
+    JpegP2p,
+    /// <summary>Devices upload JPEGs; the fog relays them to every other device.</summary>
+    JpegFog,
+    /// <summary>Devices upload JPEGs; the fog encodes them as INRs on its GPU and sends those; devices decode and train.</summary>
+    InrTrainEdge,
+    /// <summary>Devices upload JPEGs; the fog trains and sends the model to every device.</summary>
+    TrainFog,
+}
+
+public static class SharingStrategyNames
+{
+    public static string ToName(this SharingStrategy s) => s switch
+    {
+        SharingStrategy.JpegP2p => "jpeg-p2p",
+        SharingStrategy.JpegFog => "jpeg-fog",
+        SharingStrategy.InrTrainEdge => "inr-train-edge",
+        SharingStrategy.TrainFog => "train-fog",
+        _ => throw new ArgumentOutOfRangeException(nameof(s)),
+    };
+
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<SharingStrategy>().Select(ToName).ToArray();
+
+    public static bool TryParse(string name, out SharingStrategy strategy)
+    {
+        foreach (var s in Enum.GetValues<SharingStrategy>())
+            if (s.ToName() == name) { strategy = s; return true; }
+        strategy = default;
+        return false;
+    }
+}

@@ -1,0 +1,51 @@
+using ResidualInr.Simulation.Network;
+
+namespace ResidualInr.Simulation.Strategies;
+
+/// <summary>Everything one simulation run needs. Immutable; a sweep makes one per point.</summary>
+/// <param name="FrameIntervalSeconds">Device d captures frame k at k times this (all devices in step).</param>
+/// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
+public sealed record SimulationConfig(
+    int Devices,
+    int FramesPerDevice,
+    SharingStrategy Strategy,
+    FrameSizes Sizes,
+    Downlink Downlink = Downlink.Unicast,
+    Topology Topology = Topology.SharedChannel,
+    ChannelSettings? Channel = null,
+    ComputeTimings? Timings = null,
+    double FrameIntervalSeconds = 0,
+    int Seed = 1,
+    bool RecordTransfers = true)
+{
+    public ChannelSettings ChannelOrDefault => Channel ?? new ChannelSettings();
+    public ComputeTimings TimingsOrDefault => Timings ?? new ComputeTimings();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first impossible value.</summary>
+    public void Validate()
+    {
+        var c = ChannelOrDefault;
+        var t = TimingsOrDefault;
+        Check(Devices >= 1, "devices", Devices, "must be at least 1");
+        Check(FramesPerDevice >= 1, "frames per device", FramesPerDevice, "must be at least 1");
+        Check(double.IsFinite(FrameIntervalSeconds) && FrameIntervalSeconds >= 0, "frame interval (s)", FrameIntervalSeconds, "must be a finite number >= 0");
+        Check(double.IsFinite(c.CapacityBytesPerSecond) && c.CapacityBytesPerSecond > 0, "capacity (bytes/s)", c.CapacityBytesPerSecond, "must be positive");
+        Check(double.IsFinite(c.LatencySeconds) && c.LatencySeconds >= 0, "latency (s)", c.LatencySeconds, "must be >= 0");
+        Check(c.LossProbability is >= 0 and < 1, "loss probability", c.LossProbability, "must be in [0, 1)");
+        Check(c.MaxRetries >= 0, "retries", c.MaxRetries, "must be >= 0");
+        if (c.Efficiency is { } eta)
+            foreach (var e in eta) Check(e is > 0 and <= 1, "efficiency", e, "entries must be in (0, 1]");
+        Check(t.FogBatchSize >= 1, "fog batch size", t.FogBatchSize, "must be at least 1");
+        Check(t.Epochs >= 1, "epochs", t.Epochs, "must be at least 1");
+        Check(t.ModelBytes >= 0, "model bytes", t.ModelBytes, "must be >= 0");
+        foreach (var (name, v) in new[] { ("fog encode (s/batch)", t.FogEncodeSecondsPerBatch), ("edge JPEG decode (s)", t.EdgeJpegDecodeSeconds),
+                     ("edge INR decode (s)", t.EdgeInrDecodeSeconds), ("edge train (s/frame/epoch)", t.EdgeTrainSecondsPerFrameEpoch),
+                     ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch) })
+            Check(double.IsFinite(v) && v >= 0, name, v, "must be a finite number >= 0");
+    }
+
+    private static void Check(bool ok, string what, object value, string rule)
+    {
+        if (!ok) throw new ArgumentException($"{what} = {value}: {rule}");
+    }
+}
