@@ -25,6 +25,9 @@ public static class RinrApp
             "as JPEG or as Residual-INR payloads from a fog node, and what accuracy does it buy?");
         root.Options.Add(Verbose);
         root.Subcommands.Add(DatasetCommands.Build());
+        root.Subcommands.Add(CodecCommands.BuildEncode());
+        root.Subcommands.Add(CodecCommands.BuildDecode());
+        root.Subcommands.Add(BenchCommands.Build());
         return root;
     }
 
@@ -52,7 +55,9 @@ public static class RinrApp
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"rinr: internal error: {e.Message}{(verbose ? "" : " (run with --verbose for details)")}");
+            // Native (libtorch) messages run to many lines; the first says what went wrong.
+            var firstLine = e.Message.Split('\n', 2)[0].Trim();
+            stderr.WriteLine($"rinr: internal error: {firstLine}{(verbose ? "" : " (run with --verbose for details)")}");
             if (verbose) stderr.WriteLine(e);
             return ExitFailure;
         }

@@ -21,8 +21,8 @@ public class ChannelTests
         // C = 1000 B/s. dev1 sends 1000 B and dev2 sends 3000 B at t=0: both get 500 B/s until
         // dev1 finishes at 2 s, then dev2 has 2000 B left at 1000 B/s and finishes at 4 s.
         var (env, net, done) = Network(2, new ChannelSettings(1000));
-        net.Send(0, [net.Fog], 1000, PayloadKind.Jpeg, Downlink.Unicast, null);
-        net.Send(1, [net.Fog], 3000, PayloadKind.Jpeg, Downlink.Unicast, null);
+        net.Send(0, ReceiverSet.Of(net.Fog), 1000, PayloadKind.Jpeg, Downlink.Unicast, null);
+        net.Send(1, ReceiverSet.Of(net.Fog), 3000, PayloadKind.Jpeg, Downlink.Unicast, null);
         env.Run();
         Assert.Equal([2.0, 4.0], done.Select(t => t.EndSeconds));
         Assert.Equal(4.0, net.Channels[0].BusySeconds, 12);
@@ -34,8 +34,8 @@ public class ChannelTests
         // dev1: 2000 B at t=0 alone (1000 B/s) until dev2 joins at 1 s with 500 B; then 500 B/s each:
         // dev2 done at 2 s, dev1 has 500 B left at 2 s and finishes at 2.5 s.
         var (env, net, done) = Network(2, new ChannelSettings(1000));
-        net.Send(0, [net.Fog], 2000, PayloadKind.Jpeg, Downlink.Unicast, null);
-        env.Call(1, () => net.Send(1, [net.Fog], 500, PayloadKind.Jpeg, Downlink.Unicast, null));
+        net.Send(0, ReceiverSet.Of(net.Fog), 2000, PayloadKind.Jpeg, Downlink.Unicast, null);
+        env.Call(1, () => net.Send(1, ReceiverSet.Of(net.Fog), 500, PayloadKind.Jpeg, Downlink.Unicast, null));
         env.Run();
         Assert.Equal([2.0, 2.5], done.Select(t => t.EndSeconds));
     }
@@ -45,8 +45,8 @@ public class ChannelTests
     {
         // Two senders with eta(2) = 0.5 share 500 B/s: 250 B/s each.
         var (env, net, done) = Network(2, new ChannelSettings(1000, Efficiency: [1.0, 0.5]));
-        net.Send(0, [net.Fog], 500, PayloadKind.Jpeg, Downlink.Unicast, null);
-        net.Send(1, [net.Fog], 500, PayloadKind.Jpeg, Downlink.Unicast, null);
+        net.Send(0, ReceiverSet.Of(net.Fog), 500, PayloadKind.Jpeg, Downlink.Unicast, null);
+        net.Send(1, ReceiverSet.Of(net.Fog), 500, PayloadKind.Jpeg, Downlink.Unicast, null);
         env.Run();
         Assert.All(done, t => Assert.Equal(2.0, t.EndSeconds, 12));
     }
@@ -55,8 +55,8 @@ public class ChannelTests
     public void A_node_sends_one_transfer_at_a_time_with_latency_before_each()
     {
         var (env, net, done) = Network(1, new ChannelSettings(1000, LatencySeconds: 0.1));
-        net.Send(net.Fog, [0], 100, PayloadKind.Inr, Downlink.Unicast, null);
-        net.Send(net.Fog, [0], 100, PayloadKind.Inr, Downlink.Unicast, null);
+        net.Send(net.Fog, ReceiverSet.Of(0), 100, PayloadKind.Inr, Downlink.Unicast, null);
+        net.Send(net.Fog, ReceiverSet.Of(0), 100, PayloadKind.Inr, Downlink.Unicast, null);
         env.Run();
         Assert.Equal([0.2, 0.4], done.Select(t => Math.Round(t.EndSeconds, 12)));
         Assert.Equal([0.0, 0.2], done.Select(t => Math.Round(t.StartSeconds, 12)));
@@ -66,10 +66,10 @@ public class ChannelTests
     public void Broadcast_takes_airtime_once_and_reaches_every_receiver()
     {
         var (env, net, done) = Network(4, new ChannelSettings(1000));
-        net.Send(net.Fog, [0, 1, 2, 3], 1000, PayloadKind.Model, Downlink.Broadcast, null);
+        net.Send(net.Fog, ReceiverSet.Of(0, 1, 2, 3), 1000, PayloadKind.Model, Downlink.Broadcast, null);
         env.Run();
         var t = Assert.Single(done);
-        Assert.Equal(4, t.Destinations.Length);
+        Assert.Equal(4, t.Destinations.Count);
         Assert.Equal(1.0, t.EndSeconds);
         Assert.Equal(1000, net.BytesOnAir);
     }
@@ -78,7 +78,7 @@ public class ChannelTests
     public void Per_device_links_run_in_parallel_and_a_fog_broadcast_costs_a_copy_per_link()
     {
         var (env, net, done) = Network(3, new ChannelSettings(1000), Topology.PerDeviceLinks);
-        net.Send(net.Fog, [0, 1, 2], 1000, PayloadKind.Model, Downlink.Broadcast, null);
+        net.Send(net.Fog, ReceiverSet.Of(0, 1, 2), 1000, PayloadKind.Model, Downlink.Broadcast, null);
         env.Run();
         Assert.Equal(3, done.Count);
         Assert.All(done, t => Assert.Equal(1.0, t.EndSeconds));
@@ -89,7 +89,7 @@ public class ChannelTests
     public void Lost_attempts_are_retried_then_recorded_lost_never_dropped()
     {
         var (env, net, done) = Network(1, new ChannelSettings(1000, LossProbability: 0.5, MaxRetries: 2));
-        for (int i = 0; i < 200; i++) net.Send(0, [net.Fog], 10, PayloadKind.Jpeg, Downlink.Unicast, null);
+        for (int i = 0; i < 200; i++) net.Send(0, ReceiverSet.Of(net.Fog), 10, PayloadKind.Jpeg, Downlink.Unicast, null);
         env.Run();
         Assert.Equal(200, done.Count);
         Assert.Contains(done, t => t.Lost);
@@ -202,5 +202,18 @@ public class SimulationTests
         var lean = FogSimulation.Run(config with { RecordTransfers = false });
         Assert.Empty(lean.Transfers);
         Assert.Equal(full.Summary, lean.Summary);
+    }
+}
+
+public class DecodeQueueTests
+{
+    [Fact]
+    public void Received_payloads_decode_one_after_another_on_the_device()
+    {
+        // Three devices, one frame each, relayed by the fog over a practically infinite channel:
+        // each device gets two JPEGs at about t = 0 and decodes them back to back (2 s each).
+        var r = FogSimulation.Run(new SimulationConfig(3, 1, SharingStrategy.JpegFog, FrameSizes.Fixed(1, 1),
+            Channel: new ChannelSettings(1e15), Timings: new ComputeTimings(EdgeJpegDecodeSeconds: 2)));
+        Assert.All(r.Devices, d => Assert.Equal(4.0, d.DataCompleteSeconds, 6));
     }
 }

@@ -8,7 +8,7 @@ public enum PayloadKind { Jpeg, Inr, Model }
 /// </summary>
 public sealed class Transmission
 {
-    internal Transmission(int source, int[] destinations, long bytes, PayloadKind kind, object? tag)
+    internal Transmission(int source, ReceiverSet destinations, long bytes, PayloadKind kind, object? tag)
     {
         Source = source;
         Destinations = destinations;
@@ -18,7 +18,7 @@ public sealed class Transmission
     }
 
     public int Source { get; }
-    public int[] Destinations { get; }
+    public ReceiverSet Destinations { get; }
     public long Bytes { get; }
     public PayloadKind Kind { get; }
 

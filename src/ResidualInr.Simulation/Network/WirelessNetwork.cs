@@ -42,12 +42,19 @@ public sealed class WirelessNetwork
     public Topology Topology { get; }
     public IReadOnlyList<SharedChannel> Channels { get; }
 
-    public string NodeName(int node) => node == Devices ? "fog" : $"dev{node + 1}";
+    private string[]? _names;
+
+    /// <summary>"dev1".."devN" for devices, "fog" for the fog (cached: records name nodes a million times at scale).</summary>
+    public string NodeName(int node)
+    {
+        _names ??= Enumerable.Range(0, Devices).Select(d => $"dev{d + 1}").Append("fog").ToArray();
+        return _names[node];
+    }
 
     public long BytesOnAir => Channels.Sum(c => c.BytesOnAir);
 
     /// <summary>Sends one payload to each destination (unicast) or to all at once (broadcast).</summary>
-    public void Send(int source, IReadOnlyList<int> destinations, long bytes, PayloadKind kind, Downlink mode, object? tag, Action<Transmission>? done = null)
+    public void Send(int source, ReceiverSet destinations, long bytes, PayloadKind kind, Downlink mode, object? tag, Action<Transmission>? done = null)
     {
         if (destinations.Count == 0) return;
         void Finish(Transmission t)
@@ -58,17 +65,17 @@ public sealed class WirelessNetwork
         if (source == Fog)
         {
             if (Topology == Topology.SharedChannel && mode == Downlink.Broadcast)
-                _fogRadios[0].Send(new Transmission(source, destinations.ToArray(), bytes, kind, tag), Finish);
+                _fogRadios[0].Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
             else
-                foreach (var d in destinations)
-                    _fogRadios[Topology == Topology.SharedChannel ? 0 : d].Send(new Transmission(source, [d], bytes, kind, tag), Finish);
+                foreach (var d in destinations.Nodes)
+                    _fogRadios[Topology == Topology.SharedChannel ? 0 : d].Send(new Transmission(source, ReceiverSet.Of(d), bytes, kind, tag), Finish);
             return;
         }
         var radio = _deviceRadios[source];
         if (mode == Downlink.Broadcast)
-            radio.Send(new Transmission(source, destinations.ToArray(), bytes, kind, tag), Finish);
+            radio.Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
         else
-            foreach (var d in destinations)
-                radio.Send(new Transmission(source, [d], bytes, kind, tag), Finish);
+            foreach (var d in destinations.Nodes)
+                radio.Send(new Transmission(source, ReceiverSet.Of(d), bytes, kind, tag), Finish);
     }
 }

@@ -81,7 +81,7 @@ public sealed class FogSimulation
             if (_config.Strategy == SharingStrategy.JpegP2p)
                 Send(device.Index, Others(device.Index), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, DeliverToDevices);
             else
-                Send(device.Index, [_network.Fog], frame.Size.JpegBytes, PayloadKind.Jpeg, frame, ArrivedAtFog);
+                Send(device.Index, ReceiverSet.Of(_network.Fog), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, ArrivedAtFog);
         }
     }
 
@@ -113,28 +113,24 @@ public sealed class FogSimulation
     }
 
     private void SendModel() =>
-        Send(_network.Fog, Enumerable.Range(0, N).ToArray(), Timings.ModelBytes, PayloadKind.Model, null, DeliverToDevices);
+        Send(_network.Fog, ReceiverSet.AllDevicesExcept(N, -1), Timings.ModelBytes, PayloadKind.Model, null, DeliverToDevices);
 
     private void DeliverToDevices(Transmission t)
     {
-        foreach (var d in t.Destinations) _devices[d].Receive(t);
+        var receivers = t.Destinations;
+        for (int i = 0; i < receivers.Count; i++) _devices[receivers[i]].Receive(t);
     }
 
     /// <summary>A frame that never reached the fog never reaches the other devices either.</summary>
     private void LoseForOthers(int origin)
     {
         var lost = new Transmission(origin, Others(origin), 0, PayloadKind.Jpeg, null) { Lost = true };
-        foreach (var d in lost.Destinations) _devices[d].Receive(lost);
+        foreach (var d in lost.Destinations.Nodes) _devices[d].Receive(lost);
     }
 
-    private int[] Others(int device)
-    {
-        var others = new int[N - 1];
-        for (int d = 0, i = 0; d < N; d++) if (d != device) others[i++] = d;
-        return others;
-    }
+    private ReceiverSet Others(int device) => ReceiverSet.AllDevicesExcept(N, device);
 
-    private void Send(int source, int[] destinations, long bytes, PayloadKind kind, object? tag, Action<Transmission> delivered)
+    private void Send(int source, ReceiverSet destinations, long bytes, PayloadKind kind, object? tag, Action<Transmission> delivered)
         => _network.Send(source, destinations, bytes, kind, _config.Downlink, tag, delivered);
 
     private void OnTransferCompleted(Transmission t)
@@ -147,11 +143,11 @@ public sealed class FogSimulation
         if (t.Lost)
         {
             _bytesLost += t.Bytes;
-            _framesLost += t.Destinations.Length;
+            _framesLost += t.Destinations.Count;
         }
         else _bytesDelivered += t.Bytes;
         _records?.Add(new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
-            t.Destinations.Length == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Length}",
+            t.Destinations.Count == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Count}",
             t.Kind.ToString().ToLowerInvariant(), t.Bytes, t.Retries, t.Lost));
     }
 

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using ResidualInr.Cli.Output;
+using ResidualInr.Codec.Codecs;
+using ResidualInr.Codec.Devices;
+using ResidualInr.Codec.Evaluation;
+using ResidualInr.Codec.Payloads;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+using ResidualInr.Imaging.Datasets;
+using ResidualInr.Imaging.Images;
+
+namespace ResidualInr.Cli.Commands;
+
+/// <summary><c>rinr encode</c> and <c>rinr decode</c>.</summary>
+public static class CodecCommands
+{
+    public static Command BuildEncode()
+    {
+        var codec = new Option<string>("--codec") { Description = $"One of: {string.Join(", ", CodecCatalog.AllNames)}.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder (OTB, UAV123 or DAC-SDC layout).", Required = true };
+        var format = new Option<string?>("--format") { Description = "otb, uav123 or dacsdc; detected when omitted." };
+        var outDir = new Option<string>("--out") { Description = "Folder for payload files and metrics.csv.", Required = true };
+        var size = new Option<string>("--size") { Description = "Encode at WxH pixels (frames are resized, boxes scaled).", DefaultValueFactory = _ => "160x90" };
+        var steps = new Option<int>("--steps") { Description = "Adam steps per INR (the reference uses 10000; CPU runs want far fewer).", DefaultValueFactory = _ => 2000 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate (reference 2e-4), cosine-annealed over the steps.", DefaultValueFactory = _ => 2e-4 };
+        var batch = new Option<int>("--batch") { Description = "Frames whose INRs train together in one stacked step.", DefaultValueFactory = _ => 8 };
+        var frames = new Option<int>("--frames") { Description = "Encode only the first N frames of each sequence (0 = all).", DefaultValueFactory = _ => 0 };
+        var quality = new Option<int>("--quality") { Description = "JPEG quality for --codec jpeg.", DefaultValueFactory = _ => 90 };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var seed = new Option<int>("--seed") { Description = "Seed for INR initialisation.", DefaultValueFactory = _ => 1 };
+        var objectSteps = new Option<int?>("--object-steps") { Description = "Adam steps for object INRs (default: --steps); they are small and see only their box." };
+        var bgShape = new Option<string?>("--bg-shape") { Description = "Background INR (or Rapid-INR) shape LAYERSxWIDTH, e.g. 10x28 (defaults: rapid-inr 10x28, B-INR 10x24)." };
+        var warm = new Option<bool>("--warm-start") { Description = "Start frame t's background INR from frame t-1's weights (batches become waves across sequences)." };
+        var cmd = new Command("encode", "Encode a dataset with one codec: one payload file per frame, and metrics.csv with bytes, PSNR (whole/background/object) and timings.")
+        {
+            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape,
+        };
+        cmd.SetAction(parse =>
+        {
+            var (w, h) = DatasetCommands.ParseSize(parse.GetValue(size)!, "--size");
+            var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: parse.GetValue(lr));
+            training.Validate();
+            var options = new EncodeOptions(w, h, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(frames));
+            options.Validate();
+            var name = parse.GetValue(codec)!;
+            var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var objectTraining = parse.GetValue(objectSteps) is { } os ? training with { Steps = os } : null;
+            var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
+            var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background);
+            var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
+            var data = DatasetLoader.Load(parse.GetValue(dataset)!, fmt);
+            var dir = parse.GetValue(outDir)!;
+            int total = data.Sequences.Sum(s => options.MaxFrames > 0 ? Math.Min(options.MaxFrames, s.Frames.Count) : s.Frames.Count);
+            var metrics = ConsoleProgress.Run($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
+            CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
+            PrintSummary(parse.InvocationConfiguration.Output, frameCodec.Name, metrics);
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static SirenShape ParseShape(string text)
+    {
+        var (layers, width) = DatasetCommands.ParseSize(text, "--bg-shape");
+        var shape = new SirenShape(width, layers);
+        shape.Validate("--bg-shape");
+        return shape;
+    }
+
+    public static void PrintSummary(TextWriter output, string codec, IReadOnlyList<FrameMetrics> metrics)
+    {
+        static double Mean(IEnumerable<double> v) { var a = v.Where(double.IsFinite).ToArray(); return a.Length == 0 ? double.NaN : a.Average(); }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{codec}: {metrics.Count} frames, mean {Mean(metrics.Select(m => (double)m.PayloadBytes)):F0} bytes, " +
+            $"PSNR whole {Mean(metrics.Select(m => m.PsnrWholeDb)):F2} dB, background {Mean(metrics.Select(m => m.PsnrBackgroundDb)):F2} dB, " +
+            $"object {Mean(metrics.Select(m => m.PsnrObjectDb)):F2} dB, encode {Mean(metrics.Select(m => m.EncodeSecondsPerFrame)):F3} s/frame, " +
+            $"decode {Mean(metrics.Select(m => m.DecodeSecondsPerFrame)) * 1000:F2} ms/frame"));
+    }
+
+    public static Command BuildDecode()
+    {
+        var payload = new Argument<string>("payload") { Description = "A .rinr payload (or a .jpg from the JPEG codec)." };
+        var outFile = new Option<string>("--out") { Description = "PNG file to write.", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var cmd = new Command("decode", "Reconstruct one frame from its payload.") { payload, outFile, device };
+        cmd.SetAction(parse =>
+        {
+            var path = parse.GetValue(payload)!;
+            if (!File.Exists(path)) throw new InputException(path, null, "payload file not found");
+            var bytes = File.ReadAllBytes(path);
+            RgbImage image;
+            if (PayloadFormat.LooksLikeInrPayload(bytes))
+                image = new InrDecoder(ComputeDevice.Resolve(parse.GetValue(device))).Decode([PayloadFormat.Read(bytes, path)])[0];
+            else if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8)
+                image = JpegCodec.Decode(bytes, path);
+            else
+                throw new PayloadException(path, "neither a rinr payload nor a JPEG");
+            var target = parse.GetValue(outFile)!;
+            image.SavePng(target);
+            parse.InvocationConfiguration.Output.WriteLine($"wrote {image.Width}x{image.Height} {target}");
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+}

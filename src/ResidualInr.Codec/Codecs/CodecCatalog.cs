@@ -1,0 +1,48 @@
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+
+namespace ResidualInr.Codec.Codecs;
+
+/// <summary>
+/// The codecs by name, including the paper's ablation ladder:
+/// <list type="table">
+/// <item><term>rapid-inr</term><description>baseline: one 10x28 SIREN per frame, 16-bit</description></item>
+/// <item><term>residual-inr-bg</term><description>the smaller B-INR alone, 16-bit</description></item>
+/// <item><term>residual-inr-direct</term><description>B-INR + an O-INR fitting the object's RGB, both 16-bit</description></item>
+/// <item><term>residual-inr-16bit</term><description>B-INR + an O-INR fitting the residual, both 16-bit</description></item>
+/// <item><term>residual-inr</term><description>the method: residual O-INR, B-INR at 8 bits and O-INR at 16 bits</description></item>
+/// </list>
+/// </summary>
+public static class CodecCatalog
+{
+    /// <summary>The B-INR is smaller than the baseline SIREN: 10 sine layers of width 24 (5,547 parameters).</summary>
+    public static SirenShape DefaultBackground { get; } = new(24, 10);
+
+    public static IReadOnlyList<string> InrNames { get; } =
+        ["rapid-inr", "residual-inr", "residual-inr-bg", "residual-inr-direct", "residual-inr-16bit"];
+
+    public static IReadOnlyList<string> AllNames { get; } = ["jpeg", .. InrNames];
+
+    /// <summary>
+    /// The named variant's settings. <paramref name="objectTraining"/> and <paramref name="background"/>
+    /// override the O-INR's training and the B-INR's shape (Rapid-INR's single network too).
+    /// </summary>
+    public static InrCodecSettings InrSettings(string name, TrainingOptions training, bool warmStart = false,
+        TrainingOptions? objectTraining = null, SirenShape? background = null)
+    {
+        var settings = name switch
+        {
+            "rapid-inr" => new InrCodecSettings(name, SirenShape.RapidInr, 16, ObjectEncoding.None, 16, ObjectInrGroups.Default, training, warmStart),
+            "residual-inr" => new(name, DefaultBackground, 8, ObjectEncoding.Residual, 16, ObjectInrGroups.Default, training, warmStart),
+            "residual-inr-bg" => new(name, DefaultBackground, 16, ObjectEncoding.None, 16, ObjectInrGroups.Default, training, warmStart),
+            "residual-inr-direct" => new(name, DefaultBackground, 16, ObjectEncoding.Direct, 16, ObjectInrGroups.Default, training, warmStart),
+            "residual-inr-16bit" => new(name, DefaultBackground, 16, ObjectEncoding.Residual, 16, ObjectInrGroups.Default, training, warmStart),
+            _ => throw new InputException($"unknown codec '{name}' (expected one of: {string.Join(", ", AllNames)})"),
+        };
+        return settings with { ObjectTraining = objectTraining, Background = background ?? settings.Background };
+    }
+
+    public static IFrameCodec Create(string name, TrainingOptions training, TorchSharp.torch.Device device, int jpegQuality = 90, bool warmStart = false,
+        TrainingOptions? objectTraining = null, SirenShape? background = null) =>
+        name == "jpeg" ? new JpegFrameCodec(jpegQuality) : new InrCodec(InrSettings(name, training, warmStart, objectTraining, background), device);
+}

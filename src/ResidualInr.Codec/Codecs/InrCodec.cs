@@ -1,0 +1,174 @@
+using ResidualInr.Codec.Payloads;
+using ResidualInr.Codec.Quantization;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+using ResidualInr.Imaging.Images;
+using static TorchSharp.torch;
+
+namespace ResidualInr.Codec.Codecs;
+
+/// <summary>
+/// Rapid-INR and Residual-INR (and the ablation variants) as one codec driven by
+/// <see cref="InrCodecSettings"/>. A batch of frames is encoded as:
+/// <list type="number">
+/// <item>one stacked fit of every frame's background INR;</item>
+/// <item>quantising it and reconstructing the background exactly as the decoder will;</item>
+/// <item>for frames with a box, one stacked fit per size group of the object INRs, on the
+/// residual (normalised by Q = max |residual|) or on the raw object, with padded boxes masked out;</item>
+/// <item>quantising and writing the payload container.</item>
+/// </list>
+/// </summary>
+public sealed class InrCodec : IFrameCodec
+{
+    private readonly Device _device;
+    private readonly InrDecoder _decoder;
+    private readonly Dictionary<string, float[][]> _previousBackground = new();
+
+    public InrCodec(InrCodecSettings settings, Device device)
+    {
+        settings.Validate();
+        Settings = settings;
+        _device = device;
+        _decoder = new InrDecoder(device);
+    }
+
+    public InrCodecSettings Settings { get; }
+    public string Name => Settings.Name;
+    public string PayloadExtension => ".rinr";
+
+    /// <summary>Per-step MSE of the background fit of the last batch (for measurements such as warm-start savings).</summary>
+    public Action<int, float[]>? OnBackgroundStep { get; set; }
+
+    public IReadOnlyList<EncodedFrame> EncodeBatch(IReadOnlyList<FrameToEncode> frames, int seed)
+    {
+        if (frames.Count == 0) return [];
+        int w = frames[0].Image.Width, h = frames[0].Image.Height;
+        if (frames.Any(f => f.Image.Width != w || f.Image.Height != h))
+            throw new ArgumentException("every frame of a batch must have the same size");
+        using var generator = new TorchSharp.torch.Generator((ulong)seed);
+
+        var background = FitBackgrounds(frames, w, h, generator);
+        var objects = Settings.Object == ObjectEncoding.None
+            ? new (NetworkPayload Net, float Q)?[frames.Count]
+            : FitObjects(frames, background, generator);
+
+        return frames.Select((f, i) =>
+        {
+            var networks = new List<NetworkPayload> { background[i] };
+            float q = 0;
+            if (objects[i] is { } o) { networks.Add(o.Net); q = o.Q; }
+            var payload = new InrPayload(Name, w, h, objects[i] is null ? null : f.Box, q, networks);
+            int group = f.Box is { } box ? Settings.Groups.GroupOf(box) : 0;
+            return new EncodedFrame(f, PayloadFormat.Write(payload), PayloadFormat.NetworkBytes(background[i]),
+                objects[i] is { } oo ? PayloadFormat.NetworkBytes(oo.Net) : 0, group);
+        }).ToList();
+    }
+
+    public IReadOnlyList<RgbImage> DecodeBatch(IReadOnlyList<byte[]> payloads) =>
+        _decoder.Decode(payloads.Select(p => PayloadFormat.Read(p)).ToList());
+
+    private NetworkPayload[] FitBackgrounds(IReadOnlyList<FrameToEncode> frames, int w, int h, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
+        net.Initialise(generator);
+        if (Settings.WarmStart)
+            for (int i = 0; i < frames.Count; i++)
+                if (_previousBackground.TryGetValue(frames[i].Sequence, out var previous)) net.Import(i, previous);
+
+        var coords = CoordinateGrid.For(w, h, _device);
+        var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
+        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, OnBackgroundStep);
+
+        var result = new NetworkPayload[frames.Count];
+        for (int i = 0; i < frames.Count; i++)
+        {
+            var weights = net.Export(i);
+            if (Settings.WarmStart) _previousBackground[frames[i].Sequence] = weights;
+            result[i] = Quantise(NetworkRole.Background, Settings.Background, weights, Settings.BackgroundBits);
+        }
+        return result;
+    }
+
+    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator)
+    {
+        var result = new (NetworkPayload, float)?[frames.Count];
+        var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
+        if (withBox.Length == 0) return result;
+
+        // The residual is taken against the background as the decoder will see it: quantised.
+        float[][]? reconstructed = null;
+        if (Settings.Object == ObjectEncoding.Residual)
+        {
+            var bgPayloads = withBox.Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList();
+            reconstructed = _decoder.DecodeBackgrounds(bgPayloads);
+        }
+
+        foreach (var group in withBox.Select((frame, k) => (frame, k)).GroupBy(p => Settings.Groups.GroupOf(frames[p.frame].Box!.Value)))
+        {
+            var members = group.ToArray();
+            var shape = Settings.Groups.ShapeFor(group.Key);
+            var boxes = members.Select(m => frames[m.frame].Box!.Value).ToArray();
+            int pmax = boxes.Max(b => b.Area);
+            var targets = new float[members.Length * pmax * 3];
+            var qs = new float[members.Length];
+            for (int j = 0; j < members.Length; j++)
+            {
+                var (frame, k) = members[j];
+                qs[j] = FillObjectTarget(frames[frame].Image, boxes[j], reconstructed?[k], targets.AsSpan(j * pmax * 3, boxes[j].Area * 3));
+            }
+
+            using var scope = NewDisposeScope();
+            using var net = new BatchedSiren(shape, members.Length, _device);
+            net.Initialise(generator);
+            var (coords, mask) = InrDecoder.BoxCoordinates(boxes, _device);
+            var target = tensor(targets, [members.Length, pmax, 3]).to(_device);
+            SirenTrainer.Fit(net, coords, target, mask, Settings.ObjectTrainingOrDefault);
+            var role = Settings.Object == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
+            for (int j = 0; j < members.Length; j++)
+                result[members[j].frame] = (Quantise(role, shape, net.Export(j), Settings.ObjectBits), qs[j]);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Writes the O-INR's target for one box and returns Q. Residual mode: (B-INR − original) / Q
+    /// with Q = max |B-INR − original| in 8-bit units, so the target spans [-1, 1]. Direct mode:
+    /// the object's RGB in [-1, 1], Q = 0.
+    /// </summary>
+    private static float FillObjectTarget(RgbImage image, PixelRect box, float[]? background, Span<float> target)
+    {
+        int w = image.Width;
+        if (background is null)
+        {
+            for (int y = 0; y < box.H; y++)
+            for (int x = 0; x < box.W; x++)
+            for (int c = 0; c < 3; c++)
+                target[(y * box.W + x) * 3 + c] = image[box.X + x, box.Y + y, c] / 127.5f - 1f;
+            return 0;
+        }
+        float q = 0;
+        for (int y = 0; y < box.H; y++)
+        for (int x = 0; x < box.W; x++)
+        for (int c = 0; c < 3; c++)
+        {
+            int f = ((box.Y + y) * w + box.X + x) * 3 + c;
+            float r = Math.Clamp(InrDecoder.ToPixel(background[f]), 0f, 255f) - image.Pixels[f];
+            target[(y * box.W + x) * 3 + c] = r;
+            q = Math.Max(q, Math.Abs(r));
+        }
+        if (q > 0) for (int i = 0; i < target.Length; i++) target[i] /= q;
+        return q;
+    }
+
+    /// <summary>[H*W, 3] targets in [-1, 1].</summary>
+    private static Tensor ImageTargets(RgbImage image)
+    {
+        var values = new float[image.Pixels.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = image.Pixels[i] / 127.5f - 1f;
+        return tensor(values, [image.PixelCount, 3]);
+    }
+
+    private static NetworkPayload Quantise(NetworkRole role, SirenShape shape, float[][] weights, int bits) =>
+        new(role, shape, weights.Select(t => QuantizedTensor.Quantize(t, bits)).ToArray());
+}

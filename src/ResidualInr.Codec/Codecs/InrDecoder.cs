@@ -1,0 +1,142 @@
+using ResidualInr.Codec.Payloads;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+using ResidualInr.Imaging.Images;
+using static TorchSharp.torch;
+
+namespace ResidualInr.Codec.Codecs;
+
+/// <summary>
+/// Decodes INR payloads in batches, on the compute device: all background networks of one shape
+/// run as one stacked forward pass, then all object networks of one shape (boxes padded to the
+/// largest), then each frame's object is composed into its box with tensor ops. Training code can
+/// take the result as a tensor without a trip through 8-bit images.
+/// </summary>
+public sealed class InrDecoder(Device device)
+{
+    /// <summary>Network outputs in [-1, 1] map to 8-bit values in [0, 255].</summary>
+    public static float ToPixel(float output) => (output + 1f) * 127.5f;
+
+    /// <summary>Decodes to 8-bit images (frames may differ in size).</summary>
+    public IReadOnlyList<RgbImage> Decode(IReadOnlyList<InrPayload> payloads)
+    {
+        var images = new RgbImage[payloads.Count];
+        foreach (var group in Enumerable.Range(0, payloads.Count).GroupBy(i => (payloads[i].FrameWidth, payloads[i].FrameHeight)))
+        {
+            var members = group.ToArray();
+            var (w, h) = group.Key;
+            using var scope = NewDisposeScope();
+            var pixels = DecodeToTensor(members.Select(i => payloads[i]).ToList()).round_().to(ScalarType.Byte).cpu().contiguous();
+            var bytes = pixels.data<byte>().ToArray();
+            int per = w * h * 3;
+            for (int j = 0; j < members.Length; j++)
+                images[members[j]] = new RgbImage(w, h, bytes.AsSpan(j * per, per).ToArray());
+        }
+        return images;
+    }
+
+    /// <summary>Decodes frames of one size to a [B, H, W, 3] float tensor in [0, 255] on the compute device.</summary>
+    public Tensor DecodeToTensor(IReadOnlyList<InrPayload> payloads)
+    {
+        int w = payloads[0].FrameWidth, h = payloads[0].FrameHeight;
+        if (payloads.Any(p => p.FrameWidth != w || p.FrameHeight != h))
+            throw new ArgumentException("DecodeToTensor needs frames of one size");
+        var frames = zeros([payloads.Count, h, w, 3], device: device);
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            var coords = CoordinateGrid.For(w, h, device);
+            foreach (var group in Enumerable.Range(0, payloads.Count).GroupBy(i => payloads[i].Background.Shape))
+            {
+                var members = group.ToArray();
+                using var net = Load(group.Key, members.Select(i => payloads[i].Background).ToArray());
+                var pixels = ((net.Forward(coords) + 1) * 127.5).clamp_(0, 255).view(members.Length, h, w, 3);
+                frames.index_copy_(0, tensor(members.Select(i => (long)i).ToArray(), device: device), pixels);
+            }
+            foreach (var group in Enumerable.Range(0, payloads.Count).Where(i => payloads[i].Object is not null).GroupBy(i => payloads[i].Object!.Shape))
+            {
+                var members = group.ToArray();
+                using var net = Load(group.Key, members.Select(i => payloads[i].Object!).ToArray());
+                var boxes = members.Select(i => payloads[i].Box!.Value).ToArray();
+                var (boxCoords, _) = BoxCoordinates(boxes, device);
+                var output = net.Forward(boxCoords);
+                for (int j = 0; j < members.Length; j++)
+                {
+                    var p = payloads[members[j]];
+                    var box = boxes[j];
+                    var obj = output[j].narrow(0, 0, box.Area).view(box.H, box.W, 3);
+                    var region = frames[members[j]].narrow(0, box.Y, box.H).narrow(1, box.X, box.W);
+                    // Residual: object = B-INR - Q * O-INR. Direct: the O-INR is the object.
+                    var composed = p.Object!.Role == NetworkRole.ObjectResidual ? region - obj * p.Q : (obj + 1) * 127.5;
+                    region.copy_(composed.clamp(0, 255));
+                }
+            }
+        }
+        return frames;
+    }
+
+    /// <summary>Background network outputs, [H*W*3] interleaved, in network units, per payload (the encoder's view of the B-INR).</summary>
+    public float[][] DecodeBackgrounds(IReadOnlyList<InrPayload> payloads)
+    {
+        var result = new float[payloads.Count][];
+        foreach (var group in Enumerable.Range(0, payloads.Count)
+                     .GroupBy(i => (payloads[i].Background.Shape, payloads[i].FrameWidth, payloads[i].FrameHeight)))
+        {
+            var members = group.ToArray();
+            var (shape, w, h) = group.Key;
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            using var net = Load(shape, members.Select(i => payloads[i].Background).ToArray());
+            var output = net.Forward(CoordinateGrid.For(w, h, device)).cpu().contiguous().data<float>().ToArray();
+            int per = w * h * 3;
+            for (int j = 0; j < members.Length; j++) result[members[j]] = output.AsSpan(j * per, per).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Coordinates of every box's pixels in the box's own [-1, 1] frame, padded to the largest box:
+    /// [B, Pmax, 2], and a [B, Pmax, 1] mask of the real pixels.
+    /// </summary>
+    public static (Tensor Coords, Tensor Mask) BoxCoordinates(IReadOnlyList<PixelRect> boxes, Device device)
+    {
+        int pmax = boxes.Max(b => b.Area);
+        var coords = new float[boxes.Count * pmax * 2];
+        var mask = new float[boxes.Count * pmax];
+        for (int j = 0; j < boxes.Count; j++)
+        {
+            var b = boxes[j];
+            for (int y = 0; y < b.H; y++)
+            for (int x = 0; x < b.W; x++)
+            {
+                int p = j * pmax + y * b.W + x;
+                coords[2 * p] = -1f + (2f * x + 1f) / b.W;
+                coords[2 * p + 1] = -1f + (2f * y + 1f) / b.H;
+                mask[p] = 1f;
+            }
+        }
+        return (tensor(coords, [boxes.Count, pmax, 2]).to(device), tensor(mask, [boxes.Count, pmax, 1]).to(device));
+    }
+
+    /// <summary>Stacks the dequantised networks layer by layer on the CPU, then moves each layer over in one copy.</summary>
+    private BatchedSiren Load(SirenShape shape, IReadOnlyList<NetworkPayload> networks)
+    {
+        var net = new BatchedSiren(shape, networks.Count, device);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        for (int l = 0; l < shape.Layers.Count; l++)
+        {
+            var (fin, fout) = shape.Layers[l];
+            var weights = new float[networks.Count * fin * fout];
+            var biases = new float[networks.Count * fout];
+            for (int j = 0; j < networks.Count; j++)
+            {
+                networks[j].Tensors[2 * l].Dequantize().CopyTo(weights, j * fin * fout);
+                networks[j].Tensors[2 * l + 1].Dequantize().CopyTo(biases, j * fout);
+            }
+            net.Weights[l].copy_(tensor(weights, [networks.Count, fin, fout]).to(device));
+            net.Biases[l].copy_(tensor(biases, [networks.Count, 1, fout]).to(device));
+        }
+        return net;
+    }
+}

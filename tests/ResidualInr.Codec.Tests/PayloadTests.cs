@@ -1,0 +1,134 @@
+using ResidualInr.Codec.Payloads;
+using ResidualInr.Codec.Quantization;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+
+namespace ResidualInr.Codec.Tests;
+
+public class PayloadTests
+{
+    public static InrPayload Sample(int bgBits = 8, int objBits = 16, bool withObject = true)
+    {
+        var rng = new Random(4);
+        NetworkPayload Net(NetworkRole role, SirenShape shape, int bits) => new(role, shape,
+            shape.Layers.SelectMany(l => new[] { l.In * l.Out, l.Out })
+                .Select(n => QuantizedTensor.Quantize(Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray(), bits)).ToArray());
+        var networks = new List<NetworkPayload> { Net(NetworkRole.Background, new SirenShape(8, 3), bgBits) };
+        if (withObject) networks.Add(Net(NetworkRole.ObjectResidual, new SirenShape(5, 2), objBits));
+        return new InrPayload("residual-inr", 32, 24, withObject ? new PixelRect(3, 4, 10, 8) : null, withObject ? 37.5f : 0, networks);
+    }
+
+    [Theory]
+    [InlineData(8, 16)]
+    [InlineData(16, 16)]
+    [InlineData(32, 8)]
+    public void Round_trips_every_field(int bgBits, int objBits)
+    {
+        var payload = Sample(bgBits, objBits);
+        var bytes = PayloadFormat.Write(payload);
+        var back = PayloadFormat.Read(bytes);
+        Assert.Equal(payload.Codec, back.Codec);
+        Assert.Equal((32, 24), (back.FrameWidth, back.FrameHeight));
+        Assert.Equal(payload.Box, back.Box);
+        Assert.Equal(37.5f, back.Q);
+        for (int n = 0; n < 2; n++)
+        {
+            Assert.Equal(payload.Networks[n].Shape, back.Networks[n].Shape);
+            Assert.Equal(payload.Networks[n].Bits, back.Networks[n].Bits);
+            for (int t = 0; t < payload.Networks[n].Tensors.Count; t++)
+                Assert.Equal(payload.Networks[n].Tensors[t].Dequantize(), back.Networks[n].Tensors[t].Dequantize());
+        }
+    }
+
+    [Fact]
+    public void Size_is_the_header_plus_the_weights_at_their_precision()
+    {
+        var payload = Sample(8, 16);
+        int weights8 = new SirenShape(8, 3).ParameterCount, weights16 = new SirenShape(5, 2).ParameterCount * 2;
+        int tensors = 2 * (3 + 1) + 2 * (2 + 1);
+        int header = 4 + 2 + 1 + "residual-inr".Length + 4 + 1 + 8 + 4 + 1;
+        int perNet = 11;
+        Assert.Equal(header + 2 * perNet + tensors * 8 + weights8 + weights16 + 4, PayloadFormat.Write(payload).Length);
+    }
+
+    [Fact]
+    public void Quantisation_error_is_within_half_a_step()
+    {
+        var values = Enumerable.Range(0, 1000).Select(i => (float)Math.Sin(i * 0.37) * 0.3f).ToArray();
+        foreach (var bits in new[] { 8, 16 })
+        {
+            var q = QuantizedTensor.Quantize(values, bits);
+            var back = q.Dequantize();
+            float step = (values.Max() - values.Min()) / ((1 << bits) - 1);
+            for (int i = 0; i < values.Length; i++) Assert.True(Math.Abs(back[i] - values[i]) <= step / 2 + 1e-6f);
+        }
+        Assert.Equal(values, QuantizedTensor.Quantize(values, 32).Dequantize());
+        Assert.All(QuantizedTensor.Quantize([0.25f, 0.25f], 8).Dequantize(), v => Assert.Equal(0.25f, v));
+    }
+
+    [Fact]
+    public void Truncated_corrupted_and_unknown_version_payloads_are_clean_errors()
+    {
+        var bytes = PayloadFormat.Write(Sample());
+        Assert.Contains("truncated", Assert.Throws<PayloadException>(() => PayloadFormat.Read(bytes[..5], "f.rinr")).Message);
+        Assert.Contains("CRC-32", Assert.Throws<PayloadException>(() => PayloadFormat.Read(bytes[..^7], "f.rinr")).Message);
+        var flipped = (byte[])bytes.Clone();
+        flipped[40] ^= 0x10;
+        Assert.Contains("CRC-32", Assert.Throws<PayloadException>(() => PayloadFormat.Read(flipped, "f.rinr")).Message);
+        var future = (byte[])bytes.Clone();
+        future[4] = 9;
+        Assert.Contains("unsupported payload version 9", Assert.Throws<PayloadException>(() => PayloadFormat.Read(future, "f.rinr")).Message);
+        var e = Assert.Throws<PayloadException>(() => PayloadFormat.Read("JUNKJUNKJUNK"u8.ToArray(), "f.rinr"));
+        Assert.StartsWith("f.rinr: ", e.Message);
+    }
+
+    [Fact]
+    public void Fuzzing_valid_payloads_gives_only_clean_errors_or_valid_payloads()
+    {
+        // Mutations with a recomputed CRC reach the field checks behind it; without, the CRC catches them.
+        var seeds = new[] { PayloadFormat.Write(Sample()), PayloadFormat.Write(Sample(16, 16, withObject: false)), PayloadFormat.Write(Sample(32, 8)) };
+        var rng = new Random(2024);
+        int rejected = 0, accepted = 0;
+        for (int trial = 0; trial < 5000; trial++)
+        {
+            var seed = seeds[trial % seeds.Length];
+            var bytes = (byte[])seed.Clone();
+            switch (rng.Next(4))
+            {
+                case 0: bytes[rng.Next(bytes.Length)] = (byte)rng.Next(256); break;
+                case 1: bytes = bytes[..rng.Next(bytes.Length)]; break;
+                case 2: for (int k = 0; k < 4; k++) bytes[rng.Next(bytes.Length)] ^= (byte)(1 << rng.Next(8)); break;
+                case 3: bytes = bytes.Concat(Enumerable.Range(0, rng.Next(1, 9)).Select(_ => (byte)rng.Next(256))).ToArray(); break;
+            }
+            bool resealed = rng.Next(2) == 0 && bytes.Length > 4;
+            if (resealed) ResealCrc(bytes);
+            bool changed = !bytes.AsSpan().SequenceEqual(seed);
+            try
+            {
+                var p = PayloadFormat.Read(bytes, "fuzz.rinr");
+                // Without a matching CRC, no changed payload may get through.
+                Assert.False(changed && !resealed, $"trial {trial}: a corrupted payload passed the CRC");
+                PayloadFormat.Write(p); // anything accepted is consistent enough to write back
+                accepted++;
+            }
+            catch (PayloadException e)
+            {
+                Assert.StartsWith("fuzz.rinr: ", e.Message);
+                rejected++;
+            }
+        }
+        // Resealed changes to weight bytes are valid payloads; every other mutation is rejected.
+        Assert.Equal(5000, rejected + accepted);
+        Assert.True(rejected > 2500, $"only {rejected} of 5000 mutations were rejected");
+    }
+
+    private static void ResealCrc(byte[] bytes)
+    {
+        var crc = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), crc);
+    }
+
+    [Fact]
+    public void Crc32_matches_the_standard_check_value()
+        => Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+}
