@@ -134,7 +134,8 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
         var dir = Directory.CreateTempSubdirectory("rinr-bench-").FullName;
         try
         {
-            var ds = SyntheticDataset.Generate(new SyntheticOptions(1, 2, options.Width, options.Height, options.Seed), dir);
+            // A 30-frame sequence, so consecutive frames are as close as in a real video.
+            var ds = SyntheticDataset.Generate(new SyntheticOptions(1, 30, options.Width, options.Height, options.Seed), dir);
             var prepare = new EncodeOptions(options.Width, options.Height);
             var f1 = EncodeRunner.Prepare(ds.Sequences[0], ds.Sequences[0].Frames[0], prepare);
             var f2 = EncodeRunner.Prepare(ds.Sequences[0], ds.Sequences[0].Frames[1], prepare);
