@@ -27,7 +27,7 @@ public class AcceptanceTests(ITestOutputHelper output)
             var ds = SyntheticDataset.Generate(new SyntheticOptions(Sequences: 2, Frames: 1, Width: 160, Height: 90, Seed: 1), dir);
             var frames = ds.Sequences.Select(s => EncodeRunner.Prepare(s, s.Frames[0], new EncodeOptions(160, 90))).ToList();
             var device = ComputeDevice.Resolve("cpu");
-            var training = new TrainingOptions(Steps: 300, LearningRate: 1e-3);
+            var training = new TrainingOptions(Steps: 400, LearningRate: 1e-3);
 
             (byte[][] Payloads, double[] Object) Encode(string name)
             {

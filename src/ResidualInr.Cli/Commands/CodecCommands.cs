@@ -18,7 +18,7 @@ public static class CodecCommands
     public static Command BuildEncode()
     {
         var codec = new Option<string>("--codec") { Description = $"One of: {string.Join(", ", CodecCatalog.AllNames)}.", Required = true };
-        var dataset = new Option<string>("--dataset") { Description = "Dataset folder (OTB, UAV123 or DAC-SDC layout).", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder (OTB, UAV123 or DAC-SDC layout), or 'synthetic' for the embedded default (4 sequences x 4 frames at 320x180, written to OUT/dataset).", Required = true };
         var format = new Option<string?>("--format") { Description = "otb, uav123 or dacsdc; detected when omitted." };
         var outDir = new Option<string>("--out") { Description = "Folder for payload files and metrics.csv.", Required = true };
         var size = new Option<string>("--size") { Description = "Encode at WxH pixels (frames are resized, boxes scaled).", DefaultValueFactory = _ => "160x90" };
@@ -49,8 +49,11 @@ public static class CodecCommands
             var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
             var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background);
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
-            var data = DatasetLoader.Load(parse.GetValue(dataset)!, fmt);
             var dir = parse.GetValue(outDir)!;
+            var datasetPath = parse.GetValue(dataset)!;
+            var data = datasetPath == "synthetic"
+                ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: 4, Frames: 4, Seed: parse.GetValue(seed)), Path.Combine(dir, "dataset"))
+                : DatasetLoader.Load(datasetPath, fmt);
             int total = data.Sequences.Sum(s => options.MaxFrames > 0 ? Math.Min(options.MaxFrames, s.Frames.Count) : s.Frames.Count);
             var metrics = ConsoleProgress.Run($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);

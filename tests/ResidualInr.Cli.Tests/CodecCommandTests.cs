@@ -1,0 +1,52 @@
+namespace ResidualInr.Cli.Tests;
+
+public class CodecCommandTests
+{
+    [Fact]
+    public void Encode_writes_payloads_and_metrics_and_decode_reconstructs_a_frame()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-cli-").FullName;
+        try
+        {
+            var data = Path.Combine(dir, "data");
+            Assert.Equal(0, CliRunner.Run("dataset", "synth", "--out", data, "--sequences", "2", "--frames", "2", "--size", "64x48").Exit);
+            var outDir = Path.Combine(dir, "enc");
+            var (exit, output, err) = CliRunner.Run("encode", "--codec", "residual-inr", "--dataset", data, "--out", outDir,
+                "--size", "48x32", "--steps", "20", "--lr", "1e-3", "--batch", "4");
+            Assert.True(exit == 0, err);
+            Assert.Contains("residual-inr: 4 frames", output);
+            var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
+            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file", lines[0]);
+            Assert.Equal(5, lines.Length);
+            var payload = Path.Combine(outDir, "synth01", "000001.rinr");
+            // The size the simulator uses is the file's real length.
+            Assert.Equal(new FileInfo(payload).Length.ToString(), lines[1].Split(',')[3]);
+
+            var png = Path.Combine(dir, "frame.png");
+            (exit, output, _) = CliRunner.Run("decode", payload, "--out", png);
+            Assert.Equal(0, exit);
+            Assert.Equal(48, ResidualInr.Imaging.Images.RgbImage.Load(png).Width);
+
+            var bytes = File.ReadAllBytes(payload);
+            var broken = Path.Combine(dir, "broken.rinr");
+            File.WriteAllBytes(broken, bytes[..(bytes.Length - 10)]);
+            (exit, _, err) = CliRunner.Run("decode", broken, "--out", png);
+            Assert.Equal(2, exit);
+            Assert.Contains($"rinr: {broken}: payload is corrupted or truncated", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("encode", "--codec", "mp4", "--dataset", "synthetic", "--out", "/tmp/rinr-x")]
+    [InlineData("encode", "--codec", "rapid-inr", "--dataset", "/no/such/dir", "--out", "/tmp/rinr-x")]
+    [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--steps", "0")]
+    [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--device", "tpu")]
+    [InlineData("decode", "/no/such.rinr", "--out", "/tmp/rinr-x.png")]
+    public void Bad_codec_input_exits_with_2(params string[] args)
+    {
+        var (exit, _, err) = CliRunner.Run(args);
+        Assert.Equal(2, exit);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("[rinr]")));
+    }
+}
