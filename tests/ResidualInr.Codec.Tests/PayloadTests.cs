@@ -132,3 +132,23 @@ public class PayloadTests
     public void Crc32_matches_the_standard_check_value()
         => Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
 }
+
+public class FakeQuantizerTests
+{
+    [Fact]
+    public void Fake_quantisation_matches_the_stored_quantisation_and_passes_gradients_straight_through()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var values = Enumerable.Range(0, 40).Select(i => (float)Math.Sin(i * 1.3) * 0.2f).ToArray();
+        var stacked = TorchSharp.torch.tensor(values, [2, 4, 5]).requires_grad_(true);
+        var fake = ResidualInr.Codec.Quantization.FakeQuantizer.Apply(stacked, 8);
+        var fakeValues = fake.detach().data<float>().ToArray();
+        for (int b = 0; b < 2; b++)
+        {
+            var stored = ResidualInr.Codec.Quantization.QuantizedTensor.Quantize(values[(b * 20)..(b * 20 + 20)], 8).Dequantize();
+            for (int i = 0; i < 20; i++) Assert.Equal(stored[i], fakeValues[b * 20 + i], 5);
+        }
+        fake.sum().backward();
+        Assert.All(stacked.grad!.data<float>().ToArray(), g => Assert.Equal(1f, g, 5));
+    }
+}

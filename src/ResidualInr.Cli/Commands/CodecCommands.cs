@@ -31,10 +31,11 @@ public static class CodecCommands
         var seed = new Option<int>("--seed") { Description = "Seed for INR initialisation.", DefaultValueFactory = _ => 1 };
         var objectSteps = new Option<int?>("--object-steps") { Description = "Adam steps for object INRs (default: --steps); they are small and see only their box." };
         var bgShape = new Option<string?>("--bg-shape") { Description = "Background INR (or Rapid-INR) shape LAYERSxWIDTH, e.g. 10x28 (defaults: rapid-inr 10x28, B-INR 10x24)." };
+        var qatSteps = new Option<int?>("--qat-steps") { Description = "Quantisation-aware fine-tuning steps for a background stored below 32 bits (residual-inr's 8-bit B-INR); 0 turns it off." };
         var warm = new Option<bool>("--warm-start") { Description = "Start frame t's background INR from frame t-1's weights (batches become waves across sequences)." };
         var cmd = new Command("encode", "Encode a dataset with one codec: one payload file per frame, and metrics.csv with bytes, PSNR (whole/background/object) and timings.")
         {
-            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape,
+            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape, qatSteps,
         };
         cmd.SetAction(parse =>
         {
@@ -47,7 +48,7 @@ public static class CodecCommands
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var objectTraining = parse.GetValue(objectSteps) is { } os ? training with { Steps = os } : null;
             var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
-            var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background);
+            var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background, parse.GetValue(qatSteps));
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var dir = parse.GetValue(outDir)!;
             var datasetPath = parse.GetValue(dataset)!;

@@ -6,7 +6,10 @@ namespace ResidualInr.Codec.Codecs;
 /// <summary>A frame as the codec sees it: already at the encoding size, with its box (if any) in pixels of that size.</summary>
 public sealed record FrameToEncode(string Sequence, int Index, RgbImage Image, PixelRect? Box);
 
-/// <summary>One encoded frame: the real payload bytes and how they split between background and object networks.</summary>
+/// <summary>
+/// One encoded frame: the real payload bytes, how they split between background and object
+/// networks, and the box's size group (0 without a box).
+/// </summary>
 public sealed record EncodedFrame(FrameToEncode Frame, byte[] Payload, int BackgroundBytes, int ObjectBytes, int SizeGroup);
 
 /// <summary>

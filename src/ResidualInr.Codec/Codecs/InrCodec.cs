@@ -79,6 +79,11 @@ public sealed class InrCodec : IFrameCodec
         var coords = CoordinateGrid.For(w, h, _device);
         var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
         SirenTrainer.Fit(net, coords, targets, null, Settings.Training, OnBackgroundStep);
+        if (Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32)
+        {
+            var fineTune = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate / 4 };
+            SirenTrainer.Fit(net, coords, targets, null, fineTune, parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits));
+        }
 
         var result = new NetworkPayload[frames.Count];
         for (int i = 0; i < frames.Count; i++)

@@ -1,3 +1,4 @@
+using ResidualInr.Imaging;
 using ResidualInr.Imaging.Images;
 
 namespace ResidualInr.Codec.Codecs;
@@ -14,7 +15,7 @@ public sealed class JpegFrameCodec(int quality) : IFrameCodec
         frames.Select(f =>
         {
             var bytes = _jpeg.Encode(f.Image);
-            return new EncodedFrame(f, bytes, bytes.Length, 0, 0);
+            return new EncodedFrame(f, bytes, bytes.Length, 0, f.Box is { } b ? SizeGroups.Default.GroupOf(b.Area) : 0);
         }).ToList();
 
     public IReadOnlyList<RgbImage> DecodeBatch(IReadOnlyList<byte[]> payloads) =>

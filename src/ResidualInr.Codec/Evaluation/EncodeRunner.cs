@@ -55,7 +55,7 @@ public static class EncodeRunner
                 var (whole, bg, obj) = Quality(e.Frame, decoded[i]);
                 metrics.Add(new FrameMetrics(e.Frame.Sequence, e.Frame.Index, codec.Name, e.Payload.Length, e.BackgroundBytes, e.ObjectBytes,
                     whole, bg, obj, encodeSeconds, decodeSeconds,
-                    e.Frame.Box is { } b ? SizeGroups.Default.GroupOf(b.Area) : 0, Path.GetRelativePath(outDir, file)));
+                    e.SizeGroup, Path.GetRelativePath(outDir, file)));
             }
             done += inputs.Count;
             framesDone?.Report(done);

@@ -57,15 +57,18 @@ public sealed class BatchedSiren : IDisposable
     }
 
     /// <summary>coords [B, P, in] (or [P, in], shared) to outputs [B, P, out].</summary>
-    public Tensor Forward(Tensor coords)
+    /// <param name="parameterView">Optional view of each parameter for this pass (fake quantisation during quantisation-aware training).</param>
+    public Tensor Forward(Tensor coords, Func<Tensor, Tensor>? parameterView = null)
     {
         var h = coords.dim() == 2 ? coords.unsqueeze(0).expand(Batch, -1, -1) : coords;
         int last = Weights.Length - 1;
         float w0 = (float)Shape.W0;
+        Tensor W(int l) => parameterView is null ? Weights[l] : parameterView(Weights[l]);
+        Tensor B(int l) => parameterView is null ? Biases[l] : parameterView(Biases[l]);
         // One fused kernel per layer: w0 * (h @ W + b), so the activations are touched once, not three times.
         for (int l = 0; l < last; l++)
-            h = h.baddbmm(Weights[l], Biases[l], beta: w0, alpha: w0).sin();
-        return h.baddbmm(Weights[last], Biases[last]);
+            h = h.baddbmm(W(l), B(l), beta: w0, alpha: w0).sin();
+        return h.baddbmm(W(last), B(last));
     }
 
     /// <summary>All parameters of network <paramref name="index"/>, layer by layer (weights then bias).</summary>

@@ -10,9 +10,9 @@ namespace ResidualInr.Codec.Siren;
 /// </summary>
 public static class SirenTrainer
 {
-    private static Tensor MaskedMse(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, Tensor counts)
+    private static Tensor MaskedMse(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, Tensor counts, Func<Tensor, Tensor>? parameterView)
     {
-        var diff = net.Forward(coords) - targets;
+        var diff = net.Forward(coords, parameterView) - targets;
         var sq = diff * diff;
         if (mask is not null) sq = sq * mask;
         return sq.sum([1, 2]) / counts;
@@ -33,8 +33,9 @@ public static class SirenTrainer
     /// <param name="mask">Optional [B, P, 1] of 0/1: pixels that count (padding for boxes of different sizes).</param>
     /// <param name="onStep">Called with (step, per-network MSE) every step, for progress and measurements.</param>
     /// <returns>Per network, the MSE of the weights that were kept.</returns>
+    /// <param name="parameterView">Optional view of the parameters in every forward pass (fake quantisation); the kept MSE is measured through it.</param>
     public static float[] Fit(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, TrainingOptions options,
-        Action<int, float[]>? onStep = null)
+        Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null)
     {
         options.Validate();
         int b = net.Batch;
@@ -55,7 +56,7 @@ public static class SirenTrainer
             {
                 using var scope = NewDisposeScope();
                 foreach (var p in parameters) p.grad?.zero_();
-                var perNet = MaskedMse(net, coords, targets, mask, counts); // [B]
+                var perNet = MaskedMse(net, coords, targets, mask, counts, parameterView); // [B]
                 perNet.sum().backward();
 
                 using (no_grad())
@@ -80,7 +81,7 @@ public static class SirenTrainer
             // Score the final weights too: the last step's update has not been measured yet.
             using (var scope = NewDisposeScope())
             using (no_grad())
-                KeepBetter(MaskedMse(net, coords, targets, mask, counts), bestMse, parameters, bestParameters);
+                KeepBetter(MaskedMse(net, coords, targets, mask, counts, parameterView), bestMse, parameters, bestParameters);
             foreach (var p in parameters) p.requires_grad_(false);
             net.CopyFrom(best);
             return bestMse.cpu().data<float>().ToArray();
