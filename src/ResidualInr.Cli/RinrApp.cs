@@ -28,6 +28,7 @@ public static class RinrApp
         root.Subcommands.Add(CodecCommands.BuildEncode());
         root.Subcommands.Add(CodecCommands.BuildDecode());
         root.Subcommands.Add(BenchCommands.Build());
+        root.Subcommands.Add(SimulateCommand.Build());
         return root;
     }
 

@@ -1,0 +1,133 @@
+using System.CommandLine;
+using System.Globalization;
+using ResidualInr.Cli.Output;
+using ResidualInr.Imaging;
+using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Results;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Commands;
+
+/// <summary>
+/// <c>rinr simulate</c>: the discrete-event simulator on its own, with fixed per-frame sizes and
+/// timings (what-if studies), over a sweep of device counts and strategies.
+/// </summary>
+public static class SimulateCommand
+{
+    public static Command Build()
+    {
+        var strategies = new Option<string>("--strategies") { Description = $"Comma-separated: {string.Join(", ", SharingStrategyNames.All)}, or 'all'.", DefaultValueFactory = _ => "all" };
+        var devices = new Option<string>("--devices") { Description = "Device counts to sweep, e.g. 2,4,8,16.", DefaultValueFactory = _ => "10" };
+        var frames = new Option<int>("--frames") { Description = "New frames per device per round (F).", DefaultValueFactory = _ => 30 };
+        var jpeg = new Option<long>("--jpeg-bytes") { Description = "JPEG bytes per frame (s_j).", DefaultValueFactory = _ => 30_000 };
+        var inr = new Option<long>("--inr-bytes") { Description = "INR payload bytes per frame (s_i).", DefaultValueFactory = _ => 8_000 };
+        var model = new Option<long>("--model-bytes") { Description = "Model bytes the fog sends in train-fog (M).", DefaultValueFactory = _ => 6_000_000 };
+        var capacity = new Option<double>("--capacity") { Description = "Channel capacity C in bytes/s.", DefaultValueFactory = _ => 2_000_000 };
+        var latency = new Option<double>("--latency") { Description = "Set-up time per transmission attempt, s.", DefaultValueFactory = _ => 0 };
+        var loss = new Option<double>("--loss") { Description = "Probability that an attempt is lost.", DefaultValueFactory = _ => 0 };
+        var retries = new Option<int>("--retries") { Description = "Resends before a transfer counts as lost.", DefaultValueFactory = _ => 3 };
+        var downlink = new Option<string>("--downlink") { Description = "unicast or broadcast.", DefaultValueFactory = _ => "unicast" };
+        var topology = new Option<string>("--topology") { Description = "shared (one collision domain) or per-device (a link per device to the fog).", DefaultValueFactory = _ => "shared" };
+        var interval = new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 };
+        var encode = new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode one batch.", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 16 };
+        var jpegDecode = new Option<double>("--jpeg-decode-s") { Description = "Device seconds to decode one JPEG.", DefaultValueFactory = _ => 0 };
+        var inrDecode = new Option<double>("--inr-decode-s") { Description = "Device seconds to decode one INR payload.", DefaultValueFactory = _ => 0 };
+        var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training seconds per frame per epoch.", DefaultValueFactory = _ => 0 };
+        var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training seconds per frame per epoch.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the loss draws; same seed, same CSVs.", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
+        var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
+        {
+            strategies, devices, frames, jpeg, inr, model, capacity, latency, loss, retries, downlink, topology, interval,
+            encode, batch, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, outDir,
+        };
+        cmd.SetAction(parse =>
+        {
+            var chosen = ParseStrategies(parse.GetValue(strategies)!);
+            var counts = ParseCounts(parse.GetValue(devices)!);
+            var mode = parse.GetValue(downlink) switch
+            {
+                "unicast" => Downlink.Unicast,
+                "broadcast" => Downlink.Broadcast,
+                var other => throw new InputException($"--downlink '{other}' must be unicast or broadcast"),
+            };
+            var topo = parse.GetValue(topology) switch
+            {
+                "shared" => Topology.SharedChannel,
+                "per-device" => Topology.PerDeviceLinks,
+                var other => throw new InputException($"--topology '{other}' must be shared or per-device"),
+            };
+            if (parse.GetValue(jpeg) < 0 || parse.GetValue(inr) < 0) throw new InputException("--jpeg-bytes and --inr-bytes must be >= 0");
+            var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
+                FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
+                new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
+                new ComputeTimings(parse.GetValue(encode), parse.GetValue(batch), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
+                    parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
+                parse.GetValue(interval), parse.GetValue(seed));
+            int largest = counts.Max();
+            var points = (from n in counts from s in chosen select template with { Devices = n, Strategy = s, RecordTransfers = n == largest }).ToList();
+            foreach (var p in points)
+            {
+                try { p.Validate(); }
+                catch (ArgumentException e) { throw new InputException(e.Message); }
+            }
+            int jobCount = Math.Max(1, parse.GetValue(jobs));
+            // Each point is independent and seeded, so running them in parallel changes nothing but the wall time.
+            var results = ConsoleProgress.Run("Simulating", points.Count, progress =>
+            {
+                var done = 0;
+                var output = new SimulationResult[points.Count];
+                Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = jobCount }, i =>
+                {
+                    output[i] = FogSimulation.Run(points[i]);
+                    progress.Report(Interlocked.Increment(ref done));
+                });
+                return output;
+            });
+            Print(parse.InvocationConfiguration.Output, results);
+            if (parse.GetValue(outDir) is { } dir)
+            {
+                CsvOutput.Write<RunSummary, RunSummaryMap>(Path.Combine(dir, "summary.csv"), results.Select(r => r.Summary));
+                CsvOutput.Write<DeviceRow, DeviceRowMap>(Path.Combine(dir, "devices.csv"),
+                    results.SelectMany(r => r.Devices.Select(d => new DeviceRow(r.Summary.Strategy, r.Summary.Devices, d))));
+                CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(dir, "transfers.csv"),
+                    results.SelectMany(r => r.Transfers.Select(t => new TransferRow(r.Summary.Strategy, r.Summary.Devices, t))));
+            }
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static void Print(TextWriter output, IReadOnlyList<SimulationResult> results)
+    {
+        output.WriteLine($"{"strategy",-15} {"devices",7} {"bytes on air",15} {"airtime s",10} {"makespan s",11} {"x vs jpeg-p2p",14}");
+        foreach (var r in results)
+        {
+            var s = r.Summary;
+            var p2p = results.FirstOrDefault(o => o.Summary.Devices == s.Devices && o.Summary.Strategy == "jpeg-p2p")?.Summary.BytesOnAir;
+            var ratio = p2p is > 0 && s.BytesOnAir > 0 ? ((double)p2p.Value / s.BytesOnAir).ToString("F2", CultureInfo.InvariantCulture) : "-";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{s.Strategy,-15} {s.Devices,7} {s.BytesOnAir,15:N0} {s.AirtimeSeconds,10:F2} {s.MakespanSeconds,11:F2} {ratio,14}"));
+        }
+    }
+
+    private static IReadOnlyList<SharingStrategy> ParseStrategies(string text)
+    {
+        if (text == "all") return Enum.GetValues<SharingStrategy>();
+        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name =>
+            SharingStrategyNames.TryParse(name, out var s) ? s
+                : throw new InputException($"--strategies: unknown strategy '{name}' (expected {string.Join(", ", SharingStrategyNames.All)})")).ToList();
+    }
+
+    private static IReadOnlyList<int> ParseCounts(string text)
+    {
+        var counts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part =>
+            int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+                : throw new InputException($"--devices: '{part}' is not a device count >= 1")).ToList();
+        if (counts.Count == 0) throw new InputException("--devices needs at least one count");
+        return counts;
+    }
+}
