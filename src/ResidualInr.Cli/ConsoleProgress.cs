@@ -15,11 +15,15 @@ public static class ConsoleProgress
 
     /// <summary>Runs <paramref name="work"/> with a bar of <paramref name="total"/> steps; the callback reports steps done.</summary>
     public static T Run<T>(string stage, int total, Func<IProgress<int>, T> work)
+        => RunFractional(stage, total, p => work(new SyncProgress<int>(done => p.Report(done))));
+
+    /// <summary>The same, for work that reports fractional progress (frames part-way through training).</summary>
+    public static T RunFractional<T>(string stage, int total, Func<IProgress<double>, T> work)
     {
-        if (Console.IsErrorRedirected || total <= 1)
+        if (Console.IsErrorRedirected || total < 1)
         {
             Console.Error.WriteLine($"[rinr] {stage} ({total})");
-            return work(new Progress<int>(_ => { }));
+            return work(new SyncProgress<double>(_ => { }));
         }
         T result = default!;
         Err.Progress()
@@ -28,15 +32,15 @@ public static class ConsoleProgress
             .Start(ctx =>
             {
                 var task = ctx.AddTask(stage, maxValue: total);
-                result = work(new SyncProgress(done => task.Value = done));
+                result = work(new SyncProgress<double>(done => task.Value = done));
                 task.Value = total;
             });
         return result;
     }
 
     /// <summary>Reports on the calling thread: Progress&lt;T&gt; would post to the thread pool and lag behind.</summary>
-    private sealed class SyncProgress(Action<int> report) : IProgress<int>
+    private sealed class SyncProgress<TValue>(Action<TValue> report) : IProgress<TValue>
     {
-        public void Report(int value) => report(value);
+        public void Report(TValue value) => report(value);
     }
 }

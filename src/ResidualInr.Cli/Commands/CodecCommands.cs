@@ -56,7 +56,7 @@ public static class CodecCommands
                 ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: 4, Frames: 4, Seed: parse.GetValue(seed)), Path.Combine(dir, "dataset"))
                 : DatasetLoader.Load(datasetPath, fmt);
             int total = data.Sequences.Sum(s => options.MaxFrames > 0 ? Math.Min(options.MaxFrames, s.Frames.Count) : s.Frames.Count);
-            var metrics = ConsoleProgress.Run($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
+            var metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
             PrintSummary(parse.InvocationConfiguration.Output, frameCodec.Name, metrics);
             return RinrApp.ExitOk;
@@ -66,7 +66,10 @@ public static class CodecCommands
 
     private static SirenShape ParseShape(string text)
     {
-        var (layers, width) = DatasetCommands.ParseSize(text, "--bg-shape");
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int layers)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width))
+            throw new InputException($"--bg-shape '{text}' is not LAYERSxWIDTH like 10x28");
         var shape = new SirenShape(width, layers);
         shape.Validate("--bg-shape");
         return shape;

@@ -39,6 +39,9 @@ public sealed class InrCodec : IFrameCodec
     /// <summary>Per-step MSE of the background fit of the last batch (for measurements such as warm-start savings).</summary>
     public Action<int, float[]>? OnBackgroundStep { get; set; }
 
+    /// <summary>Fraction (0..1) of the current batch's background fit done, for progress bars.</summary>
+    public Action<double>? OnBatchProgress { get; set; }
+
     public IReadOnlyList<EncodedFrame> EncodeBatch(IReadOnlyList<FrameToEncode> frames, int seed)
     {
         if (frames.Count == 0) return [];
@@ -78,11 +81,15 @@ public sealed class InrCodec : IFrameCodec
 
         var coords = CoordinateGrid.For(w, h, _device);
         var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
-        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, OnBackgroundStep);
-        if (Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32)
+        bool fineTune = Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32;
+        double totalSteps = Settings.Training.Steps + (fineTune ? Settings.QuantizationAwareSteps : 0);
+        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, OnBackgroundStep,
+            onStepDone: step => OnBatchProgress?.Invoke((step + 1) / totalSteps));
+        if (fineTune)
         {
-            var fineTune = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate / 4 };
-            SirenTrainer.Fit(net, coords, targets, null, fineTune, parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits));
+            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate / 4 };
+            SirenTrainer.Fit(net, coords, targets, null, options, parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
+                onStepDone: step => OnBatchProgress?.Invoke((Settings.Training.Steps + step + 1) / totalSteps));
         }
 
         var result = new NetworkPayload[frames.Count];

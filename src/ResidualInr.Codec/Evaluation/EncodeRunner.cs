@@ -27,7 +27,8 @@ public sealed record EncodeOptions(int Width, int Height, int Batch = 8, int See
 /// </summary>
 public static class EncodeRunner
 {
-    public static IReadOnlyList<FrameMetrics> Run(Dataset dataset, IFrameCodec codec, EncodeOptions options, string outDir, IProgress<int>? framesDone = null)
+    /// <param name="framesDone">Frames finished, fractional while a batch trains (the background fit counts for 90% of a batch).</param>
+    public static IReadOnlyList<FrameMetrics> Run(Dataset dataset, IFrameCodec codec, EncodeOptions options, string outDir, IProgress<double>? framesDone = null)
     {
         options.Validate();
         var frames = dataset.Sequences
@@ -39,6 +40,7 @@ public static class EncodeRunner
         foreach (var batch in Batches(frames, options.Batch, warm))
         {
             var inputs = batch.Select(p => Prepare(p.Sequence, p.Frame, options)).ToList();
+            if (codec is InrCodec inr) inr.OnBatchProgress = fraction => framesDone?.Report(done + 0.9 * fraction * inputs.Count);
             var clock = Stopwatch.StartNew();
             var encoded = codec.EncodeBatch(inputs, StableSeed.Derive(options.Seed, batchIndex++));
             double encodeSeconds = clock.Elapsed.TotalSeconds / inputs.Count;

@@ -33,9 +33,10 @@ public static class SirenTrainer
     /// <param name="mask">Optional [B, P, 1] of 0/1: pixels that count (padding for boxes of different sizes).</param>
     /// <param name="onStep">Called with (step, per-network MSE) every step, for progress and measurements.</param>
     /// <returns>Per network, the MSE of the weights that were kept.</returns>
+    /// <param name="onStepDone">Called after every step without reading anything back from the device (progress bars).</param>
     /// <param name="parameterView">Optional view of the parameters in every forward pass (fake quantisation); the kept MSE is measured through it.</param>
     public static float[] Fit(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, TrainingOptions options,
-        Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null)
+        Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null, Action<int>? onStepDone = null)
     {
         options.Validate();
         int b = net.Batch;
@@ -77,6 +78,7 @@ public static class SirenTrainer
                     }
                 }
                 onStep?.Invoke(step, perNet.detach().cpu().data<float>().ToArray());
+                onStepDone?.Invoke(step);
             }
             // Score the final weights too: the last step's update has not been measured yet.
             using (var scope = NewDisposeScope())
