@@ -34,6 +34,29 @@ public class SimulateCommandTests
         }
     }
 
+    [Fact]
+    public void Measured_sizes_from_codec_metrics_replace_the_fixed_ones()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-sim-").FullName;
+        try
+        {
+            const string header = "sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file";
+            File.WriteAllLines(Path.Combine(dir, "jpeg.csv"), [header, "a,1,jpeg-q90,1000,1000,0,30,31,29,0.001,0.0005,1,a/1.jpg", "a,2,jpeg-q90,3000,3000,0,30,31,29,0.001,0.0005,1,a/2.jpg"]);
+            File.WriteAllLines(Path.Combine(dir, "inr.csv"), [header, "a,1,residual-inr,200,150,50,30,31,29,1.5,0.002,1,a/1.rinr", "a,2,residual-inr,400,350,50,30,31,29,1.5,0.002,1,a/2.rinr"]);
+            var (exit, _, err) = CliRunner.Run("simulate", "--devices", "2", "--frames", "1", "--strategies", "inr-train-edge",
+                "--jpeg-metrics", Path.Combine(dir, "jpeg.csv"), "--inr-metrics", Path.Combine(dir, "inr.csv"), "--out", dir);
+            Assert.True(exit == 0, err);
+            // Device 1 collected frame a/1, device 2 frame a/2: uplink 1000 + 3000, downlink 200 + 400.
+            var row = File.ReadAllLines(Path.Combine(dir, "summary.csv"))[1].Split(',');
+            Assert.Equal("4600", row[5]);
+            File.WriteAllText(Path.Combine(dir, "bad.csv"), header + "\na,1,jpeg,-5,0,0,0,0,0,0,0.1,0,x\n");
+            (exit, _, err) = CliRunner.Run("simulate", "--jpeg-metrics", Path.Combine(dir, "bad.csv"));
+            Assert.Equal(2, exit);
+            Assert.Contains("bad.csv:2: payload_bytes", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData("simulate", "--devices", "0")]
     [InlineData("simulate", "--devices", "2,x")]

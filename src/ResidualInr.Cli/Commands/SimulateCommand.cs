@@ -38,11 +38,13 @@ public static class SimulateCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of the loss draws; same seed, same CSVs.", DefaultValueFactory = _ => 1 };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jpegMetrics = new Option<string?>("--jpeg-metrics") { Description = "metrics.csv of a JPEG encode: per-frame JPEG bytes (and mean decode time) replace --jpeg-bytes (and --jpeg-decode-s)." };
+        var inrMetrics = new Option<string?>("--inr-metrics") { Description = "metrics.csv of an INR encode: per-frame payload bytes (and mean decode time) replace --inr-bytes (and --inr-decode-s)." };
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
             strategies, devices, frames, jpeg, inr, model, capacity, latency, loss, retries, downlink, topology, interval,
-            encode, batch, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, outDir,
+            encode, batch, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics, outDir,
         };
         cmd.SetAction(parse =>
         {
@@ -67,8 +69,26 @@ public static class SimulateCommand
                 new ComputeTimings(parse.GetValue(encode), parse.GetValue(batch), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
                     parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
                 parse.GetValue(interval), parse.GetValue(seed));
+            var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
+            var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
+            if (jpegRows is not null || inrRows is not null)
+                template = template with
+                {
+                    Timings = template.Timings! with
+                    {
+                        EdgeJpegDecodeSeconds = jpegRows?.Average(r => r.DecodeSecondsPerFrame) ?? template.Timings.EdgeJpegDecodeSeconds,
+                        EdgeInrDecodeSeconds = inrRows?.Average(r => r.DecodeSecondsPerFrame) ?? template.Timings.EdgeInrDecodeSeconds,
+                    },
+                };
             int largest = counts.Max();
-            var points = (from n in counts from s in chosen select template with { Devices = n, Strategy = s, RecordTransfers = n == largest }).ToList();
+            var points = (from n in counts from s in chosen
+                          select template with
+                          {
+                              Devices = n,
+                              Strategy = s,
+                              RecordTransfers = n == largest,
+                              Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
+                          }).ToList();
             foreach (var p in points)
             {
                 try { p.Validate(); }
