@@ -1,0 +1,39 @@
+using ResidualInr.Imaging.Datasets;
+using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Scenarios;
+
+/// <summary>A scenario file, parsed and validated. Every field has a default except the name.</summary>
+public sealed record Scenario(
+    string File,
+    string Name,
+    int Seed,
+    DatasetSpec Dataset,
+    int FrameWidth,
+    int FrameHeight,
+    int FramesPerDevice,
+    IReadOnlyList<int> Devices,
+    IReadOnlyList<CodecSpec> Codecs,
+    InrSpec Inr,
+    NetworkSpec Network,
+    IReadOnlyList<SharingStrategy> Strategies,
+    TrainingSpec Training,
+    TimingSpec Timing,
+    string Output);
+
+/// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
+public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
+
+/// <summary>One codec to compare; INR settings left null take the scenario's <see cref="InrSpec"/>.</summary>
+public sealed record CodecSpec(string Name, int JpegQuality, int? Steps, double? LearningRate, int? QatSteps, int? ObjectSteps);
+
+public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
+
+public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology);
+
+/// <param name="EdgeSecondsPerFrameEpoch">Used until the learning part measures it.</param>
+public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, long ModelBytes, int FogBatch);
+
+/// <summary>Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile.</summary>
+public sealed record TimingSpec(string? ProfilePath);

@@ -1,0 +1,98 @@
+using ResidualInr.Cli.Scenarios;
+using ResidualInr.Imaging;
+using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Tests;
+
+public class ScenarioLoaderTests
+{
+    private static string Write(string yaml)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("rinr-scn-").FullName, "scenario.yaml");
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public void A_full_scenario_parses_with_every_field()
+    {
+        var path = Write("""
+            name: paper
+            seed: 7
+            dataset:
+              synthetic: { sequences: 8, frames: 6, size: 320x180 }
+            frame_size: 160x90
+            frames_per_device: 5
+            devices: [2, 4, 8]
+            inr: { steps: 500, lr: 0.0002, batch: 4, device: cpu }
+            codecs:
+              jpeg: { quality: 75 }
+              rapid-inr:
+              residual-inr: { steps: 800, qat_steps: 100 }
+            network:
+              capacity_bytes_per_s: 2_000_000
+              latency_s: 0.002
+              downlink: broadcast
+              loss_probability: 0.05
+              retries: 2
+              links: per-device
+            strategies: [jpeg-p2p, train-fog]
+            training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000, fog_batch: 32 }
+            timing: { source: measure }
+            output: out/paper
+            """);
+        var s = ScenarioLoader.Load(path);
+        Assert.Equal(("paper", 7, 160, 90, 5), (s.Name, s.Seed, s.FrameWidth, s.FrameHeight, s.FramesPerDevice));
+        Assert.Equal([2, 4, 8], s.Devices);
+        Assert.Equal(8, s.Dataset.Synthetic!.Sequences);
+        Assert.Equal(["jpeg", "rapid-inr", "residual-inr"], s.Codecs.Select(c => c.Name));
+        Assert.Equal(75, s.Codecs[0].JpegQuality);
+        Assert.Null(s.Codecs[1].Steps);
+        Assert.Equal((800, 100), (s.Codecs[2].Steps!.Value, s.Codecs[2].QatSteps!.Value));
+        Assert.Equal(2_000_000, s.Network.Channel.CapacityBytesPerSecond);
+        Assert.Equal((Downlink.Broadcast, Topology.PerDeviceLinks), (s.Network.Downlink, s.Network.Topology));
+        Assert.Equal([SharingStrategy.JpegP2p, SharingStrategy.TrainFog], s.Strategies);
+        Assert.Equal(5_000_000, s.Training.ModelBytes);
+    }
+
+    [Fact]
+    public void Only_the_name_is_required()
+    {
+        var s = ScenarioLoader.Load(Write("name: tiny\ndevices: 3\n"));
+        Assert.Equal([3], s.Devices);
+        Assert.Equal(2_000_000, s.Network.Channel.CapacityBytesPerSecond);
+        Assert.Equal(4, s.Strategies.Count);
+        Assert.Equal(3, s.Codecs.Count);
+    }
+
+    [Theory]
+    [InlineData("name: x\ndevcies: [2]\n", ":2: devcies: unknown key (did you mean 'devices'?)")]
+    [InlineData("name: x\nnetwork:\n  capacity_byte_per_s: 5\n", ":3: network.capacity_byte_per_s: unknown key (did you mean 'capacity_bytes_per_s'?)")]
+    [InlineData("name: x\ndevices: [2, many]\n", ":2: devices: 'many' is not a whole number")]
+    [InlineData("name: x\ndevices: 0\n", ":2: devices: 0 is out of range")]
+    [InlineData("name: x\nnetwork: { loss_probability: 1.5 }\n", ":2: network.loss_probability: 1.5 is out of range [0, 1)")]
+    [InlineData("name: x\nnetwork: { latency_s: -1 }\n", "network.latency_s: -1 is out of range")]
+    [InlineData("name: x\ninr: fast\n", ":2: inr: expected a mapping of keys, found a value")]
+    [InlineData("name: x\ncodecs:\n  jpg: { quality: 90 }\n", ":3: codecs.jpg: unknown codec (did you mean 'jpeg'?)")]
+    [InlineData("name: x\ncodecs:\n  jpeg: { quality: 101 }\n", "codecs.jpeg.quality: 101 is out of range [1, 100]")]
+    [InlineData("name: x\nstrategies: [jpeg-p2q]\n", "strategies: unknown strategy 'jpeg-p2q' (did you mean 'jpeg-p2p'?)")]
+    [InlineData("name: x\ndataset: { path: /definitely/not/here }\n", "dataset.path: folder '/definitely/not/here' not found")]
+    [InlineData("name: x\ntiming: { source: profile, profile: nope.json }\n", "timing.profile: file 'nope.json' not found")]
+    [InlineData("name: x\nframe_size: huge\n", "frame_size: 'huge' is not a size")]
+    [InlineData("seed: 3\n", "name: is required")]
+    [InlineData("name: x\ndevices: [2, 4\n", "malformed YAML")]
+    [InlineData("- just\n- a list\n", "a scenario is a mapping")]
+    public void Bad_scenarios_name_file_line_key_and_reason(string yaml, string expected)
+    {
+        var path = Write(yaml);
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Load(path));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains(expected, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_scenario_file_is_an_input_error()
+        => Assert.Contains("scenario file not found", Assert.Throws<InputException>(() => ScenarioLoader.Load("/no/such.yaml")).Message);
+}
