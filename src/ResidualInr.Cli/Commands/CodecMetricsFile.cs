@@ -30,8 +30,11 @@ public static class CodecMetricsFile
                 var decode = csv.GetField<double>("decode_s_per_frame");
                 if (bytes < 0 || !double.IsFinite(decode) || decode < 0)
                     throw new InputException(path, line, "payload_bytes and decode_s_per_frame must be finite and non-negative");
-                rows.Add(new FrameMetrics(csv.GetField("sequence")!, csv.GetField<int>("frame"), csv.GetField("codec")!, bytes, 0, 0,
-                    double.NaN, double.NaN, double.NaN, double.NaN, decode, 0, ""));
+                double Optional(string column) => csv.TryGetField<double>(column, out var v) ? v : double.NaN;
+                rows.Add(new FrameMetrics(csv.GetField("sequence")!, csv.GetField<int>("frame"), csv.GetField("codec")!, bytes,
+                    csv.TryGetField<int>("bg_inr_bytes", out var bg) ? bg : 0, csv.TryGetField<int>("obj_inr_bytes", out var obj) ? obj : 0,
+                    Optional("psnr_whole_db"), Optional("psnr_bg_db"), Optional("psnr_obj_db"), Optional("encode_s_per_frame"), decode,
+                    csv.TryGetField<int>("size_group", out var g) ? g : 0, csv.TryGetField<string>("payload_file", out var f) ? f ?? "" : ""));
             }
             if (rows.Count == 0) throw new InputException(path, null, "no frames in the metrics file");
             return rows;

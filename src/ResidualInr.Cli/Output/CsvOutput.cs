@@ -39,3 +39,21 @@ public sealed class FrameMetricsMap : ClassMap<FrameMetrics>
         Map(m => m.PayloadFile).Name("payload_file");
     }
 }
+
+/// <summary>codecs.csv: sizes and quality per frame, without timings (those live in profile.json only).</summary>
+public sealed class CodecSummaryMap : ClassMap<FrameMetrics>
+{
+    public CodecSummaryMap()
+    {
+        Map(m => m.Sequence).Name("sequence");
+        Map(m => m.Frame).Name("frame");
+        Map(m => m.Codec).Name("codec");
+        Map(m => m.PayloadBytes).Name("payload_bytes");
+        Map(m => m.BackgroundBytes).Name("bg_inr_bytes");
+        Map(m => m.ObjectBytes).Name("obj_inr_bytes");
+        Map(m => m.PsnrWholeDb).Name("psnr_whole_db");
+        Map(m => m.PsnrBackgroundDb).Name("psnr_bg_db");
+        Map(m => m.PsnrObjectDb).Name("psnr_obj_db");
+        Map(m => m.SizeGroup).Name("size_group");
+    }
+}

@@ -62,3 +62,27 @@ public sealed class TransferRowMap : ClassMap<TransferRow>
         Map(m => m.Record.Lost).Name("lost").Index(9);
     }
 }
+
+/// <summary>A run summary with the codec whose payloads the strategy carried.</summary>
+public sealed record SweepRow(string Codec, RunSummary Summary);
+
+public sealed class SweepRowMap : ClassMap<SweepRow>
+{
+    public SweepRowMap()
+    {
+        Map(m => m.Summary.Devices).Name("devices").Index(0);
+        Map(m => m.Summary.Strategy).Name("strategy").Index(1);
+        Map(m => m.Codec).Name("codec").Index(2);
+        Map(m => m.Summary.Downlink).Name("downlink").Index(3);
+        Map(m => m.Summary.Topology).Name("topology").Index(4);
+        Map(m => m.Summary.FramesPerDevice).Name("frames_per_device").Index(5);
+        Map(m => m.Summary.BytesOnAir).Name("bytes_on_air").Index(6);
+        Map(m => m.Summary.BytesOffered).Name("bytes_offered").Index(7);
+        Map(m => m.Summary.BytesLost).Name("bytes_lost").Index(8);
+        Map(m => m.Summary.Transfers).Name("transfers").Index(9);
+        Map(m => m.Summary.AirtimeSeconds).Name("airtime_s").Index(10);
+        Map(m => m.Summary.MakespanSeconds).Name("makespan_s").Index(11);
+        Map(m => m.Summary.ChannelUtilisation).Name("channel_utilisation").Index(12);
+        Map(m => m.Summary.FramesLost).Name("frames_lost").Index(13);
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Globalization;
+using ResidualInr.Cli.Scenarios;
+using ResidualInr.Imaging;
+
+namespace ResidualInr.Cli.Commands;
+
+/// <summary><c>rinr run SCENARIO.yaml</c>: encode, profile, simulate the sweep and report.</summary>
+public static class RunCommand
+{
+    public static Command Build()
+    {
+        var file = new Argument<string>("scenario") { Description = "Scenario YAML file (keys in scenarios/README.md)." };
+        var outDir = new Option<string?>("--out") { Description = "Output folder (default: the scenario's 'output')." };
+        var devices = new Option<string?>("--devices") { Description = "Override the device counts, e.g. 2,4,8." };
+        var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
+        var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), build the timing profile, simulate every devices x strategy x codec point, write CSVs and report.md.")
+        {
+            file, outDir, devices, seed, jobs,
+        };
+        cmd.SetAction(parse =>
+        {
+            var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
+            if (parse.GetValue(devices) is { } d)
+                scenario = scenario with
+                {
+                    Devices = d.Split(',', StringSplitOptions.TrimEntries).Select(p =>
+                        int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
+                            : throw new InputException($"--devices: '{p}' is not a device count >= 1")).ToList(),
+                };
+            if (parse.GetValue(seed) is { } s) scenario = scenario with { Seed = s };
+            var dir = parse.GetValue(outDir) ?? scenario.Output;
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output).Run();
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+}

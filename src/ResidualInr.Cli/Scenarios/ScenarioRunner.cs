@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ResidualInr.Cli.Commands;
+using ResidualInr.Cli.Output;
+using ResidualInr.Codec.Codecs;
+using ResidualInr.Codec.Devices;
+using ResidualInr.Codec.Evaluation;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging;
+using ResidualInr.Imaging.Datasets;
+using ResidualInr.Simulation.Results;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Scenarios;
+
+/// <summary>One simulated sweep point: which codec's payloads the strategy carried.</summary>
+public sealed record SweepResult(string Codec, SimulationResult Result);
+
+/// <summary>
+/// Runs a scenario end to end: encodes the dataset with every codec (cached by content), builds or
+/// reads the timing profile, simulates every devices x strategy x codec point in parallel, and
+/// writes codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json and report.md.
+/// </summary>
+public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output)
+{
+    public IReadOnlyList<SweepResult> Run()
+    {
+        Directory.CreateDirectory(outDir);
+        var cacheDir = Path.Combine(outDir, "cache");
+        var dataset = LoadDataset(cacheDir);
+        var metrics = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset, cacheDir));
+        var profile = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : MeasuredProfile(metrics);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "profile.json"), profile.ToJson());
+        CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
+
+        var results = Simulate(metrics, profile);
+        CsvOutput.Write<SweepRow, SweepRowMap>(Path.Combine(outDir, "summary.csv"), results.Select(r => new SweepRow(r.Codec, r.Result.Summary)));
+        CsvOutput.Write<DeviceRow, DeviceRowMap>(Path.Combine(outDir, "devices.csv"),
+            results.SelectMany(r => r.Result.Devices.Select(d => new DeviceRow($"{r.Result.Summary.Strategy}/{r.Codec}", r.Result.Summary.Devices, d))));
+        CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(outDir, "transfers.csv"),
+            results.SelectMany(r => r.Result.Transfers.Select(t => new TransferRow($"{r.Result.Summary.Strategy}/{r.Codec}", r.Result.Summary.Devices, t))));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results));
+        output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json and report.md to {outDir}");
+        return results;
+    }
+
+    private Dataset LoadDataset(string cacheDir)
+    {
+        var spec = scenario.Dataset;
+        if (spec.Synthetic is { } options)
+        {
+            var dir = Path.Combine(cacheDir, "dataset-" + Hash(options.ToString()));
+            if (Directory.Exists(dir)) return OtbReader.Read(dir);
+            var tmp = dir + ".partial";
+            if (Directory.Exists(tmp)) Directory.Delete(tmp, true);
+            ConsoleProgress.Run("Generating the synthetic dataset", options.Sequences * options.Frames, p => SyntheticDataset.Generate(options, tmp, p));
+            Directory.Move(tmp, dir);
+            return OtbReader.Read(dir);
+        }
+        return DatasetLoader.Load(spec.Path!, spec.Format);
+    }
+
+    /// <summary>
+    /// Encodes with one codec unless a finished encode of the same data and settings is cached:
+    /// the key hashes the dataset's files (names, sizes, times) and every codec setting.
+    /// </summary>
+    private IReadOnlyList<FrameMetrics> EncodeCached(CodecSpec codec, Dataset dataset, string cacheDir)
+    {
+        var training = Training(codec);
+        var key = Hash(string.Join("|", DatasetFingerprint(dataset), codec.ToString(), training.ToString(),
+            scenario.FrameWidth, scenario.FrameHeight, scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed));
+        var dir = Path.Combine(cacheDir, $"{codec.Name}-{key}");
+        var metricsFile = Path.Combine(dir, "metrics.csv");
+        if (File.Exists(metricsFile))
+        {
+            output.WriteLine($"{codec.Name}: cached ({dir})");
+            return CodecMetricsFile.Read(metricsFile);
+        }
+        var device = ComputeDevice.Resolve(scenario.Inr.Device);
+        var frameCodec = CodecCatalog.Create(codec.Name, training, device, codec.JpegQuality, objectTraining:
+            codec.ObjectSteps is { } os ? training with { Steps = os } : null, quantizationAwareSteps: codec.QatSteps);
+        var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
+        int total = dataset.Sequences.Sum(s => Math.Min(options.MaxFrames, s.Frames.Count));
+        var metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(dataset, frameCodec, options, dir, p));
+        CsvOutput.Write<FrameMetrics, FrameMetricsMap>(metricsFile, metrics); // written last: its presence marks a finished encode
+        CodecCommands.PrintSummary(output, frameCodec.Name, metrics);
+        return metrics;
+    }
+
+    private TrainingOptions Training(CodecSpec codec) =>
+        new(Steps: codec.Steps ?? scenario.Inr.Steps, LearningRate: codec.LearningRate ?? scenario.Inr.LearningRate);
+
+    private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
+    {
+        int batch = scenario.Training.FogBatch;
+        return new TimingProfile(
+            ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)),
+            batch,
+            // Encode time per frame was measured in batches of inr.batch; a fog batch is as long as
+            // the measured per-frame time times the frames it holds.
+            metrics.ToDictionary(m => CodecName(m.Key), m => m.Value.Average(r => r.EncodeSecondsPerFrame) * batch),
+            metrics.ToDictionary(m => CodecName(m.Key), m => m.Value.Average(r => r.DecodeSecondsPerFrame)),
+            scenario.Training.EdgeSecondsPerFrameEpoch,
+            scenario.Training.FogSecondsPerFrameEpoch);
+    }
+
+    public static string CodecName(CodecSpec c) => c.Name == "jpeg" ? $"jpeg-q{c.JpegQuality}" : c.Name;
+
+    private List<SweepResult> Simulate(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
+    {
+        var jpeg = metrics.FirstOrDefault(m => m.Key.Name == "jpeg");
+        var inrs = metrics.Where(m => m.Key.Name != "jpeg").ToList();
+        var needsJpeg = scenario.Strategies.Any(s => s != SharingStrategy.InrTrainEdge) || inrs.Count > 0;
+        if (needsJpeg && jpeg.Value is null)
+            throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
+        int largest = scenario.Devices.Max();
+        var points = new List<(string Codec, SimulationConfig Config)>();
+        foreach (var n in scenario.Devices)
+        foreach (var strategy in scenario.Strategies)
+        {
+            var carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : [jpeg];
+            foreach (var (codec, rows) in carriers)
+            {
+                string name = CodecName(codec);
+                var timings = new ComputeTimings(
+                    FogEncodeSecondsPerBatch: profile.FogEncodeSecondsPerBatch.GetValueOrDefault(name),
+                    FogBatchSize: profile.FogBatch,
+                    EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsPerFrame.GetValueOrDefault(CodecName(jpeg.Key)),
+                    EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsPerFrame.GetValueOrDefault(name),
+                    EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsPerFrameEpoch,
+                    FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
+                    Epochs: scenario.Training.Epochs,
+                    ModelBytes: scenario.Training.ModelBytes);
+                var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
+                points.Add((name, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink, scenario.Network.Topology,
+                    scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: n == largest)));
+            }
+        }
+        var results = new SweepResult[points.Count];
+        ConsoleProgress.Run("Simulating", points.Count, progress =>
+        {
+            int done = 0;
+            Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+            {
+                results[i] = new SweepResult(points[i].Codec, FogSimulation.Run(points[i].Config));
+                progress.Report(Interlocked.Increment(ref done));
+            });
+            return 0;
+        });
+        return results.ToList();
+    }
+
+    private static string DatasetFingerprint(Dataset dataset)
+    {
+        var sb = new StringBuilder();
+        foreach (var f in dataset.AllFrames)
+        {
+            var info = new FileInfo(f.ImagePath);
+            sb.Append(CultureInfo.InvariantCulture, $"{f.Sequence}/{f.Index}:{info.Length}:{info.LastWriteTimeUtc.Ticks}:{f.Box};");
+        }
+        return sb.ToString();
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+}
