@@ -41,7 +41,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(outDir, "transfers.csv"),
             results.SelectMany(r => r.Result.Transfers.Select(t => new TransferRow($"{r.Result.Summary.Strategy}/{r.Codec}", r.Result.Summary.Devices, t))));
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results));
-        output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json and report.md to {outDir}");
+        var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results);
+        output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;
     }
 

@@ -1,0 +1,149 @@
+using ResidualInr.Cli.Scenarios;
+using ResidualInr.Codec.Evaluation;
+using ResidualInr.Imaging;
+using ScottPlot;
+
+namespace ResidualInr.Cli.Plots;
+
+/// <summary>
+/// The scenario's plots, each as PNG and SVG and readable on its own: title, axes with units, legend.
+/// (Communication against accuracy waits for the learning part.)
+/// </summary>
+public static class ScenarioPlots
+{
+    private const int Width = 900, Height = 560;
+
+    public static IReadOnlyList<string> WriteAll(string outDir, Scenario scenario, IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<SweepResult> results)
+    {
+        var written = new List<string>();
+        written.AddRange(Save(BytesOnAir(results), outDir, "bytes_on_air"));
+        written.AddRange(Save(CompletionTime(results), outDir, "completion_time"));
+        written.AddRange(Save(PsnrAgainstBytes(metrics), outDir, "psnr_vs_payload"));
+        if (TimelinePoint(results) is { } point) written.AddRange(Save(Timeline(point), outDir, "timeline"));
+        return written;
+    }
+
+    private static string Label(SweepResult r) => $"{r.Result.Summary.Strategy} ({r.Codec})";
+
+    private static Plot BytesOnAir(IReadOnlyList<SweepResult> results)
+    {
+        var plot = new Plot();
+        foreach (var series in results.GroupBy(Label))
+        {
+            var points = series.OrderBy(r => r.Result.Summary.Devices).Where(r => r.Result.Summary.BytesOnAir > 0).ToList();
+            if (points.Count == 0) continue;
+            var scatter = plot.Add.Scatter(points.Select(r => (double)r.Result.Summary.Devices).ToArray(),
+                points.Select(r => Math.Log10(r.Result.Summary.BytesOnAir)).ToArray());
+            scatter.LegendText = series.Key;
+            scatter.MarkerSize = 7;
+        }
+        LogTicks(plot.Axes.Left);
+        plot.Title("Bytes on the air per round");
+        plot.XLabel("edge devices (N)");
+        plot.YLabel("bytes on air (log scale)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot CompletionTime(IReadOnlyList<SweepResult> results)
+    {
+        var plot = new Plot();
+        foreach (var series in results.GroupBy(Label))
+        {
+            var points = series.OrderBy(r => r.Result.Summary.Devices).ToList();
+            var scatter = plot.Add.Scatter(points.Select(r => (double)r.Result.Summary.Devices).ToArray(),
+                points.Select(r => r.Result.Summary.MakespanSeconds).ToArray());
+            scatter.LegendText = series.Key;
+            scatter.MarkerSize = 7;
+        }
+        plot.Title("Time until every device has trained");
+        plot.XLabel("edge devices (N)");
+        plot.YLabel("completion time (s)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    private static Plot PsnrAgainstBytes(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var (codec, rows) in metrics)
+        {
+            var color = palette.GetColor(i++);
+            var name = ScenarioRunner.CodecName(codec);
+            var withObject = rows.Where(r => double.IsFinite(r.PsnrObjectDb)).ToList();
+            var obj = plot.Add.ScatterPoints(withObject.Select(r => (double)r.PayloadBytes).ToArray(), withObject.Select(r => r.PsnrObjectDb).ToArray());
+            obj.LegendText = $"{name}: object";
+            obj.Color = color;
+            obj.MarkerShape = MarkerShape.FilledCircle;
+            obj.MarkerSize = 8;
+            var bg = plot.Add.ScatterPoints(rows.Select(r => (double)r.PayloadBytes).ToArray(), rows.Select(r => r.PsnrBackgroundDb).ToArray());
+            bg.LegendText = $"{name}: background";
+            bg.Color = color;
+            bg.MarkerShape = MarkerShape.OpenTriangleUp;
+            bg.MarkerSize = 9;
+        }
+        plot.Title("Quality against payload size, per frame");
+        plot.XLabel("payload (bytes)");
+        plot.YLabel("PSNR (dB)");
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>The most telling point: INR payloads at the largest N, else the first strategy there.</summary>
+    private static SweepResult? TimelinePoint(IReadOnlyList<SweepResult> results)
+    {
+        int largest = results.Count == 0 ? 0 : results.Max(r => r.Result.Summary.Devices);
+        var atLargest = results.Where(r => r.Result.Summary.Devices == largest && r.Result.Devices.Count > 0).ToList();
+        return atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == "inr-train-edge" && r.Codec == "residual-inr")
+               ?? atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == "inr-train-edge") ?? atLargest.FirstOrDefault();
+    }
+
+    private static Plot Timeline(SweepResult point)
+    {
+        var plot = new Plot();
+        var devices = point.Result.Devices;
+        var receiving = new List<Bar>();
+        var training = new List<Bar>();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int d = 0; d < devices.Count; d++)
+        {
+            receiving.Add(new Bar { Position = d, ValueBase = 0, Value = devices[d].DataCompleteSeconds, FillColor = palette.GetColor(0) });
+            training.Add(new Bar { Position = d, ValueBase = devices[d].DataCompleteSeconds, Value = devices[d].TrainingDoneSeconds, FillColor = palette.GetColor(1) });
+        }
+        var rx = plot.Add.Bars(receiving);
+        rx.Horizontal = true;
+        rx.LegendText = "receiving and decoding shared frames";
+        var tx = plot.Add.Bars(training);
+        tx.Horizontal = true;
+        tx.LegendText = "training";
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, devices.Count).Select(d => (double)d).ToArray(), devices.Select(d => d.Device).ToArray());
+        plot.Title($"Per-device timeline: {Label(point)}, N = {point.Result.Summary.Devices}");
+        plot.XLabel("time (s)");
+        plot.YLabel("device");
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    private static void LogTicks(IAxis axis)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        axis.TickGenerator = ticks;
+    }
+
+    private static IEnumerable<string> Save(Plot plot, string outDir, string name)
+    {
+        var png = Path.Combine(outDir, name + ".png");
+        var svg = Path.Combine(outDir, name + ".svg");
+        // Render to temporary files, then rename: an interrupted run never leaves half a plot.
+        AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
+        return [png, svg];
+    }
+}
