@@ -31,6 +31,9 @@ public class RunCommandTests
             Assert.True(exit == 0, err);
             string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
+            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline" })
+            foreach (var ext in new[] { ".png", ".svg" })
+                Assert.True(new FileInfo(Path.Combine(outDir, plot + ext)).Length > 1000, $"{plot}{ext} is missing or empty");
 
             // Closed form for unicast jpeg-p2p and jpeg-fog: (N-1) and N + (N-1) times the round's JPEG bytes.
             var codecs = File.ReadAllLines(Path.Combine(outDir, "codecs.csv")).Skip(1).Select(l => l.Split(',')).ToList();
