@@ -53,7 +53,7 @@ public class ScenarioLoaderTests
         Assert.Equal(2_000_000, s.Network.Channel.CapacityBytesPerSecond);
         Assert.Equal((Downlink.Broadcast, Topology.PerDeviceLinks), (s.Network.Downlink, s.Network.Topology));
         Assert.Equal([SharingStrategy.JpegP2p, SharingStrategy.TrainFog], s.Strategies);
-        Assert.Equal(5_000_000, s.Training.ModelBytes);
+        Assert.Equal([5_000_000L], s.Training.ModelBytes);
     }
 
     [Fact]

@@ -14,10 +14,11 @@ public static class RunCommand
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: the scenario's 'output')." };
         var devices = new Option<string?>("--devices") { Description = "Override the device counts, e.g. 2,4,8." };
         var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
+        var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), build the timing profile, simulate every devices x strategy x codec point, write CSVs and report.md.")
         {
-            file, outDir, devices, seed, jobs,
+            file, outDir, devices, seed, jobs, device,
         };
         cmd.SetAction(parse =>
         {
@@ -30,6 +31,9 @@ public static class RunCommand
                             : throw new InputException($"--devices: '{p}' is not a device count >= 1")).ToList(),
                 };
             if (parse.GetValue(seed) is { } s) scenario = scenario with { Seed = s };
+            if (parse.GetValue(device) is { } dev)
+                scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
+                    : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
             new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output).Run();
             return RinrApp.ExitOk;

@@ -64,7 +64,7 @@ public sealed class TransferRowMap : ClassMap<TransferRow>
 }
 
 /// <summary>A run summary with the codec whose payloads the strategy carried.</summary>
-public sealed record SweepRow(string Codec, RunSummary Summary);
+public sealed record SweepRow(string Codec, long? ModelBytes, RunSummary Summary);
 
 public sealed class SweepRowMap : ClassMap<SweepRow>
 {
@@ -84,5 +84,6 @@ public sealed class SweepRowMap : ClassMap<SweepRow>
         Map(m => m.Summary.MakespanSeconds).Name("makespan_s").Index(11);
         Map(m => m.Summary.ChannelUtilisation).Name("channel_utilisation").Index(12);
         Map(m => m.Summary.FramesLost).Name("frames_lost").Index(13);
+        Map(m => m.ModelBytes).Name("model_bytes").Index(14);
     }
 }

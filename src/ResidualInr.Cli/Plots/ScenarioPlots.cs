@@ -23,7 +23,7 @@ public static class ScenarioPlots
         return written;
     }
 
-    private static string Label(SweepResult r) => $"{r.Result.Summary.Strategy} ({r.Codec})";
+    private static string Label(SweepResult r) => r.Label;
 
     private static Plot BytesOnAir(IReadOnlyList<SweepResult> results)
     {

@@ -33,7 +33,8 @@ public sealed record InrSpec(int Steps, double LearningRate, int Batch, string D
 public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology);
 
 /// <param name="EdgeSecondsPerFrameEpoch">Used until the learning part measures it.</param>
-public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, long ModelBytes, int FogBatch);
+/// <param name="ModelBytes">M; a list sweeps the model size (train-fog only).</param>
+public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, IReadOnlyList<long> ModelBytes, int FogBatch);
 
 /// <summary>Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile.</summary>
 public sealed record TimingSpec(string? ProfilePath);

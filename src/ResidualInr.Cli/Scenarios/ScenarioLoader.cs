@@ -147,9 +147,9 @@ public static class ScenarioLoader
 
     private static TrainingSpec ParseTraining(YamlSection? t)
     {
-        if (t is null) return new TrainingSpec(1, 0.01, 0.001, 6_000_000, 16);
+        if (t is null) return new TrainingSpec(1, 0.01, 0.001, [6_000_000], 16);
         var spec = new TrainingSpec(t.Int("epochs", 1, 1), t.Double("edge_s_per_frame_epoch", 0.01, min: 0), t.Double("fog_s_per_frame_epoch", 0.001, min: 0),
-            t.Long("model_bytes", 6_000_000, min: 0), t.Int("fog_batch", 16, 1));
+            t.LongList("model_bytes", [6_000_000], min: 0), t.Int("fog_batch", 16, 1));
         t.RejectUnknownKeys();
         return spec;
     }

@@ -27,26 +27,28 @@ public static class ScenarioReport
         sb.AppendLine();
         sb.AppendLine("## Bytes on air, and the reduction against serverless JPEG (jpeg-p2p)");
         sb.AppendLine();
-        sb.AppendLine("| devices | strategy | codec | bytes on air | completion s | reduction vs jpeg-p2p |");
-        sb.AppendLine("|---:|---|---|---:|---:|---:|");
+        sb.AppendLine("| devices | strategy (payload) | bytes on air | completion s | reduction vs jpeg-p2p |");
+        sb.AppendLine("|---:|---|---:|---:|---:|");
         foreach (var r in results.OrderBy(r => r.Result.Summary.Devices))
         {
             var s = r.Result.Summary;
             var p2p = results.FirstOrDefault(o => o.Result.Summary.Devices == s.Devices && o.Result.Summary.Strategy == "jpeg-p2p")?.Result.Summary.BytesOnAir;
             var factor = p2p is > 0 && s.BytesOnAir > 0 ? string.Create(inv, $"{(double)p2p.Value / s.BytesOnAir:F2}x") : "-";
-            sb.AppendLine(string.Create(inv, $"| {s.Devices} | {s.Strategy} | {r.Codec} | {s.BytesOnAir:N0} | {s.MakespanSeconds:F2} | {factor} |"));
+            sb.AppendLine(string.Create(inv, $"| {s.Devices} | {r.Label} | {s.BytesOnAir:N0} | {s.MakespanSeconds:F2} | {factor} |"));
         }
         sb.AppendLine();
         sb.AppendLine("## Training at the fog against training at the edge");
         sb.AppendLine();
-        foreach (var group in results.Where(r => r.Result.Summary.Strategy == "inr-train-edge").GroupBy(r => r.Codec))
+        var fog = results.Where(r => r.Result.Summary.Strategy == "train-fog").ToList();
+        foreach (var edge in results.Where(r => r.Result.Summary.Strategy == "inr-train-edge").GroupBy(r => r.Codec))
+        foreach (var model in fog.GroupBy(f => f.ModelBytes))
         {
-            var wins = group.Where(edge => results.Any(f => f.Result.Summary.Strategy == "train-fog" && f.Result.Summary.Devices == edge.Result.Summary.Devices
-                                                          && f.Result.Summary.BytesOnAir < edge.Result.Summary.BytesOnAir))
+            var wins = edge.Where(e => model.Any(f => f.Result.Summary.Devices == e.Result.Summary.Devices && f.Result.Summary.BytesOnAir < e.Result.Summary.BytesOnAir))
                 .Select(e => e.Result.Summary.Devices).Order().ToList();
+            string m = string.Create(inv, $"{model.Key:N0}-byte model");
             sb.AppendLine(wins.Count == 0
-                ? $"- With {group.Key} payloads, training at the edge needs fewer bytes at every N simulated."
-                : $"- With {group.Key} payloads, training at the fog (sending the {scenario.Training.ModelBytes:N0}-byte model) needs fewer bytes at N = {string.Join(", ", wins)}.");
+                ? $"- Against {edge.Key} payloads, training at the edge needs fewer bytes than sending a {m} at every N simulated."
+                : $"- Against {edge.Key} payloads, training at the fog and sending a {m} needs fewer bytes at N = {string.Join(", ", wins)}.");
         }
         return sb.ToString();
     }

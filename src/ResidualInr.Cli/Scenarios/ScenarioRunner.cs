@@ -14,8 +14,13 @@ using ResidualInr.Simulation.Strategies;
 
 namespace ResidualInr.Cli.Scenarios;
 
-/// <summary>One simulated sweep point: which codec's payloads the strategy carried.</summary>
-public sealed record SweepResult(string Codec, SimulationResult Result);
+/// <summary>One simulated sweep point: which codec's payloads the strategy carried (and the model size, for train-fog).</summary>
+public sealed record SweepResult(string Codec, long? ModelBytes, SimulationResult Result)
+{
+    public string Label => ModelBytes is { } m
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Result.Summary.Strategy} ({Codec}, M = {m / 1e6:0.###} MB)")
+        : $"{Result.Summary.Strategy} ({Codec})";
+}
 
 /// <summary>
 /// Runs a scenario end to end: encodes the dataset with every codec (cached by content), builds or
@@ -35,11 +40,11 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
 
         var results = Simulate(metrics, profile);
-        CsvOutput.Write<SweepRow, SweepRowMap>(Path.Combine(outDir, "summary.csv"), results.Select(r => new SweepRow(r.Codec, r.Result.Summary)));
+        CsvOutput.Write<SweepRow, SweepRowMap>(Path.Combine(outDir, "summary.csv"), results.Select(r => new SweepRow(r.Codec, r.ModelBytes, r.Result.Summary)));
         CsvOutput.Write<DeviceRow, DeviceRowMap>(Path.Combine(outDir, "devices.csv"),
-            results.SelectMany(r => r.Result.Devices.Select(d => new DeviceRow($"{r.Result.Summary.Strategy}/{r.Codec}", r.Result.Summary.Devices, d))));
+            results.SelectMany(r => r.Result.Devices.Select(d => new DeviceRow(r.Label, r.Result.Summary.Devices, d))));
         CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(outDir, "transfers.csv"),
-            results.SelectMany(r => r.Result.Transfers.Select(t => new TransferRow($"{r.Result.Summary.Strategy}/{r.Codec}", r.Result.Summary.Devices, t))));
+            results.SelectMany(r => r.Result.Transfers.Select(t => new TransferRow(r.Label, r.Result.Summary.Devices, t))));
         AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results));
         var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results);
         output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json, report.md and {plots.Count} plot files to {outDir}");
@@ -116,12 +121,13 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         if (needsJpeg && jpeg.Value is null)
             throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
         int largest = scenario.Devices.Max();
-        var points = new List<(string Codec, SimulationConfig Config)>();
+        var points = new List<(string Codec, long? ModelBytes, SimulationConfig Config)>();
         foreach (var n in scenario.Devices)
         foreach (var strategy in scenario.Strategies)
         {
             var carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : [jpeg];
             foreach (var (codec, rows) in carriers)
+            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
             {
                 string name = CodecName(codec);
                 var timings = new ComputeTimings(
@@ -132,9 +138,9 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                     EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsPerFrameEpoch,
                     FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
                     Epochs: scenario.Training.Epochs,
-                    ModelBytes: scenario.Training.ModelBytes);
+                    ModelBytes: model ?? 0);
                 var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
-                points.Add((name, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink, scenario.Network.Topology,
+                points.Add((name, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink, scenario.Network.Topology,
                     scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: n == largest)));
             }
         }
@@ -144,7 +150,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             int done = 0;
             Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
             {
-                results[i] = new SweepResult(points[i].Codec, FogSimulation.Run(points[i].Config));
+                results[i] = new SweepResult(points[i].Codec, points[i].ModelBytes, FogSimulation.Run(points[i].Config));
                 progress.Report(Interlocked.Increment(ref done));
             });
             return 0;

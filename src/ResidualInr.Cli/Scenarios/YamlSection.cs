@@ -92,6 +92,23 @@ public sealed class YamlSection
         return [ToInt(key, node, min, int.MaxValue)];
     }
 
+    /// <summary>A single whole number or a list of them.</summary>
+    public IReadOnlyList<long> LongList(string key, IReadOnlyList<long> fallback, long min)
+    {
+        var node = Get(key);
+        if (node is null) return fallback;
+        var items = node is YamlSequenceNode seq ? seq.Children.ToList() : [node];
+        if (items.Count == 0) throw Error(node, key, "must list at least one value");
+        return items.Select(item =>
+        {
+            var text = Scalar(key, item, "a whole number");
+            if (!long.TryParse(text.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
+                throw Error(item, key, $"'{text}' is not a whole number");
+            if (v < min) throw Error(item, key, $"{v} is below the minimum {min}");
+            return v;
+        }).ToList();
+    }
+
     public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
     {
         var node = Get(key);
