@@ -55,6 +55,29 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void A_stored_profile_from_rinr_bench_drives_the_simulation()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-run-").FullName;
+        try
+        {
+            var profile = Path.Combine(dir, "profile.json");
+            var (exit, _, err) = CliRunner.Run("bench", "--out", profile, "--size", "48x32", "--steps", "5", "--fog-batch", "2");
+            Assert.True(exit == 0, err);
+            var text = File.ReadAllText(profile);
+            Assert.Contains("\"fog_encode_seconds_per_batch\"", text);
+            Assert.Contains("\"residual-inr\"", text);
+
+            var scenario = Path.Combine(dir, "tiny.yaml");
+            File.WriteAllText(scenario, Tiny + "\ntiming: { source: profile, profile: profile.json }\n");
+            var outDir = Path.Combine(dir, "out");
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--devices", "2");
+            Assert.True(exit == 0, err);
+            Assert.Equal(text, File.ReadAllText(Path.Combine(outDir, "profile.json")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void A_bad_scenario_exits_with_2_and_one_line()
     {
         var dir = Directory.CreateTempSubdirectory("rinr-run-").FullName;

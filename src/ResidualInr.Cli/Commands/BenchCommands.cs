@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using ResidualInr.Cli.Scenarios;
+using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
+using ResidualInr.Codec.Siren;
+using ResidualInr.Imaging.Datasets;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Imaging;
 
@@ -9,9 +13,54 @@ namespace ResidualInr.Cli.Commands;
 /// <summary><c>rinr bench codec</c>: the codec's speed and memory figures, measured side by side in one run.</summary>
 public static class BenchCommands
 {
+    /// <summary>
+    /// <c>rinr bench --out PROFILE.json</c>: a timing profile for scenarios (timing.source: profile),
+    /// measured by encoding and decoding a small synthetic batch with each codec on this machine.
+    /// </summary>
+    private static void AddProfile(Command bench)
+    {
+        var outFile = new Option<string?>("--out") { Description = "Write a timing profile (JSON) measured on this machine, for scenarios' timing.profile." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var size = new Option<string>("--size") { Description = "Frame size WxH to measure at.", DefaultValueFactory = _ => "160x90" };
+        var steps = new Option<int>("--steps") { Description = "Adam steps per INR.", DefaultValueFactory = _ => 300 };
+        var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 8 };
+        var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training s per frame per epoch, recorded as given until the learning part measures it.", DefaultValueFactory = _ => 0.01 };
+        var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training s per frame per epoch, recorded as given.", DefaultValueFactory = _ => 0.001 };
+        foreach (var o in new Option[] { outFile, device, size, steps, batch, edgeTrain, fogTrain }) bench.Options.Add(o);
+        bench.SetAction(parse =>
+        {
+            var path = parse.GetValue(outFile) ?? throw new InputException("rinr bench needs --out PROFILE.json, or a subcommand (see 'rinr bench --help')");
+            var (w, h) = DatasetCommands.ParseSize(parse.GetValue(size)!, "--size");
+            int fogBatch = parse.GetValue(batch);
+            if (fogBatch < 1 || parse.GetValue(steps) < 1) throw new InputException("--fog-batch and --steps must be at least 1");
+            var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var dir = Directory.CreateTempSubdirectory("rinr-profile-").FullName;
+            try
+            {
+                var data = SyntheticDataset.Generate(new SyntheticOptions(Math.Min(fogBatch, 8), (fogBatch + 7) / 8, w, h), Path.Combine(dir, "data"));
+                var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: 1e-3);
+                var encode = new Dictionary<string, double>();
+                var decode = new Dictionary<string, double>();
+                foreach (var name in new[] { "jpeg", "rapid-inr", "residual-inr" })
+                {
+                    var codec = CodecCatalog.Create(name, training, torchDevice);
+                    var metrics = ConsoleProgress.RunFractional($"Timing {codec.Name}", data.FrameCount,
+                        p => EncodeRunner.Run(data, codec, new EncodeOptions(w, h, fogBatch), Path.Combine(dir, name), p));
+                    encode[codec.Name] = metrics.Average(m => m.EncodeSecondsPerFrame) * fogBatch;
+                    decode[codec.Name] = metrics.Average(m => m.DecodeSecondsPerFrame);
+                }
+                var profile = new TimingProfile(ComputeDevice.Describe(torchDevice), fogBatch, encode, decode, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
+                AtomicFile.WriteAllText(path, profile.ToJson());
+                parse.InvocationConfiguration.Output.WriteLine($"wrote {path}");
+            }
+            finally { Directory.Delete(dir, true); }
+            return RinrApp.ExitOk;
+        });
+    }
+
     public static Command Build()
     {
-        var bench = new Command("bench", "Measure performance on this machine.");
+        var bench = new Command("bench", "Measure performance on this machine: 'rinr bench --out PROFILE.json' writes a timing profile for scenarios; 'rinr bench codec' prints the codec's figures.");
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var size = new Option<string>("--size") { Description = "Frame size WxH for encode/decode measurements.", DefaultValueFactory = _ => "160x90" };
         var steps = new Option<int>("--steps") { Description = "Adam steps per encode measurement.", DefaultValueFactory = _ => 20 };
@@ -45,6 +94,7 @@ public static class BenchCommands
             return RinrApp.ExitOk;
         });
         bench.Subcommands.Add(codec);
+        AddProfile(bench);
         return bench;
     }
 }

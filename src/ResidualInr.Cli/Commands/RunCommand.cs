@@ -14,11 +14,12 @@ public static class RunCommand
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: the scenario's 'output')." };
         var devices = new Option<string?>("--devices") { Description = "Override the device counts, e.g. 2,4,8." };
         var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
+        var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), build the timing profile, simulate every devices x strategy x codec point, write CSVs and report.md.")
         {
-            file, outDir, devices, seed, jobs, device,
+            file, outDir, devices, seed, jobs, device, allTransfers,
         };
         cmd.SetAction(parse =>
         {
@@ -35,7 +36,7 @@ public static class RunCommand
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
-            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output).Run();
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, parse.GetValue(allTransfers)).Run();
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -27,7 +27,7 @@ public sealed record SweepResult(string Codec, long? ModelBytes, SimulationResul
 /// reads the timing profile, simulates every devices x strategy x codec point in parallel, and
 /// writes codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json and report.md.
 /// </summary>
-public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output)
+public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, bool allTransfers = false)
 {
     public IReadOnlyList<SweepResult> Run()
     {
@@ -141,7 +141,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                     ModelBytes: model ?? 0);
                 var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
                 points.Add((name, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink, scenario.Network.Topology,
-                    scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: n == largest)));
+                    scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest)));
             }
         }
         var results = new SweepResult[points.Count];
