@@ -36,7 +36,9 @@ public class RunCommandTests
                 Assert.True(new FileInfo(Path.Combine(outDir, plot + ext)).Length > 1000, $"{plot}{ext} is missing or empty");
 
             // Closed form for unicast jpeg-p2p and jpeg-fog: (N-1) and N + (N-1) times the round's JPEG bytes.
-            var codecs = File.ReadAllLines(Path.Combine(outDir, "codecs.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            var codecLines = File.ReadAllLines(Path.Combine(outDir, "codecs.csv"));
+            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,size_group", codecLines[0]);
+            var codecs = codecLines.Skip(1).Select(l => l.Split(',')).ToList();
             long jpegRound = codecs.Where(c => c[2] == "jpeg-q80").Sum(c => long.Parse(c[3])); // 2 sequences x 2 frames = 4 frames
             var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv")).Skip(1).Select(l => l.Split(',')).ToList();
             long Bytes(string devices, string strategy) => long.Parse(summary.Single(r => r[0] == devices && r[1] == strategy)[6]);

@@ -20,7 +20,7 @@ public static class CsvOutput
     }
 }
 
-public sealed class FrameMetricsMap : ClassMap<FrameMetrics>
+public class FrameMetricsMap : ClassMap<FrameMetrics>
 {
     public FrameMetricsMap()
     {
@@ -40,20 +40,13 @@ public sealed class FrameMetricsMap : ClassMap<FrameMetrics>
     }
 }
 
-/// <summary>codecs.csv: sizes and quality per frame, without timings (those live in profile.json only).</summary>
-public sealed class CodecSummaryMap : ClassMap<FrameMetrics>
+/// <summary>codecs.csv: metrics.csv without the timings (those live in profile.json only) and payload paths.</summary>
+public sealed class CodecSummaryMap : FrameMetricsMap
 {
     public CodecSummaryMap()
     {
-        Map(m => m.Sequence).Name("sequence");
-        Map(m => m.Frame).Name("frame");
-        Map(m => m.Codec).Name("codec");
-        Map(m => m.PayloadBytes).Name("payload_bytes");
-        Map(m => m.BackgroundBytes).Name("bg_inr_bytes");
-        Map(m => m.ObjectBytes).Name("obj_inr_bytes");
-        Map(m => m.PsnrWholeDb).Name("psnr_whole_db");
-        Map(m => m.PsnrBackgroundDb).Name("psnr_bg_db");
-        Map(m => m.PsnrObjectDb).Name("psnr_obj_db");
-        Map(m => m.SizeGroup).Name("size_group");
+        Map(m => m.EncodeSecondsPerFrame).Ignore();
+        Map(m => m.DecodeSecondsPerFrame).Ignore();
+        Map(m => m.PayloadFile).Ignore();
     }
 }
