@@ -96,3 +96,27 @@ public class ScenarioLoaderTests
     public void A_missing_scenario_file_is_an_input_error()
         => Assert.Contains("scenario file not found", Assert.Throws<InputException>(() => ScenarioLoader.Load("/no/such.yaml")).Message);
 }
+
+public class ShippedScenarioTests
+{
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ResidualInr.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("ResidualInr.sln not found above the test binaries");
+    }
+
+    [Theory]
+    [InlineData("quickstart")]
+    [InlineData("paper-10-devices")]
+    [InlineData("device-sweep")]
+    [InlineData("fog-vs-edge")]
+    public void Every_shipped_scenario_is_valid_and_has_committed_results(string name)
+    {
+        var root = RepoRoot();
+        var scenario = ScenarioLoader.Load(Path.Combine(root, "scenarios", name + ".yaml"));
+        Assert.Equal(name, scenario.Name);
+        foreach (var file in new[] { "summary.csv", "codecs.csv", "report.md", "bytes_on_air.png" })
+            Assert.True(File.Exists(Path.Combine(root, "results", name, file)), $"results/{name}/{file} is missing");
+    }
+}
