@@ -30,7 +30,7 @@ public static class BenchCommands
         bench.SetAction(parse =>
         {
             var path = parse.GetValue(outFile) ?? throw new InputException("rinr bench needs --out PROFILE.json, or a subcommand (see 'rinr bench --help')");
-            var (w, h) = DatasetCommands.ParseSize(parse.GetValue(size)!, "--size");
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             int fogBatch = parse.GetValue(batch);
             if (fogBatch < 1 || parse.GetValue(steps) < 1) throw new InputException("--fog-batch and --steps must be at least 1");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
@@ -39,17 +39,15 @@ public static class BenchCommands
             {
                 var data = SyntheticDataset.Generate(new SyntheticOptions(Math.Min(fogBatch, 8), (fogBatch + 7) / 8, w, h), Path.Combine(dir, "data"));
                 var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: 1e-3);
-                var encode = new Dictionary<string, double>();
-                var decode = new Dictionary<string, double>();
+                var measured = new List<(string, IReadOnlyList<FrameMetrics>)>();
                 foreach (var name in new[] { "jpeg", "rapid-inr", "residual-inr" })
                 {
                     var codec = CodecCatalog.Create(name, training, torchDevice);
                     var metrics = ConsoleProgress.RunFractional($"Timing {codec.Name}", data.FrameCount,
                         p => EncodeRunner.Run(data, codec, new EncodeOptions(w, h, fogBatch), Path.Combine(dir, name), p));
-                    encode[codec.Name] = metrics.Average(m => m.EncodeSecondsPerFrame) * fogBatch;
-                    decode[codec.Name] = metrics.Average(m => m.DecodeSecondsPerFrame);
+                    measured.Add((codec.Name, metrics));
                 }
-                var profile = new TimingProfile(ComputeDevice.Describe(torchDevice), fogBatch, encode, decode, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
+                var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(torchDevice), fogBatch, measured, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
                 AtomicFile.WriteAllText(path, profile.ToJson());
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {path}");
             }
@@ -74,7 +72,7 @@ public static class BenchCommands
         };
         codec.SetAction(parse =>
         {
-            var (w, h) = DatasetCommands.ParseSize(parse.GetValue(size)!, "--size");
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             int s = parse.GetValue(steps), b = parse.GetValue(batch);
             if (s < 1 || b < 1) throw new InputException("--steps and --batch must be at least 1");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));

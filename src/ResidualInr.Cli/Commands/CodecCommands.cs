@@ -39,7 +39,7 @@ public static class CodecCommands
         };
         cmd.SetAction(parse =>
         {
-            var (w, h) = DatasetCommands.ParseSize(parse.GetValue(size)!, "--size");
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: parse.GetValue(lr));
             training.Validate();
             var options = new EncodeOptions(w, h, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(frames));
@@ -66,9 +66,7 @@ public static class CodecCommands
 
     private static SirenShape ParseShape(string text)
     {
-        var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int layers)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width))
+        if (!TextValues.TryPair(text, out int layers, out int width))
             throw new InputException($"--bg-shape '{text}' is not LAYERSxWIDTH like 10x28");
         var shape = new SirenShape(width, layers);
         shape.Validate("--bg-shape");
@@ -77,12 +75,11 @@ public static class CodecCommands
 
     public static void PrintSummary(TextWriter output, string codec, IReadOnlyList<FrameMetrics> metrics)
     {
-        static double Mean(IEnumerable<double> v) { var a = v.Where(double.IsFinite).ToArray(); return a.Length == 0 ? double.NaN : a.Average(); }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{codec}: {metrics.Count} frames, mean {Mean(metrics.Select(m => (double)m.PayloadBytes)):F0} bytes, " +
-            $"PSNR whole {Mean(metrics.Select(m => m.PsnrWholeDb)):F2} dB, background {Mean(metrics.Select(m => m.PsnrBackgroundDb)):F2} dB, " +
-            $"object {Mean(metrics.Select(m => m.PsnrObjectDb)):F2} dB, encode {Mean(metrics.Select(m => m.EncodeSecondsPerFrame)):F3} s/frame, " +
-            $"decode {Mean(metrics.Select(m => m.DecodeSecondsPerFrame)) * 1000:F2} ms/frame"));
+            $"{codec}: {metrics.Count} frames, mean {metrics.Select(m => (double)m.PayloadBytes).FiniteMean():F0} bytes, " +
+            $"PSNR whole {metrics.Select(m => m.PsnrWholeDb).FiniteMean():F2} dB, background {metrics.Select(m => m.PsnrBackgroundDb).FiniteMean():F2} dB, " +
+            $"object {metrics.Select(m => m.PsnrObjectDb).FiniteMean():F2} dB, encode {metrics.Select(m => m.EncodeSecondsPerFrame).FiniteMean():F3} s/frame, " +
+            $"decode {metrics.Select(m => m.DecodeSecondsPerFrame).FiniteMean() * 1000:F2} ms/frame"));
     }
 
     public static Command BuildDecode()

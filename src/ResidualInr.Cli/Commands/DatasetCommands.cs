@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Imaging.Images;
@@ -30,7 +29,7 @@ public static class DatasetCommands
         };
         cmd.SetAction(parse =>
         {
-            var (w, h) = ParseSize(parse.GetValue(size)!, "--size");
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             var options = new SyntheticOptions(parse.GetValue(sequences), parse.GetValue(frames), w, h, parse.GetValue(seed));
             options.Validate();
             var dir = parse.GetValue(outDir)!;
@@ -63,16 +62,5 @@ public static class DatasetCommands
             return RinrApp.ExitOk;
         });
         return cmd;
-    }
-
-    public static (int Width, int Height) ParseSize(string text, string optionName)
-    {
-        var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h)
-            && w > 0 && h > 0)
-            return (w, h);
-        throw new InputException($"{optionName} '{text}' is not a size like 320x180");
     }
 }

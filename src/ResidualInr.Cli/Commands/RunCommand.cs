@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Imaging;
 
@@ -25,12 +24,7 @@ public static class RunCommand
         {
             var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(devices) is { } d)
-                scenario = scenario with
-                {
-                    Devices = d.Split(',', StringSplitOptions.TrimEntries).Select(p =>
-                        int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
-                            : throw new InputException($"--devices: '{p}' is not a device count >= 1")).ToList(),
-                };
+                scenario = scenario with { Devices = TextValues.DeviceCounts(d, "--devices") };
             if (parse.GetValue(seed) is { } s) scenario = scenario with { Seed = s };
             if (parse.GetValue(device) is { } dev)
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }

@@ -48,8 +48,8 @@ public static class SimulateCommand
         };
         cmd.SetAction(parse =>
         {
-            var chosen = ParseStrategies(parse.GetValue(strategies)!);
-            var counts = ParseCounts(parse.GetValue(devices)!);
+            var chosen = TextValues.Strategies(parse.GetValue(strategies)!, "--strategies");
+            var counts = TextValues.DeviceCounts(parse.GetValue(devices)!, "--devices");
             var mode = parse.GetValue(downlink) switch
             {
                 "unicast" => Downlink.Unicast,
@@ -132,22 +132,5 @@ public static class SimulateCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Strategy,-15} {s.Devices,7} {s.BytesOnAir,15:N0} {s.AirtimeSeconds,10:F2} {s.MakespanSeconds,11:F2} {ratio,14}"));
         }
-    }
-
-    private static IReadOnlyList<SharingStrategy> ParseStrategies(string text)
-    {
-        if (text == "all") return Enum.GetValues<SharingStrategy>();
-        return text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(name =>
-            SharingStrategyNames.TryParse(name, out var s) ? s
-                : throw new InputException($"--strategies: unknown strategy '{name}' (expected {string.Join(", ", SharingStrategyNames.All)})")).ToList();
-    }
-
-    private static IReadOnlyList<int> ParseCounts(string text)
-    {
-        var counts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(part =>
-            int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n
-                : throw new InputException($"--devices: '{part}' is not a device count >= 1")).ToList();
-        if (counts.Count == 0) throw new InputException("--devices needs at least one count");
-        return counts;
     }
 }

@@ -1,6 +1,7 @@
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Imaging;
+using ResidualInr.Simulation.Results;
 using ScottPlot;
 
 namespace ResidualInr.Cli.Plots;
@@ -28,15 +29,8 @@ public static class ScenarioPlots
     private static Plot BytesOnAir(IReadOnlyList<SweepResult> results)
     {
         var plot = new Plot();
-        foreach (var series in results.GroupBy(Label))
-        {
-            var points = series.OrderBy(r => r.Result.Summary.Devices).Where(r => r.Result.Summary.BytesOnAir > 0).ToList();
-            if (points.Count == 0) continue;
-            var scatter = plot.Add.Scatter(points.Select(r => (double)r.Result.Summary.Devices).ToArray(),
-                points.Select(r => Math.Log10(r.Result.Summary.BytesOnAir)).ToArray());
-            scatter.LegendText = series.Key;
-            scatter.MarkerSize = 7;
-        }
+        // Log scale: plot log10 of the bytes and label the ticks with the bytes themselves.
+        AddSeriesAgainstDevices(plot, results.Where(r => r.Result.Summary.BytesOnAir > 0), s => Math.Log10(s.BytesOnAir));
         LogTicks(plot.Axes.Left);
         plot.Title("Bytes on the air per round");
         plot.XLabel("edge devices (N)");
@@ -48,19 +42,25 @@ public static class ScenarioPlots
     private static Plot CompletionTime(IReadOnlyList<SweepResult> results)
     {
         var plot = new Plot();
-        foreach (var series in results.GroupBy(Label))
-        {
-            var points = series.OrderBy(r => r.Result.Summary.Devices).ToList();
-            var scatter = plot.Add.Scatter(points.Select(r => (double)r.Result.Summary.Devices).ToArray(),
-                points.Select(r => r.Result.Summary.MakespanSeconds).ToArray());
-            scatter.LegendText = series.Key;
-            scatter.MarkerSize = 7;
-        }
+        AddSeriesAgainstDevices(plot, results, s => s.MakespanSeconds);
         plot.Title("Time until every device has trained");
         plot.XLabel("edge devices (N)");
         plot.YLabel("completion time (s)");
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
+    }
+
+    /// <summary>One line per strategy and payload, N on x.</summary>
+    private static void AddSeriesAgainstDevices(Plot plot, IEnumerable<SweepResult> results, Func<RunSummary, double> y)
+    {
+        foreach (var series in results.GroupBy(Label))
+        {
+            var points = series.OrderBy(r => r.Result.Summary.Devices).ToList();
+            var scatter = plot.Add.Scatter(points.Select(r => (double)r.Result.Summary.Devices).ToArray(),
+                points.Select(r => y(r.Result.Summary)).ToArray());
+            scatter.LegendText = series.Key;
+            scatter.MarkerSize = 7;
+        }
     }
 
     private static Plot PsnrAgainstBytes(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)

@@ -173,9 +173,7 @@ public static class ScenarioLoader
     private static (int, int) Size(YamlSection s, string key, string fallback)
     {
         var text = s.String(key, fallback);
-        var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int w)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int h) && w is >= 8 and <= 4096 && h is >= 8 and <= 4096)
+        if (Commands.TextValues.TryPair(text, out int w, out int h) && w is >= 8 and <= 4096 && h is >= 8 and <= 4096)
             return (w, h);
         throw new InputException(s.File, null, $"{s.KeyPath(key)}: '{text}' is not a size WxH between 8x8 and 4096x4096");
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ResidualInr.Cli.Commands;
 using ResidualInr.Codec.Evaluation;
 
 namespace ResidualInr.Cli.Scenarios;
@@ -22,8 +23,8 @@ public static class ScenarioReport
         sb.AppendLine("| codec | payload bytes | PSNR whole dB | background dB | object dB |");
         sb.AppendLine("|---|---:|---:|---:|---:|");
         foreach (var (codec, rows) in metrics)
-            sb.AppendLine(string.Create(inv, $"| {ScenarioRunner.CodecName(codec)} | {rows.Average(r => r.PayloadBytes):N0} | {Mean(rows.Select(r => r.PsnrWholeDb)):F2} | " +
-                $"{Mean(rows.Select(r => r.PsnrBackgroundDb)):F2} | {Mean(rows.Select(r => r.PsnrObjectDb)):F2} |"));
+            sb.AppendLine(string.Create(inv, $"| {ScenarioRunner.CodecName(codec)} | {rows.Average(r => r.PayloadBytes):N0} | {rows.Select(r => r.PsnrWholeDb).FiniteMean():F2} | " +
+                $"{rows.Select(r => r.PsnrBackgroundDb).FiniteMean():F2} | {rows.Select(r => r.PsnrObjectDb).FiniteMean():F2} |"));
         sb.AppendLine();
         sb.AppendLine("## Bytes on air, and the reduction against serverless JPEG (jpeg-p2p)");
         sb.AppendLine();
@@ -51,11 +52,5 @@ public static class ScenarioReport
                 : $"- Against {edge.Key} payloads, training at the fog and sending a {m} needs fewer bytes at N = {string.Join(", ", wins)}.");
         }
         return sb.ToString();
-    }
-
-    private static double Mean(IEnumerable<double> values)
-    {
-        var finite = values.Where(double.IsFinite).ToArray();
-        return finite.Length == 0 ? double.NaN : finite.Average();
     }
 }

@@ -97,19 +97,9 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     private TrainingOptions Training(CodecSpec codec) =>
         new(Steps: codec.Steps ?? scenario.Inr.Steps, LearningRate: codec.LearningRate ?? scenario.Inr.LearningRate);
 
-    private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
-    {
-        int batch = scenario.Training.FogBatch;
-        return new TimingProfile(
-            ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)),
-            batch,
-            // Encode time per frame was measured in batches of inr.batch; a fog batch is as long as
-            // the measured per-frame time times the frames it holds.
-            metrics.ToDictionary(m => CodecName(m.Key), m => m.Value.Average(r => r.EncodeSecondsPerFrame) * batch),
-            metrics.ToDictionary(m => CodecName(m.Key), m => m.Value.Average(r => r.DecodeSecondsPerFrame)),
-            scenario.Training.EdgeSecondsPerFrameEpoch,
-            scenario.Training.FogSecondsPerFrameEpoch);
-    }
+    private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics) =>
+        TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Training.FogBatch,
+            metrics.Select(m => (CodecName(m.Key), m.Value)), scenario.Training.EdgeSecondsPerFrameEpoch, scenario.Training.FogSecondsPerFrameEpoch);
 
     public static string CodecName(CodecSpec c) => c.Name == "jpeg" ? $"jpeg-q{c.JpegQuality}" : c.Name;
 

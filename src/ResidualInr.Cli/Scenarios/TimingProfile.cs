@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ResidualInr.Codec.Evaluation;
 using ResidualInr.Imaging;
 
 namespace ResidualInr.Cli.Scenarios;
@@ -24,6 +25,20 @@ public sealed record TimingProfile(
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>
+    /// A profile from encodes measured on this machine. Encode time per frame was measured in
+    /// batches; a fog batch takes that time for each of the <paramref name="fogBatch"/> frames it holds.
+    /// </summary>
+    public static TimingProfile FromMeasurements(string device, int fogBatch, IEnumerable<(string Codec, IReadOnlyList<FrameMetrics> Frames)> codecs,
+        double edgeTrainSecondsPerFrameEpoch, double fogTrainSecondsPerFrameEpoch)
+    {
+        var measured = codecs.ToList();
+        return new TimingProfile(device, fogBatch,
+            measured.ToDictionary(c => c.Codec, c => c.Frames.Average(f => f.EncodeSecondsPerFrame) * fogBatch),
+            measured.ToDictionary(c => c.Codec, c => c.Frames.Average(f => f.DecodeSecondsPerFrame)),
+            edgeTrainSecondsPerFrameEpoch, fogTrainSecondsPerFrameEpoch);
+    }
 
     public static TimingProfile Read(string path)
     {

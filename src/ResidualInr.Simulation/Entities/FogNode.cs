@@ -20,17 +20,6 @@ public sealed class FogNode
 
     public Resource Gpu { get; }
     public Store<Transmission> EncodeQueue { get; }
-    public int FramesReceived { get; private set; }
-    public long BytesReceived { get; private set; }
-    public long BytesSent { get; internal set; }
-
-    public void CountReceived(Transmission t)
-    {
-        if (t.Lost) return;
-        FramesReceived++;
-        BytesReceived += t.Bytes;
-    }
-
     /// <summary>
     /// Takes whatever frames wait (at least one, at most <paramref name="batchSize"/>) whenever the
     /// GPU is free, encodes them in one batch, and hands each encoded frame to <paramref name="encoded"/>.

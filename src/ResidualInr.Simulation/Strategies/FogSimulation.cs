@@ -87,7 +87,6 @@ public sealed class FogSimulation
 
     private void ArrivedAtFog(Transmission t)
     {
-        _fog.CountReceived(t);
         var frame = (CapturedFrame)t.Tag!;
         switch (_config.Strategy)
         {
@@ -138,8 +137,7 @@ public sealed class FogSimulation
         _transfers++;
         _bytesOffered += t.Bytes;
         long attempts = (1 + t.Retries) * t.Bytes;
-        if (t.Source == _network.Fog) _fog.BytesSent += attempts;
-        else _devices[t.Source].BytesSent += attempts;
+        if (t.Source != _network.Fog) _devices[t.Source].BytesSent += attempts;
         if (t.Lost)
         {
             _bytesLost += t.Bytes;
