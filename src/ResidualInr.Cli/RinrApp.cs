@@ -29,6 +29,7 @@ public static class RinrApp
         root.Subcommands.Add(CodecCommands.BuildDecode());
         root.Subcommands.Add(BenchCommands.Build());
         root.Subcommands.Add(SimulateCommand.Build());
+        root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         return root;
     }

@@ -2,6 +2,7 @@ using ResidualInr.Codec.Payloads;
 using ResidualInr.Codec.Siren;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Images;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResidualInr.Codec.Codecs;
@@ -42,6 +43,12 @@ public sealed class InrDecoder(Device device)
         if (payloads.Any(p => p.FrameWidth != w || p.FrameHeight != h))
             throw new ArgumentException("DecodeToTensor needs frames of one size");
         var frames = zeros([payloads.Count, h, w, 3], device: device);
+        // Explicit scalars held by using: TorchSharp's implicit number-to-Scalar conversion can be
+        // finalised by the GC while libtorch still reads it (a training run crashed on that).
+        using var one = 1f.ToScalar();
+        using var halfRange = 127.5f.ToScalar();
+        using var zero = 0f.ToScalar();
+        using var full = 255f.ToScalar();
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
@@ -50,7 +57,7 @@ public sealed class InrDecoder(Device device)
             {
                 var members = group.ToArray();
                 using var net = Load(group.Key, members.Select(i => payloads[i].Background).ToArray());
-                var pixels = ((net.Forward(coords) + 1) * 127.5).clamp_(0, 255).view(members.Length, h, w, 3);
+                var pixels = net.Forward(coords).add_(one).mul_(halfRange).clamp_(zero, full).view(members.Length, h, w, 3);
                 frames.index_copy_(0, tensor(members.Select(i => (long)i).ToArray(), device: device), pixels);
             }
             foreach (var group in Enumerable.Range(0, payloads.Count).Where(i => payloads[i].Object is not null).GroupBy(i => payloads[i].Object!.Shape))
@@ -67,8 +74,9 @@ public sealed class InrDecoder(Device device)
                     var obj = output[j].narrow(0, 0, box.Area).view(box.H, box.W, 3);
                     var region = frames[members[j]].narrow(0, box.Y, box.H).narrow(1, box.X, box.W);
                     // Residual: object = B-INR - Q * O-INR. Direct: the O-INR is the object.
-                    var composed = p.Object!.Role == NetworkRole.ObjectResidual ? region - obj * p.Q : (obj + 1) * 127.5;
-                    region.copy_(composed.clamp(0, 255));
+                    using var q = p.Q.ToScalar();
+                    var composed = p.Object!.Role == NetworkRole.ObjectResidual ? region - obj.mul(q) : obj.add(one).mul_(halfRange);
+                    region.copy_(composed.clamp_(zero, full));
                 }
             }
         }

@@ -1,0 +1,75 @@
+using ResidualInr.Imaging;
+using ResidualInr.Learning.Data;
+using ResidualInr.Learning.Detector;
+using ResidualInr.Learning.Metrics;
+using ResidualInr.Learning.Training;
+using static TorchSharp.torch;
+
+namespace ResidualInr.Learning.Experiments;
+
+/// <summary>
+/// The accuracy each codec buys: for every source of training frames (a codec's decoded payloads,
+/// or the originals) and every seed, train a detector on the same frames with the same schedule and
+/// score it on held-out original frames it never saw. A trivial baseline that always predicts the
+/// mean training box is scored too, so that "the detector learned something" is a number.
+/// </summary>
+public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSource testFrames, IReadOnlyList<Box?> testBoxes,
+    DetectorSettings settings, Device device)
+{
+    public const string MeanBoxBaseline = "baseline-mean-box";
+
+    /// <param name="epochsDone">Epochs finished over every source and seed.</param>
+    public IReadOnlyList<AccuracyRow> Run(IReadOnlyList<IFrameSource> sources, IReadOnlyList<int> seeds, IProgress<int>? epochsDone = null)
+    {
+        if (testBoxes.Count != testFrames.Count) throw new ArgumentException("one box per test frame");
+        if (seeds.Count == 0) throw new ArgumentException("no seeds");
+        var rows = new List<AccuracyRow>();
+        var baseline = ScoreBaseline();
+        rows.AddRange(seeds.Select(seed => new AccuracyRow(MeanBoxBaseline, seed, trainBoxes.Count, testFrames.Count,
+            baseline.Map50To95, baseline.Map50, baseline.MeanIou, 0, 0)));
+        int done = 0;
+        foreach (var source in sources)
+        {
+            if (source.Width != testFrames.Width || source.Height != testFrames.Height)
+                throw new InputException($"{source.Name}: frames are {source.Width}x{source.Height}, the test frames {testFrames.Width}x{testFrames.Height}");
+            foreach (var seed in seeds)
+            {
+                int before = done;
+                using var trained = DetectorTrainer.Train(source, trainBoxes, settings, seed, device, e => epochsDone?.Report(done = before + e));
+                var scores = Evaluate(trained.Model);
+                rows.Add(new AccuracyRow(source.Name, seed, source.Count, testFrames.Count, scores.Map50To95, scores.Map50, scores.MeanIou,
+                    Median(trained.Epochs.Select(e => e.TrainSeconds)), Median(trained.Epochs.Select(e => e.DecodeSeconds))));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Scores a detector on the test frames, in batches.</summary>
+    public DetectionScores Evaluate(SingleObjectDetector model)
+    {
+        var detections = new List<Detection>(testFrames.Count);
+        foreach (var chunk in Enumerable.Range(0, testFrames.Count).Chunk(64))
+        {
+            using var scope = NewDisposeScope();
+            var predicted = model.Predict(testFrames.Load(chunk, device));
+            detections.AddRange(chunk.Select((index, k) => new Detection(testBoxes[index], predicted[k].Box, predicted[k].Confidence)));
+        }
+        return DetectionMetrics.Score(detections);
+    }
+
+    /// <summary>Always the mean training box, always with full confidence.</summary>
+    public DetectionScores ScoreBaseline()
+    {
+        var known = trainBoxes.Where(b => b is not null).Select(b => b!.Value).ToList();
+        if (known.Count == 0) throw new InputException("no training frame has a box to learn from");
+        var mean = new Box(known.Average(b => b.X), known.Average(b => b.Y), known.Average(b => b.W), known.Average(b => b.H));
+        return DetectionMetrics.Score(testBoxes.Select(t => new Detection(t, mean, 1.0)).ToList());
+    }
+
+    /// <summary>The median epoch: the first epoch's one-off costs (allocation, kernel selection) do not count.</summary>
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
