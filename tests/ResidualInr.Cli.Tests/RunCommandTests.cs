@@ -6,7 +6,7 @@ public class RunCommandTests
         name: tiny
         seed: 3
         dataset:
-          synthetic: { sequences: 2, frames: 2, size: 64x48 }
+          synthetic: { sequences: 2, frames: 3, size: 64x48 }
         frame_size: 48x32
         frames_per_device: 2
         devices: [2, 3]
@@ -16,6 +16,7 @@ public class RunCommandTests
           residual-inr:
         network: { capacity_bytes_per_s: 100000, latency_s: 0.001 }
         training: { epochs: 2, edge_s_per_frame_epoch: 0.01, model_bytes: 20000, fog_batch: 4 }
+        learning: { epochs: 3, seeds: 2, batch: 4 }
         """;
 
     [Fact]
@@ -29,9 +30,9 @@ public class RunCommandTests
             var outDir = Path.Combine(dir, "out");
             var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2");
             Assert.True(exit == 0, err);
-            string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "profile.json", "report.md"];
+            string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
-            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline" })
+            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "accuracy_vs_bytes" })
             foreach (var ext in new[] { ".png", ".svg" })
                 Assert.True(new FileInfo(Path.Combine(outDir, plot + ext)).Length > 1000, $"{plot}{ext} is missing or empty");
 
@@ -46,6 +47,30 @@ public class RunCommandTests
             Assert.Equal((2 - 1) * jpegRound, Bytes("2", "jpeg-p2p"));
             Assert.Equal(2 * jpegRound, Bytes("2", "jpeg-fog"));
             Assert.Equal(jpegRound + 2 * 20_000, Bytes("2", "train-fog"));
+
+            // The learning stage: every codec, the originals and the baseline, for both seeds, trained on the
+            // 4 encoded frames and tested on the 2 frames no codec encoded.
+            var accuracy = File.ReadAllLines(Path.Combine(outDir, "accuracy.csv"));
+            Assert.Equal("codec,seed,train_frames,test_frames,map50_95,map50,mean_iou,train_s_per_epoch,decode_s_per_epoch", accuracy[0]);
+            var accuracyRows = accuracy.Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.Equal(["baseline-mean-box", "jpeg-q80", "original", "residual-inr"], accuracyRows.Select(r => r[0]).Distinct().Order());
+            Assert.All(accuracyRows, r => Assert.Equal(("4", "2"), (r[2], r[3])));
+            Assert.Equal(8, accuracyRows.Count);
+            Assert.Contains("## Accuracy", File.ReadAllText(Path.Combine(outDir, "report.md")));
+
+            // The measured training time per frame-epoch drives the devices' training in the simulation:
+            // in inr-train-edge each device trains epochs x (N x F frames) after its data is complete.
+            using var profileJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "profile.json")));
+            double perFrameEpoch = profileJson.RootElement.GetProperty("edge_train_seconds_per_frame_epoch_by_codec").GetProperty("residual-inr").GetDouble();
+            var residualTrainS = accuracyRows.Where(r => r[0] == "residual-inr").Average(r => double.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture)) / 4;
+            Assert.Equal(residualTrainS, perFrameEpoch, 12);
+            var devices = File.ReadAllLines(Path.Combine(outDir, "devices.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[0] == "inr-train-edge (residual-inr)" && r[1] == "3").ToList();
+            Assert.Equal(3, devices.Count);
+            foreach (var d in devices)
+            {
+                double training = double.Parse(d[6], System.Globalization.CultureInfo.InvariantCulture) - double.Parse(d[5], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Equal(perFrameEpoch * 2 * 3 * 2, training, 9);
+            }
 
             var first = files.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(outDir, f)));
             (exit, var output, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "1");

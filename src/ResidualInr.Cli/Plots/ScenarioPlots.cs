@@ -1,4 +1,6 @@
+using ResidualInr.Cli.Accuracy;
 using ResidualInr.Cli.Scenarios;
+using ResidualInr.Learning.Experiments;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Results;
@@ -8,15 +10,17 @@ namespace ResidualInr.Cli.Plots;
 
 /// <summary>
 /// The scenario's plots, each as PNG and SVG and readable on its own: title, axes with units, legend.
-/// (Communication against accuracy waits for the learning part.)
 /// </summary>
 public static class ScenarioPlots
 {
     private const int Width = 900, Height = 560;
 
-    public static IReadOnlyList<string> WriteAll(string outDir, Scenario scenario, IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<SweepResult> results)
+    public static IReadOnlyList<string> WriteAll(string outDir, Scenario scenario, IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics,
+        IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary>? accuracy = null)
     {
         var written = new List<string>();
+        if (accuracy is not null && CommunicationAgainstAccuracy(results, accuracy) is { } tradeoff)
+            written.AddRange(Save(tradeoff, outDir, "accuracy_vs_bytes"));
         written.AddRange(Save(BytesOnAir(results), outDir, "bytes_on_air"));
         written.AddRange(Save(CompletionTime(results), outDir, "completion_time"));
         written.AddRange(Save(PsnrAgainstBytes(metrics), outDir, "psnr_vs_payload"));
@@ -61,6 +65,48 @@ public static class ScenarioPlots
             scatter.LegendText = series.Key;
             scatter.MarkerSize = 7;
         }
+    }
+
+    /// <summary>
+    /// The question the tool answers, at the largest N: each strategy's bytes on the air against the
+    /// mAP50-95 of a detector trained on the frames that strategy delivers (mean and std over seeds).
+    /// Devices in jpeg-p2p and jpeg-fog, and the fog in train-fog, train on JPEG frames.
+    /// </summary>
+    private static Plot? CommunicationAgainstAccuracy(IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary> accuracy)
+    {
+        if (results.Count == 0) return null;
+        int largest = results.Max(r => r.Result.Summary.Devices);
+        var byCodec = accuracy.ToDictionary(a => a.Codec);
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var r in results.Where(r => r.Result.Summary.Devices == largest && r.Result.Summary.BytesOnAir > 0))
+        {
+            if (!byCodec.TryGetValue(r.Codec, out var a)) continue;
+            double x = Math.Log10(r.Result.Summary.BytesOnAir);
+            var color = palette.GetColor(i++);
+            var bar = plot.Add.ErrorBar(new[] { x }, new[] { a.Map50To95Mean }, new[] { a.Map50To95Std });
+            bar.Color = color;
+            var point = plot.Add.ScatterPoints(new[] { x }, new[] { a.Map50To95Mean });
+            point.Color = color;
+            point.MarkerSize = 10;
+            point.LegendText = r.Label;
+        }
+        if (i == 0) return null;
+        foreach (var (codec, text, pattern) in new[] { (AccuracyStage.Original, "trained on original frames", LinePattern.Dashed),
+                     (AccuracyExperiment.MeanBoxBaseline, "always the mean box", LinePattern.Dotted) })
+        {
+            if (!byCodec.TryGetValue(codec, out var reference)) continue;
+            var line = plot.Add.HorizontalLine(reference.Map50To95Mean);
+            line.LinePattern = pattern;
+            line.LegendText = $"{text}: {reference.Map50To95Mean:F3}";
+        }
+        LogTicks(plot.Axes.Bottom);
+        plot.Title($"Communication against accuracy, N = {largest}");
+        plot.XLabel("bytes on air per round (log scale)");
+        plot.YLabel("detector mAP50-95 on held-out frames (mean ± std over seeds)");
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 
     private static Plot PsnrAgainstBytes(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)

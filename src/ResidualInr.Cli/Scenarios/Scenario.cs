@@ -20,6 +20,7 @@ public sealed record Scenario(
     IReadOnlyList<SharingStrategy> Strategies,
     TrainingSpec Training,
     TimingSpec Timing,
+    LearningSpec? Learning,
     string Output);
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
@@ -35,6 +36,12 @@ public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Top
 /// <param name="EdgeSecondsPerFrameEpoch">Used until the learning part measures it.</param>
 /// <param name="ModelBytes">M; a list sweeps the model size (train-fog only).</param>
 public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, IReadOnlyList<long> ModelBytes, int FogBatch);
+
+/// <summary>
+/// The learning stage: a detector per codec and seed trained on the encoded frames and scored on the
+/// dataset's frames no codec encoded. Null when the scenario has no 'learning' section.
+/// </summary>
+public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device);
 
 /// <summary>Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile.</summary>
 public sealed record TimingSpec(string? ProfilePath);

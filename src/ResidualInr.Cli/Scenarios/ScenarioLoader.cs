@@ -2,6 +2,7 @@ using System.Globalization;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
+using ResidualInr.Learning.Training;
 using ResidualInr.Simulation.Network;
 using ResidualInr.Simulation.Strategies;
 using YamlDotNet.Core;
@@ -51,9 +52,10 @@ public static class ScenarioLoader
                 : throw new InputException(s.File, null, $"strategies: unknown strategy '{n}'{Hint(n, SharingStrategyNames.All)}")).ToList();
         var training = ParseTraining(s.Section("training"));
         var timing = ParseTiming(s.Section("timing"), baseDir);
+        var learning = s.Section("learning") is { } l ? ParseLearning(l, inr.Device) : null;
         var output = s.String("output", Path.Combine("out", name));
         s.RejectUnknownKeys();
-        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, output);
+        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output);
     }
 
     private static DatasetSpec ParseDataset(YamlSection? d, YamlSection root, string baseDir)
@@ -151,6 +153,17 @@ public static class ScenarioLoader
         var spec = new TrainingSpec(t.Int("epochs", 1, 1), t.Double("edge_s_per_frame_epoch", 0.01, min: 0), t.Double("fog_s_per_frame_epoch", 0.001, min: 0),
             t.LongList("model_bytes", [6_000_000], min: 0), t.Int("fog_batch", 16, 1));
         t.RejectUnknownKeys();
+        return spec;
+    }
+
+    private static LearningSpec ParseLearning(YamlSection l, string inrDevice)
+    {
+        var defaults = new DetectorSettings();
+        var detector = new DetectorSettings(l.Int("epochs", defaults.Epochs, 1, 100_000), l.Int("batch", defaults.BatchSize, 1, 4096),
+            l.Double("lr", defaults.LearningRate, min: 1e-9, max: 1), l.Int("width", defaults.Width, 1, 256), l.Bool("flip", defaults.Flip));
+        var spec = new LearningSpec(detector, l.Int("seeds", 3, 1, 1000), l.Int("test_frames", 512, 1), l.String("device", inrDevice));
+        if (spec.Device is not ("cpu" or "cuda")) throw new InputException(l.File, null, $"learning.device: '{spec.Device}' is not cpu or cuda");
+        l.RejectUnknownKeys();
         return spec;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ResidualInr.Cli.Accuracy;
 using ResidualInr.Cli.Commands;
 using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Codecs;
@@ -34,10 +35,16 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         Directory.CreateDirectory(outDir);
         var cacheDir = Path.Combine(outDir, "cache");
         var dataset = LoadDataset(cacheDir);
-        var metrics = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset, cacheDir));
-        var profile = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : MeasuredProfile(metrics);
+        if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
+            throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
+                "so none is left to test the detector on; give the dataset more frames per sequence or remove 'learning'");
+        var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset, cacheDir));
+        var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
+        var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded.Values.ToList(), cacheDir) : null;
+        var profile = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : MeasuredProfile(metrics, accuracy);
         AtomicFile.WriteAllText(Path.Combine(outDir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
+        var summary = accuracy is null ? null : Commands.TrainCommand.WriteResults(outDir, accuracy);
 
         var results = Simulate(metrics, profile);
         CsvOutput.Write<SweepRow, SweepRowMap>(Path.Combine(outDir, "summary.csv"), results.Select(r => new SweepRow(r.Codec, r.ModelBytes, r.Result.Summary)));
@@ -45,10 +52,32 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             results.SelectMany(r => r.Result.Devices.Select(d => new DeviceRow(r.Label, r.Result.Summary.Devices, d))));
         CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(outDir, "transfers.csv"),
             results.SelectMany(r => r.Result.Transfers.Select(t => new TransferRow(r.Label, r.Result.Summary.Devices, t))));
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results));
-        var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results);
-        output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, profile.json, report.md and {plots.Count} plot files to {outDir}");
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary));
+        var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results, summary);
+        var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
+        output.WriteLine($"wrote codecs.csv, summary.csv, devices.csv, transfers.csv, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;
+    }
+
+    /// <summary>
+    /// Trains and scores the detectors unless the same encodes, settings and seeds were learned from
+    /// before: the key hashes the codec cache folders (which hash their data and settings) and the
+    /// learning settings. Reading the rows back keeps a rerun's CSVs and profile byte-identical.
+    /// </summary>
+    private IReadOnlyList<Learning.Experiments.AccuracyRow> LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyList<EncodedCodec> encoded, string cacheDir)
+    {
+        var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
+        var key = Hash(string.Join("|", encoded.Select(e => Path.GetFileName(e.Directory)).Append(learning.ToString()).Append(learning.Detector.ToString())
+            .Append(string.Join(",", seeds))));
+        var file = Path.Combine(cacheDir, $"learning-{key}", "accuracy.csv");
+        if (File.Exists(file))
+        {
+            output.WriteLine($"learning: cached ({Path.GetDirectoryName(file)})");
+            return AccuracyFile.Read(file);
+        }
+        var rows = AccuracyStage.Run(dataset, encoded, learning.Detector, seeds, learning.TestFrames, ComputeDevice.Resolve(learning.Device), output);
+        CsvOutput.Write<Learning.Experiments.AccuracyRow, AccuracyRowMap>(file, rows);
+        return rows;
     }
 
     private Dataset LoadDataset(string cacheDir)
@@ -71,7 +100,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// Encodes with one codec unless a finished encode of the same data and settings is cached:
     /// the key hashes the dataset's files (names, sizes, times) and every codec setting.
     /// </summary>
-    private IReadOnlyList<FrameMetrics> EncodeCached(CodecSpec codec, Dataset dataset, string cacheDir)
+    private EncodedCodec EncodeCached(CodecSpec codec, Dataset dataset, string cacheDir)
     {
         var training = Training(codec);
         var key = Hash(string.Join("|", DatasetFingerprint(dataset), codec.ToString(), training.ToString(),
@@ -81,7 +110,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         if (File.Exists(metricsFile))
         {
             output.WriteLine($"{codec.Name}: cached ({dir})");
-            return CodecMetricsFile.Read(metricsFile);
+            return new EncodedCodec(dir, CodecMetricsFile.Read(metricsFile));
         }
         var device = ComputeDevice.Resolve(scenario.Inr.Device);
         var frameCodec = CodecCatalog.Create(codec.Name, training, device, codec.JpegQuality, objectTraining:
@@ -91,15 +120,23 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(dataset, frameCodec, options, dir, p));
         CsvOutput.Write<FrameMetrics, FrameMetricsMap>(metricsFile, metrics); // written last: its presence marks a finished encode
         CodecCommands.PrintSummary(output, frameCodec.Name, metrics);
-        return metrics;
+        return new EncodedCodec(dir, metrics);
     }
 
     private TrainingOptions Training(CodecSpec codec) =>
         new(Steps: codec.Steps ?? scenario.Inr.Steps, LearningRate: codec.LearningRate ?? scenario.Inr.LearningRate);
 
-    private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics) =>
-        TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Training.FogBatch,
+    /// <summary>Timings measured here: encode and decode from the encodes, and edge training per codec from the learning stage when it ran.</summary>
+    private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
+    {
+        var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Training.FogBatch,
             metrics.Select(m => (CodecName(m.Key), m.Value)), scenario.Training.EdgeSecondsPerFrameEpoch, scenario.Training.FogSecondsPerFrameEpoch);
+        if (accuracy is null) return profile;
+        // The detector's epoch time over its training frames, data loading included, averaged over seeds.
+        var perCodec = accuracy.Where(r => r.TrainFrames > 0 && r.TrainSecondsPerEpoch > 0)
+            .GroupBy(r => r.Codec).ToDictionary(g => g.Key, g => g.Average(r => r.TrainSecondsPerEpoch / r.TrainFrames));
+        return profile with { EdgeTrainSecondsPerFrameEpochByCodec = perCodec };
+    }
 
     public static string CodecName(CodecSpec c) => c.Name == "jpeg" ? $"jpeg-q{c.JpegQuality}" : c.Name;
 
@@ -125,7 +162,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                     FogBatchSize: profile.FogBatch,
                     EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsPerFrame.GetValueOrDefault(CodecName(jpeg.Key)),
                     EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsPerFrame.GetValueOrDefault(name),
-                    EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsPerFrameEpoch,
+                    EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(name),
                     FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
                     Epochs: scenario.Training.Epochs,
                     ModelBytes: model ?? 0);

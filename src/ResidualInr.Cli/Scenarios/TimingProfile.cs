@@ -15,8 +15,16 @@ public sealed record TimingProfile(
     IReadOnlyDictionary<string, double> FogEncodeSecondsPerBatch,
     IReadOnlyDictionary<string, double> EdgeDecodeSecondsPerFrame,
     double EdgeTrainSecondsPerFrameEpoch,
-    double FogTrainSecondsPerFrameEpoch)
+    double FogTrainSecondsPerFrameEpoch,
+    IReadOnlyDictionary<string, double>? EdgeTrainSecondsPerFrameEpochByCodec = null)
 {
+    /// <summary>
+    /// A device's training time per frame and epoch when it trains on frames from <paramref name="codec"/>:
+    /// measured by the learning stage (data loading included) where it ran, else the scenario's figure.
+    /// </summary>
+    public double EdgeTrainSecondsFor(string codec) =>
+        EdgeTrainSecondsPerFrameEpochByCodec?.GetValueOrDefault(codec, EdgeTrainSecondsPerFrameEpoch) ?? EdgeTrainSecondsPerFrameEpoch;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -49,6 +57,7 @@ public sealed record TimingProfile(
             if (profile.FogEncodeSecondsPerBatch is null || profile.EdgeDecodeSecondsPerFrame is null || profile.FogBatch < 1)
                 throw new InputException(path, null, "timing profile lacks fog_encode_seconds_per_batch, edge_decode_seconds_per_frame or fog_batch");
             if (profile.FogEncodeSecondsPerBatch.Values.Concat(profile.EdgeDecodeSecondsPerFrame.Values)
+                    .Concat(profile.EdgeTrainSecondsPerFrameEpochByCodec?.Values ?? [])
                     .Append(profile.EdgeTrainSecondsPerFrameEpoch).Append(profile.FogTrainSecondsPerFrameEpoch).Any(v => !double.IsFinite(v) || v < 0))
                 throw new InputException(path, null, "timing profile has a negative or non-finite time");
             return profile;

@@ -58,6 +58,17 @@ public sealed class YamlSection
     public int Int(string key, int fallback, int min = int.MinValue, int max = int.MaxValue) =>
         Get(key) is { } node ? ToInt(key, node, min, max) : fallback;
 
+    public bool Bool(string key, bool fallback)
+    {
+        if (Get(key) is not { } node) return fallback;
+        return Scalar(key, node, "true or false") switch
+        {
+            "true" => true,
+            "false" => false,
+            var text => throw Error(node, key, $"'{text}' is not true or false"),
+        };
+    }
+
     public long Long(string key, long fallback, long min = long.MinValue)
     {
         if (Get(key) is not { } node) return fallback;
