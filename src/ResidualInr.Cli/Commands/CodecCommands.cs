@@ -4,6 +4,7 @@ using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Codec.Evaluation;
+using ResidualInr.Codec.Nerv;
 using ResidualInr.Codec.Payloads;
 using ResidualInr.Codec.Siren;
 using ResidualInr.Imaging;
@@ -32,10 +33,13 @@ public static class CodecCommands
         var objectSteps = new Option<int?>("--object-steps") { Description = "Adam steps for object INRs (default: --steps); they are small and see only their box." };
         var bgShape = new Option<string?>("--bg-shape") { Description = "Background INR (or Rapid-INR) shape LAYERSxWIDTH, e.g. 10x28 (defaults: rapid-inr 10x28, B-INR 10x24)." };
         var qatSteps = new Option<int?>("--qat-steps") { Description = "Quantisation-aware fine-tuning steps for a background stored below 32 bits (residual-inr's 8-bit B-INR); 0 turns it off." };
+        var epochs = new Option<int>("--epochs") { Description = "NeRV epochs over the sequence (nerv, residual-nerv; the reference uses 300).", DefaultValueFactory = _ => 300 };
+        var nervLr = new Option<double>("--nerv-lr") { Description = "NeRV Adam learning rate (betas 0.5, 0.999; warm-up then cosine).", DefaultValueFactory = _ => 3e-3 };
+        var nervBatch = new Option<int>("--nerv-batch") { Description = "Frames per NeRV training step.", DefaultValueFactory = _ => 1 };
         var warm = new Option<bool>("--warm-start") { Description = "Start frame t's background INR from frame t-1's weights (batches become waves across sequences)." };
         var cmd = new Command("encode", "Encode a dataset with one codec: one payload file per frame, and metrics.csv with bytes, PSNR (whole/background/object) and timings.")
         {
-            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape, qatSteps,
+            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape, qatSteps, epochs, nervLr, nervBatch,
         };
         cmd.SetAction(parse =>
         {
@@ -47,8 +51,6 @@ public static class CodecCommands
             var name = parse.GetValue(codec)!;
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var objectTraining = parse.GetValue(objectSteps) is { } os ? training with { Steps = os } : null;
-            var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
-            var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background, parse.GetValue(qatSteps));
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var dir = parse.GetValue(outDir)!;
             var datasetPath = parse.GetValue(dataset)!;
@@ -56,9 +58,21 @@ public static class CodecCommands
                 ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: 4, Frames: 4, Seed: parse.GetValue(seed)), Path.Combine(dir, "dataset"))
                 : DatasetLoader.Load(datasetPath, fmt);
             int total = data.Sequences.Sum(s => options.MaxFrames > 0 ? Math.Min(options.MaxFrames, s.Frames.Count) : s.Frames.Count);
-            var metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
+            IReadOnlyList<FrameMetrics> metrics;
+            if (CodecCatalog.IsSequenceCodec(name))
+            {
+                var nervTraining = new NervTrainingOptions(parse.GetValue(epochs), parse.GetValue(nervLr), parse.GetValue(nervBatch));
+                var sequenceCodec = CodecCatalog.CreateSequenceCodec(name, nervTraining, objectTraining ?? training, torchDevice);
+                metrics = ConsoleProgress.RunFractional($"Encoding with {name}", total, p => EncodeRunner.RunSequences(data, sequenceCodec, options, dir, p));
+            }
+            else
+            {
+                var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
+                var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background, parse.GetValue(qatSteps));
+                metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
+            }
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
-            PrintSummary(parse.InvocationConfiguration.Output, frameCodec.Name, metrics);
+            PrintSummary(parse.InvocationConfiguration.Output, metrics[0].Codec, metrics);
             return RinrApp.ExitOk;
         });
         return cmd;

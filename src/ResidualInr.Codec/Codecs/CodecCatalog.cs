@@ -21,7 +21,25 @@ public static class CodecCatalog
     public static IReadOnlyList<string> InrNames { get; } =
         ["rapid-inr", "residual-inr", "residual-inr-bg", "residual-inr-direct", "residual-inr-16bit"];
 
-    public static IReadOnlyList<string> AllNames { get; } = ["jpeg", .. InrNames];
+    /// <summary>Video codecs: one container per sequence.</summary>
+    public static IReadOnlyList<string> SequenceNames { get; } = ["nerv", "residual-nerv"];
+
+    public static IReadOnlyList<string> AllNames { get; } = ["jpeg", .. InrNames, .. SequenceNames];
+
+    public static bool IsSequenceCodec(string name) => SequenceNames.Contains(name);
+
+    /// <summary>
+    /// NeRV (one 8-bit NeRV per sequence: MLP 64, stem 8 channels, blocks of 16) or Residual-NeRV (a
+    /// smaller 8-bit NeRV: MLP 32, stem 4, blocks of 12, plus 16-bit residual O-INRs grouped as in
+    /// Residual-INR, trained with <paramref name="objectTraining"/>).
+    /// </summary>
+    public static Nerv.NervCodec CreateSequenceCodec(string name, Nerv.NervTrainingOptions training, TrainingOptions objectTraining, TorchSharp.torch.Device device) =>
+        new(name switch
+        {
+            "nerv" => new Nerv.NervCodecSettings(name, 64, 8, 16, 8, ObjectEncoding.None, 16, ObjectInrGroups.Default, training, objectTraining),
+            "residual-nerv" => new Nerv.NervCodecSettings(name, 32, 4, 12, 8, ObjectEncoding.Residual, 16, ObjectInrGroups.Default, training, objectTraining),
+            _ => throw new InputException($"'{name}' is not a video codec (expected one of: {string.Join(", ", SequenceNames)})"),
+        }, device);
 
     /// <summary>
     /// The named variant's settings. <paramref name="objectTraining"/> and <paramref name="background"/>
@@ -50,5 +68,7 @@ public static class CodecCatalog
 
     public static IFrameCodec Create(string name, TrainingOptions training, TorchSharp.torch.Device device, int jpegQuality = 90, bool warmStart = false,
         TrainingOptions? objectTraining = null, SirenShape? background = null, int? quantizationAwareSteps = null) =>
-        name == "jpeg" ? new JpegFrameCodec(jpegQuality) : new InrCodec(InrSettings(name, training, warmStart, objectTraining, background, quantizationAwareSteps), device);
+        name == "jpeg" ? new JpegFrameCodec(jpegQuality)
+        : IsSequenceCodec(name) ? throw new ArgumentException($"{name} is a video codec: use CreateSequenceCodec")
+        : new InrCodec(InrSettings(name, training, warmStart, objectTraining, background, quantizationAwareSteps), device);
 }

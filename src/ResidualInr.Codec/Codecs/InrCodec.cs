@@ -104,73 +104,17 @@ public sealed class InrCodec : IFrameCodec
 
     private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator)
     {
-        var result = new (NetworkPayload, float)?[frames.Count];
-        var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
-        if (withBox.Length == 0) return result;
-
         // The residual is taken against the background as the decoder will see it: quantised.
-        float[][]? reconstructed = null;
+        float[]?[]? reconstructed = null;
         if (Settings.Object == ObjectEncoding.Residual)
         {
-            var bgPayloads = withBox.Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList();
-            reconstructed = _decoder.DecodeBackgrounds(bgPayloads);
+            reconstructed = new float[]?[frames.Count];
+            var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
+            var decoded = _decoder.DecodeBackgrounds(withBox
+                .Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList());
+            for (int k = 0; k < withBox.Length; k++) reconstructed[withBox[k]] = decoded[k];
         }
-
-        foreach (var group in withBox.Select((frame, k) => (frame, k)).GroupBy(p => Settings.Groups.GroupOf(frames[p.frame].Box!.Value)))
-        {
-            var members = group.ToArray();
-            var shape = Settings.Groups.ShapeFor(group.Key);
-            var boxes = members.Select(m => frames[m.frame].Box!.Value).ToArray();
-            int pmax = boxes.Max(b => b.Area);
-            var targets = new float[members.Length * pmax * 3];
-            var qs = new float[members.Length];
-            for (int j = 0; j < members.Length; j++)
-            {
-                var (frame, k) = members[j];
-                qs[j] = FillObjectTarget(frames[frame].Image, boxes[j], reconstructed?[k], targets.AsSpan(j * pmax * 3, boxes[j].Area * 3));
-            }
-
-            using var scope = NewDisposeScope();
-            using var net = new BatchedSiren(shape, members.Length, _device);
-            net.Initialise(generator);
-            var (coords, mask) = InrDecoder.BoxCoordinates(boxes, _device);
-            var target = tensor(targets, [members.Length, pmax, 3]).to(_device);
-            SirenTrainer.Fit(net, coords, target, mask, Settings.ObjectTrainingOrDefault);
-            var role = Settings.Object == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
-            for (int j = 0; j < members.Length; j++)
-                result[members[j].frame] = (Quantise(role, shape, net.Export(j), Settings.ObjectBits), qs[j]);
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// Writes the O-INR's target for one box and returns Q. Residual mode: (B-INR − original) / Q
-    /// with Q = max |B-INR − original| in 8-bit units, so the target spans [-1, 1]. Direct mode:
-    /// the object's RGB in [-1, 1], Q = 0.
-    /// </summary>
-    private static float FillObjectTarget(RgbImage image, PixelRect box, float[]? background, Span<float> target)
-    {
-        int w = image.Width;
-        if (background is null)
-        {
-            for (int y = 0; y < box.H; y++)
-            for (int x = 0; x < box.W; x++)
-            for (int c = 0; c < 3; c++)
-                target[(y * box.W + x) * 3 + c] = image[box.X + x, box.Y + y, c] / 127.5f - 1f;
-            return 0;
-        }
-        float q = 0;
-        for (int y = 0; y < box.H; y++)
-        for (int x = 0; x < box.W; x++)
-        for (int c = 0; c < 3; c++)
-        {
-            int f = ((box.Y + y) * w + box.X + x) * 3 + c;
-            float r = Math.Clamp(InrDecoder.ToPixel(background[f]), 0f, 255f) - image.Pixels[f];
-            target[(y * box.W + x) * 3 + c] = r;
-            q = Math.Max(q, Math.Abs(r));
-        }
-        if (q > 0) for (int i = 0; i < target.Length; i++) target[i] /= q;
-        return q;
+        return ObjectInrFitter.Fit(frames, reconstructed, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator);
     }
 
     /// <summary>[H*W, 3] targets in [-1, 1].</summary>
@@ -181,6 +125,5 @@ public sealed class InrCodec : IFrameCodec
         return tensor(values, [image.PixelCount, 3]);
     }
 
-    private static NetworkPayload Quantise(NetworkRole role, SirenShape shape, float[][] weights, int bits) =>
-        new(role, shape, weights.Select(t => QuantizedTensor.Quantize(t, bits)).ToArray());
+    private static NetworkPayload Quantise(NetworkRole role, SirenShape shape, float[][] weights, int bits) => ObjectInrFitter.Quantise(role, shape, weights, bits);
 }

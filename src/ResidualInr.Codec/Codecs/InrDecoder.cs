@@ -13,6 +13,9 @@ namespace ResidualInr.Codec.Codecs;
 /// largest), then each frame's object is composed into its box with tensor ops. Training code can
 /// take the result as a tensor without a trip through 8-bit images.
 /// </summary>
+/// <summary>An object network to compose into frame <paramref name="Frame"/> of a batch.</summary>
+public sealed record ObjectToCompose(int Frame, NetworkPayload Network, PixelRect Box, float Q);
+
 public sealed class InrDecoder(Device device)
 {
     /// <summary>Network outputs in [-1, 1] map to 8-bit values in [0, 255].</summary>
@@ -60,27 +63,42 @@ public sealed class InrDecoder(Device device)
                 var pixels = net.Forward(coords).add_(one).mul_(halfRange).clamp_(zero, full).view(members.Length, h, w, 3);
                 frames.index_copy_(0, tensor(members.Select(i => (long)i).ToArray(), device: device), pixels);
             }
-            foreach (var group in Enumerable.Range(0, payloads.Count).Where(i => payloads[i].Object is not null).GroupBy(i => payloads[i].Object!.Shape))
+        }
+        ComposeObjects(frames, Enumerable.Range(0, payloads.Count).Where(i => payloads[i].Object is not null)
+            .Select(i => new ObjectToCompose(i, payloads[i].Object!, payloads[i].Box!.Value, payloads[i].Q)).ToList());
+        return frames;
+    }
+
+    /// <summary>
+    /// Runs every object network (grouped by shape, boxes padded to the largest) and composes it
+    /// into its frame of <paramref name="frames"/> ([B, H, W, 3] in [0, 255], in place): residual
+    /// O-INRs subtract Q times their output from the background, direct ones replace the box.
+    /// </summary>
+    public void ComposeObjects(Tensor frames, IReadOnlyList<ObjectToCompose> objects)
+    {
+        using var one = 1f.ToScalar();
+        using var halfRange = 127.5f.ToScalar();
+        using var zero = 0f.ToScalar();
+        using var full = 255f.ToScalar();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var group in objects.GroupBy(o => o.Network.Shape))
+        {
+            var members = group.ToArray();
+            using var net = Load(group.Key, members.Select(m => m.Network).ToArray());
+            var (boxCoords, _) = BoxCoordinates(members.Select(m => m.Box).ToArray(), device);
+            var output = net.Forward(boxCoords);
+            for (int j = 0; j < members.Length; j++)
             {
-                var members = group.ToArray();
-                using var net = Load(group.Key, members.Select(i => payloads[i].Object!).ToArray());
-                var boxes = members.Select(i => payloads[i].Box!.Value).ToArray();
-                var (boxCoords, _) = BoxCoordinates(boxes, device);
-                var output = net.Forward(boxCoords);
-                for (int j = 0; j < members.Length; j++)
-                {
-                    var p = payloads[members[j]];
-                    var box = boxes[j];
-                    var obj = output[j].narrow(0, 0, box.Area).view(box.H, box.W, 3);
-                    var region = frames[members[j]].narrow(0, box.Y, box.H).narrow(1, box.X, box.W);
-                    // Residual: object = B-INR - Q * O-INR. Direct: the O-INR is the object.
-                    using var q = p.Q.ToScalar();
-                    var composed = p.Object!.Role == NetworkRole.ObjectResidual ? region - obj.mul(q) : obj.add(one).mul_(halfRange);
-                    region.copy_(composed.clamp_(zero, full));
-                }
+                var m = members[j];
+                var obj = output[j].narrow(0, 0, m.Box.Area).view(m.Box.H, m.Box.W, 3);
+                var region = frames[m.Frame].narrow(0, m.Box.Y, m.Box.H).narrow(1, m.Box.X, m.Box.W);
+                using var q = m.Q.ToScalar();
+                // Residual: object = background - Q * O-INR. Direct: the O-INR is the object.
+                var composed = m.Network.Role == NetworkRole.ObjectResidual ? region - obj.mul(q) : obj.add(one).mul_(halfRange);
+                region.copy_(composed.clamp_(zero, full));
             }
         }
-        return frames;
     }
 
     /// <summary>Background network outputs, [H*W*3] interleaved, in network units, per payload (the encoder's view of the B-INR).</summary>

@@ -66,6 +66,48 @@ public static class EncodeRunner
     }
 
     /// <summary>
+    /// Encodes a dataset with a video codec: one container per sequence (SEQ/sequence.rnrv), decoded
+    /// back whole (timed) and measured per frame. A frame's payload_bytes is its share of the container
+    /// (<see cref="Payloads.SequencePayloadFormat"/>); every frame of a sequence names the same container file.
+    /// </summary>
+    public static IReadOnlyList<FrameMetrics> RunSequences(Dataset dataset, ISequenceCodec codec, EncodeOptions options, string outDir, IProgress<double>? framesDone = null)
+    {
+        options.Validate();
+        var metrics = new List<FrameMetrics>();
+        int done = 0, index = 0;
+        foreach (var sequence in dataset.Sequences)
+        {
+            var frames = (options.MaxFrames > 0 ? sequence.Frames.Take(options.MaxFrames) : sequence.Frames).ToList();
+            if (frames.Count == 0) continue;
+            var inputs = frames.Select(f => Prepare(sequence, f, options)).ToList();
+            if (codec is Nerv.NervCodec nerv)
+            {
+                int before = done;
+                nerv.OnEpoch = (epoch, _) => framesDone?.Report(before + 0.9 * inputs.Count * epoch / nerv.Settings.Training.Epochs);
+            }
+            var clock = Stopwatch.StartNew();
+            var encoded = codec.EncodeSequence(inputs, StableSeed.Derive(options.Seed, index++));
+            double encodeSeconds = clock.Elapsed.TotalSeconds / inputs.Count;
+            var file = Path.Combine(outDir, Sanitise(sequence.Name), "sequence" + codec.PayloadExtension);
+            AtomicFile.WriteAllBytes(file, encoded.Container);
+
+            clock.Restart();
+            var decoded = codec.DecodeSequence(encoded.Container, file);
+            double decodeSeconds = clock.Elapsed.TotalSeconds / inputs.Count;
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                var share = encoded.Frames[i];
+                var (whole, bg, obj) = Quality(inputs[i], decoded[i]);
+                metrics.Add(new FrameMetrics(inputs[i].Sequence, inputs[i].Index, codec.Name, share.PayloadBytes, share.BackgroundBytes, share.ObjectBytes,
+                    whole, bg, obj, encodeSeconds, decodeSeconds, share.SizeGroup, Path.GetRelativePath(outDir, file)));
+            }
+            done += inputs.Count;
+            framesDone?.Report(done);
+        }
+        return metrics;
+    }
+
+    /// <summary>
     /// Frames in dataset order, B at a time. With warm start, frame t of a sequence must wait for
     /// frame t-1, so batches are waves: frame t of up to B sequences at once.
     /// </summary>

@@ -42,25 +42,35 @@ public static class PayloadFormat
         foreach (var v in new[] { box.X, box.Y, box.W, box.H }) w.Write(checked((ushort)v));
         w.Write(payload.Q);
         w.Write(checked((byte)payload.Networks.Count));
-        foreach (var net in payload.Networks)
-        {
-            w.Write((byte)net.Role);
-            w.Write(checked((ushort)net.Shape.Width));
-            w.Write(checked((byte)net.Shape.SineLayers));
-            w.Write(checked((byte)net.Shape.In));
-            w.Write(checked((byte)net.Shape.Out));
-            w.Write((float)net.Shape.W0);
-            w.Write((byte)net.Bits);
-            foreach (var t in net.Tensors)
-            {
-                w.Write(t.Min);
-                w.Write(t.Scale);
-                if (t.Raw is not null) foreach (var f in t.Raw) w.Write(f);
-                else if (t.Bits == 8) foreach (var c in t.Codes) w.Write((byte)c);
-                else foreach (var c in t.Codes) w.Write((ushort)c);
-            }
-        }
+        foreach (var net in payload.Networks) WriteNetwork(w, net);
         w.Flush();
+        return WithCrc(ms);
+    }
+
+    internal static void WriteNetwork(BinaryWriter w, NetworkPayload net)
+    {
+        w.Write((byte)net.Role);
+        w.Write(checked((ushort)net.Shape.Width));
+        w.Write(checked((byte)net.Shape.SineLayers));
+        w.Write(checked((byte)net.Shape.In));
+        w.Write(checked((byte)net.Shape.Out));
+        w.Write((float)net.Shape.W0);
+        w.Write((byte)net.Bits);
+        foreach (var t in net.Tensors) WriteTensor(w, t);
+    }
+
+    internal static void WriteTensor(BinaryWriter w, QuantizedTensor t)
+    {
+        w.Write(t.Min);
+        w.Write(t.Scale);
+        if (t.Raw is not null) foreach (var f in t.Raw) w.Write(f);
+        else if (t.Bits == 8) foreach (var c in t.Codes) w.Write((byte)c);
+        else foreach (var c in t.Codes) w.Write((ushort)c);
+    }
+
+    /// <summary>Appends the CRC-32 of everything written so far.</summary>
+    internal static byte[] WithCrc(MemoryStream ms)
+    {
         var body = ms.ToArray();
         var result = new byte[body.Length + 4];
         body.CopyTo(result, 0);
@@ -84,7 +94,7 @@ public static class PayloadFormat
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
         if (Crc32.Compute(body) != stored) throw new PayloadException(file, "payload is corrupted or truncated (CRC-32 mismatch)");
 
-        var r = new SpanReader(bytes, bytes.Length - 4, file);
+        var r = new PayloadReader(bytes, bytes.Length - 4, file);
         r.Skip(6);
         int nameLength = r.U8();
         var codec = Encoding.ASCII.GetString(r.Bytes(nameLength));
@@ -103,26 +113,7 @@ public static class PayloadFormat
         int count = r.U8();
         if (count is < 1 or > 2) throw r.Error($"{count} networks (expected 1 or 2)");
         var networks = new List<NetworkPayload>();
-        for (int n = 0; n < count; n++)
-        {
-            byte roleByte = r.U8();
-            if (roleByte > 2) throw r.Error($"network role {roleByte} is unknown");
-            var role = (NetworkRole)roleByte;
-            int width = r.U16(), layers = r.U8(), inDim = r.U8(), outDim = r.U8();
-            float w0 = r.F32();
-            int bits = r.U8();
-            if (width < 1 || width > 1024 || layers < 1 || layers > 64 || inDim != 2 || outDim != 3 || !(w0 > 0) || !float.IsFinite(w0))
-                throw r.Error($"network {n + 1} has an impossible shape ({layers}x{width}, {inDim}->{outDim}, w0 {w0})");
-            if (!QuantizedTensor.SupportedBits.Contains(bits)) throw r.Error($"network {n + 1} is stored at {bits} bits (expected 8, 16 or 32)");
-            var shape = new SirenShape(width, layers, inDim, outDim, w0);
-            var tensors = new List<QuantizedTensor>();
-            foreach (var (fin, fout) in shape.Layers)
-            {
-                tensors.Add(ReadTensor(ref r, fin * fout, bits));
-                tensors.Add(ReadTensor(ref r, fout, bits));
-            }
-            networks.Add(new NetworkPayload(role, shape, tensors));
-        }
+        for (int n = 0; n < count; n++) networks.Add(ReadNetwork(ref r, n));
         if (r.Remaining != 0) throw r.Error($"{r.Remaining} unexpected bytes after the last network");
         if (networks[0].Role != NetworkRole.Background) throw r.Error("the first network must be the background");
         if (count == 2 && (networks[1].Role == NetworkRole.Background || box is null))
@@ -130,7 +121,42 @@ public static class PayloadFormat
         return new InrPayload(codec, fw, fh, box, q, networks);
     }
 
-    private static QuantizedTensor ReadTensor(ref SpanReader r, int count, int bits)
+    internal static NetworkPayload ReadNetwork(ref PayloadReader r, int n)
+    {
+        byte roleByte = r.U8();
+        if (roleByte > 2) throw r.Error($"network role {roleByte} is unknown");
+        var role = (NetworkRole)roleByte;
+        int width = r.U16(), layers = r.U8(), inDim = r.U8(), outDim = r.U8();
+        float w0 = r.F32();
+        int bits = r.U8();
+        if (width < 1 || width > 1024 || layers < 1 || layers > 64 || inDim != 2 || outDim != 3 || !(w0 > 0) || !float.IsFinite(w0))
+            throw r.Error($"network {n + 1} has an impossible shape ({layers}x{width}, {inDim}->{outDim}, w0 {w0})");
+        if (!QuantizedTensor.SupportedBits.Contains(bits)) throw r.Error($"network {n + 1} is stored at {bits} bits (expected 8, 16 or 32)");
+        var shape = new SirenShape(width, layers, inDim, outDim, w0);
+        var tensors = new List<QuantizedTensor>();
+        foreach (var (fin, fout) in shape.Layers)
+        {
+            tensors.Add(ReadTensor(ref r, fin * fout, bits));
+            tensors.Add(ReadTensor(ref r, fout, bits));
+        }
+        return new NetworkPayload(role, shape, tensors);
+    }
+
+    /// <summary>Checks length, magic, version and CRC-32; returns a reader positioned after the version.</summary>
+    internal static PayloadReader Open(byte[] bytes, ReadOnlySpan<byte> magic, ushort version, string? file, string what)
+    {
+        if (bytes.Length < 4 + 2 + 4) throw new PayloadException(file, $"{what} is truncated ({bytes.Length} bytes)");
+        if (!bytes.AsSpan(0, 4).SequenceEqual(magic)) throw new PayloadException(file, $"not a {what} (bad magic)");
+        ushort stored = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));
+        if (stored != version) throw new PayloadException(file, $"unsupported {what} version {stored} (this build reads version {version})");
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+        if (Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)) != crc) throw new PayloadException(file, $"{what} is corrupted or truncated (CRC-32 mismatch)");
+        var r = new PayloadReader(bytes, bytes.Length - 4, file);
+        r.Skip(6);
+        return r;
+    }
+
+    internal static QuantizedTensor ReadTensor(ref PayloadReader r, int count, int bits)
     {
         float min = r.F32(), scale = r.F32();
         if (!float.IsFinite(min) || !float.IsFinite(scale) || scale < 0) throw r.Error($"quantisation parameters min {min}, scale {scale} are invalid");
@@ -147,27 +173,5 @@ public static class PayloadFormat
         var codes = new uint[count];
         for (int i = 0; i < count; i++) codes[i] = bits == 8 ? r.U8() : r.U16();
         return new QuantizedTensor(bits, min, scale, codes);
-    }
-
-    /// <summary>Bounds-checked little-endian reads; running off the end is a truncation error.</summary>
-    private ref struct SpanReader(byte[] data, int end, string? file)
-    {
-        private int _pos;
-        public readonly int Remaining => end - _pos;
-        public readonly PayloadException Error(string reason) => new(file, reason);
-
-        private ReadOnlySpan<byte> Take(int n)
-        {
-            if (n < 0 || _pos + n > end) throw new PayloadException(file, $"payload is truncated (needed {n} more bytes at offset {_pos})");
-            var s = data.AsSpan(_pos, n);
-            _pos += n;
-            return s;
-        }
-
-        public void Skip(int n) => Take(n);
-        public byte[] Bytes(int n) => Take(n).ToArray();
-        public byte U8() => Take(1)[0];
-        public ushort U16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
-        public float F32() => BinaryPrimitives.ReadSingleLittleEndian(Take(4));
     }
 }

@@ -1,0 +1,61 @@
+using ResidualInr.Codec.Codecs;
+using ResidualInr.Codec.Payloads;
+using ResidualInr.Imaging.Images;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResidualInr.Codec.Nerv;
+
+/// <summary>
+/// A sequence payload loaded for decoding: the dequantised NeRV lives on the device, and any subset
+/// of frames decodes as one batch (NeRV forward, then the frames' object INRs composed into their boxes).
+/// </summary>
+public sealed class NervSequenceDecoder : IDisposable
+{
+    private readonly NervNetwork _net;
+    private readonly InrDecoder _objects;
+    private readonly Device _device;
+
+    public NervSequenceDecoder(SequencePayload payload, Device device)
+    {
+        Payload = payload;
+        _device = device;
+        _net = new NervNetwork(payload.Shape, device);
+        _net.Import(payload.Tensors.Select(t => t.Dequantize()).ToList());
+        _net.eval();
+        _objects = new InrDecoder(device);
+    }
+
+    public SequencePayload Payload { get; }
+    public int FrameCount => Payload.Frames.Count;
+
+    /// <summary>Frames at the given positions (0-based, in time order) as [B, H, W, 3] in [0, 255] on the device.</summary>
+    public Tensor Decode(IReadOnlyList<int> positions)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var full = 255f.ToScalar();
+        var times = tensor(positions.Select(p => NervNetwork.TimeOf(p, FrameCount)).ToArray()).to(_device);
+        var frames = _net.forward(times).mul(full).permute(0, 2, 3, 1).contiguous();
+        _objects.ComposeObjects(frames, positions.Select((p, j) => (p, j))
+            .Where(x => Payload.Frames[x.p].Object is not null)
+            .Select(x => new ObjectToCompose(x.j, Payload.Frames[x.p].Object!, Payload.Frames[x.p].Box!.Value, Payload.Frames[x.p].Q)).ToList());
+        return frames.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every frame as an 8-bit image.</summary>
+    public IReadOnlyList<RgbImage> DecodeImages()
+    {
+        int w = Payload.Shape.FrameWidth, h = Payload.Shape.FrameHeight, per = w * h * 3;
+        var images = new List<RgbImage>(FrameCount);
+        foreach (var chunk in Enumerable.Range(0, FrameCount).Chunk(16))
+        {
+            using var scope = NewDisposeScope();
+            var bytes = Decode(chunk).round_().to(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray();
+            for (int j = 0; j < chunk.Length; j++) images.Add(new RgbImage(w, h, bytes.AsSpan(j * per, per).ToArray()));
+        }
+        return images;
+    }
+
+    public void Dispose() => _net.Dispose();
+}

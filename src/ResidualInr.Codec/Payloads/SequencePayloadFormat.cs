@@ -1,0 +1,152 @@
+using System.Text;
+using ResidualInr.Codec.Nerv;
+using ResidualInr.Codec.Quantization;
+using ResidualInr.Imaging;
+
+namespace ResidualInr.Codec.Payloads;
+
+/// <summary>
+/// The container for a video codec's sequence, little-endian, version 1:
+/// <code>
+/// "RNRV" magic | u16 version | u8 codec-name length | codec name (ASCII)
+/// u16 frame width | u16 frame height
+/// u8 PE levels | u16 hidden | u16 stem channels | u8 blocks | per block: u8 stride, u16 channels | u8 bits
+/// per NeRV layer (see NervShape.Layers): weights then bias, each f32 min | f32 scale | codes
+/// u16 frame count | per frame: i32 index | u8 has-box | 4 x u16 box | f32 Q | u8 has-object | object network (as in .rinr)
+/// u32 CRC-32 of everything before it
+/// </code>
+/// <para>
+/// Per-frame share (what the simulator sends per frame, <see cref="FrameShares"/>): the header and the
+/// NeRV are split evenly over the frames (the first frames take the remainder bytes), and each frame
+/// adds its own entry. The shares add up to the container's length exactly. A device needs the NeRV
+/// once per sequence; after that, a frame costs only its entry.
+/// </para>
+/// </summary>
+public static class SequencePayloadFormat
+{
+    public const ushort Version = 1;
+    private static readonly byte[] Magic = "RNRV"u8.ToArray();
+
+    public static bool LooksLikeSequencePayload(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && bytes[..4].SequenceEqual(Magic);
+
+    public static byte[] Write(SequencePayload payload)
+    {
+        var ms = new MemoryStream();
+        var w = new BinaryWriter(ms);
+        WriteHeaderAndNetwork(w, payload);
+        w.Write(checked((ushort)payload.Frames.Count));
+        foreach (var f in payload.Frames) WriteFrame(w, f);
+        w.Flush();
+        return PayloadFormat.WithCrc(ms);
+    }
+
+    /// <summary>Each frame's share of the container, in frame order (bytes; they sum to the container's length).</summary>
+    public static IReadOnlyList<(int Shared, int Own)> FrameShares(SequencePayload payload)
+    {
+        var ms = new MemoryStream();
+        var w = new BinaryWriter(ms);
+        WriteHeaderAndNetwork(w, payload);
+        w.Flush();
+        long common = ms.Length + 2 + 4; // header, NeRV, frame count, CRC
+        int n = payload.Frames.Count;
+        return payload.Frames.Select((f, i) =>
+        {
+            var entry = new MemoryStream();
+            var ew = new BinaryWriter(entry);
+            WriteFrame(ew, f);
+            ew.Flush();
+            int shared = (int)(common / n + (i < common % n ? 1 : 0));
+            return (shared, (int)entry.Length);
+        }).ToList();
+    }
+
+    private static void WriteHeaderAndNetwork(BinaryWriter w, SequencePayload payload)
+    {
+        var s = payload.Shape;
+        w.Write(Magic);
+        w.Write(Version);
+        var name = Encoding.ASCII.GetBytes(payload.Codec);
+        w.Write((byte)name.Length);
+        w.Write(name);
+        w.Write(checked((ushort)s.FrameWidth));
+        w.Write(checked((ushort)s.FrameHeight));
+        w.Write(checked((byte)s.PeLevels));
+        w.Write(checked((ushort)s.Hidden));
+        w.Write(checked((ushort)s.StemChannels));
+        w.Write(checked((byte)s.Strides.Count));
+        for (int i = 0; i < s.Strides.Count; i++)
+        {
+            w.Write(checked((byte)s.Strides[i]));
+            w.Write(checked((ushort)s.Channels[i]));
+        }
+        w.Write((byte)payload.Tensors[0].Bits);
+        foreach (var t in payload.Tensors) PayloadFormat.WriteTensor(w, t);
+    }
+
+    private static void WriteFrame(BinaryWriter w, SequenceFrame f)
+    {
+        w.Write(f.Index);
+        w.Write((byte)(f.Box is null ? 0 : 1));
+        var box = f.Box ?? default;
+        foreach (var v in new[] { box.X, box.Y, box.W, box.H }) w.Write(checked((ushort)v));
+        w.Write(f.Q);
+        w.Write((byte)(f.Object is null ? 0 : 1));
+        if (f.Object is not null) PayloadFormat.WriteNetwork(w, f.Object);
+    }
+
+    public static SequencePayload Read(byte[] bytes, string? file = null)
+    {
+        var r = PayloadFormat.Open(bytes, Magic, Version, file, "rinr sequence payload");
+        var codec = Encoding.ASCII.GetString(r.Bytes(r.U8()));
+        int fw = r.U16(), fh = r.U16();
+        if (fw < 1 || fh < 1 || fw > 8192 || fh > 8192) throw r.Error($"frame size {fw}x{fh} is impossible");
+        int pe = r.U8(), hidden = r.U16(), stem = r.U16(), blocks = r.U8();
+        if (blocks is < 1 or > 16) throw r.Error($"{blocks} NeRV blocks is impossible");
+        var strides = new List<int>();
+        var channels = new List<int>();
+        for (int i = 0; i < blocks; i++)
+        {
+            strides.Add(r.U8());
+            channels.Add(r.U16());
+        }
+        var shape = new NervShape(fw, fh, pe, hidden, stem, strides, channels);
+        try { shape.Validate(); }
+        catch (InputException) { throw r.Error($"NeRV shape ({shape}) is impossible"); }
+        if ((long)shape.ParameterCount * 1 > r.Remaining) throw r.Error($"payload is truncated (a {shape.ParameterCount:N0}-parameter NeRV cannot fit)");
+        int bits = r.U8();
+        if (!QuantizedTensor.SupportedBits.Contains(bits)) throw r.Error($"the NeRV is stored at {bits} bits (expected 8, 16 or 32)");
+        var tensors = new List<QuantizedTensor>();
+        foreach (var (weights, bias) in shape.Layers)
+        {
+            tensors.Add(PayloadFormat.ReadTensor(ref r, weights, bits));
+            tensors.Add(PayloadFormat.ReadTensor(ref r, bias, bits));
+        }
+        int count = r.U16();
+        if (count < 1) throw r.Error("a sequence payload has no frames");
+        var frames = new List<SequenceFrame>(count);
+        for (int i = 0; i < count; i++)
+        {
+            int index = r.I32();
+            bool hasBox = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"box flag {v} is not 0 or 1") };
+            int bx = r.U16(), by = r.U16(), bw = r.U16(), bh = r.U16();
+            PixelRect? box = null;
+            if (hasBox)
+            {
+                if (bw < 1 || bh < 1 || bx + bw > fw || by + bh > fh) throw r.Error($"frame {index}: box {bx},{by},{bw}x{bh} is outside the {fw}x{fh} frame");
+                box = new PixelRect(bx, by, bw, bh);
+            }
+            float q = r.F32();
+            if (!float.IsFinite(q) || q < 0) throw r.Error($"frame {index}: residual scale Q = {q} is not a finite non-negative number");
+            bool hasObject = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"object flag {v} is not 0 or 1") };
+            NetworkPayload? obj = null;
+            if (hasObject)
+            {
+                obj = PayloadFormat.ReadNetwork(ref r, i);
+                if (box is null || obj.Role == NetworkRole.Background) throw r.Error($"frame {index}: an object network needs a box and an object role");
+            }
+            frames.Add(new SequenceFrame(index, box, q, obj));
+        }
+        if (r.Remaining != 0) throw r.Error($"{r.Remaining} unexpected bytes after the last frame");
+        return new SequencePayload(codec, shape, tensors, frames);
+    }
+}
