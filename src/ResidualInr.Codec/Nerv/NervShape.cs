@@ -63,12 +63,29 @@ public sealed record NervShape(int FrameWidth, int FrameHeight, int PeLevels, in
 
     public int ParameterCount => Layers.Sum(l => l.Weights + l.Bias);
 
+    /// <summary>Networks above this many parameters are refused (a corrupt header must not allocate gigabytes).</summary>
+    public const long MaxParameters = 50_000_000;
+
     public void Validate()
     {
         if (FrameWidth < 1 || FrameHeight < 1 || PeLevels is < 1 or > 64 || Hidden is < 1 or > 4096 || StemChannels is < 1 or > 1024
-            || Strides.Count == 0 || Strides.Count != Channels.Count || Strides.Any(s => s is < 1 or > 8) || Channels.Any(c => c is < 1 or > 1024)
-            || FrameWidth % Upsampling != 0 || FrameHeight % Upsampling != 0)
+            || Strides.Count is < 1 or > 8 || Strides.Count != Channels.Count || Strides.Any(s => s is < 1 or > 8) || Channels.Any(c => c is < 1 or > 1024)
+            || FrameWidth % Upsampling != 0 || FrameHeight % Upsampling != 0 || CountParameters() > MaxParameters)
             throw new InputException($"NeRV shape {this} is impossible");
+    }
+
+    /// <summary>The parameter count in 64-bit arithmetic, safe for any header a file may claim.</summary>
+    private long CountParameters()
+    {
+        long baseCells = (long)BaseHeight * BaseWidth, count = 2L * PeLevels * Hidden + Hidden + (long)Hidden * StemChannels * baseCells + StemChannels * baseCells;
+        long inChannels = StemChannels;
+        for (int i = 0; i < Strides.Count; i++)
+        {
+            long outChannels = (long)Channels[i] * Strides[i] * Strides[i];
+            count += inChannels * outChannels * 9 + outChannels;
+            inChannels = Channels[i];
+        }
+        return count + inChannels * 3 + 3;
     }
 
     public override string ToString() =>

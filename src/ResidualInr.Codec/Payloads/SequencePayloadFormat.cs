@@ -101,7 +101,7 @@ public static class SequencePayloadFormat
         int fw = r.U16(), fh = r.U16();
         if (fw < 1 || fh < 1 || fw > 8192 || fh > 8192) throw r.Error($"frame size {fw}x{fh} is impossible");
         int pe = r.U8(), hidden = r.U16(), stem = r.U16(), blocks = r.U8();
-        if (blocks is < 1 or > 16) throw r.Error($"{blocks} NeRV blocks is impossible");
+        if (blocks is < 1 or > 8) throw r.Error($"{blocks} NeRV blocks is impossible");
         var strides = new List<int>();
         var channels = new List<int>();
         for (int i = 0; i < blocks; i++)
@@ -112,7 +112,7 @@ public static class SequencePayloadFormat
         var shape = new NervShape(fw, fh, pe, hidden, stem, strides, channels);
         try { shape.Validate(); }
         catch (InputException) { throw r.Error($"NeRV shape ({shape}) is impossible"); }
-        if ((long)shape.ParameterCount * 1 > r.Remaining) throw r.Error($"payload is truncated (a {shape.ParameterCount:N0}-parameter NeRV cannot fit)");
+        if (shape.ParameterCount > r.Remaining) throw r.Error($"payload is truncated (a {shape.ParameterCount:N0}-parameter NeRV cannot fit)");
         int bits = r.U8();
         if (!QuantizedTensor.SupportedBits.Contains(bits)) throw r.Error($"the NeRV is stored at {bits} bits (expected 8, 16 or 32)");
         var tensors = new List<QuantizedTensor>();
