@@ -56,6 +56,45 @@ public static class BenchCommands
         });
     }
 
+    private static Command BuildNerv()
+    {
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var size = new Option<string>("--size") { Description = "Frame size WxH.", DefaultValueFactory = _ => "160x90" };
+        var frames = new Option<int>("--frames") { Description = "Frames in the benchmark sequence.", DefaultValueFactory = _ => 8 };
+        var epochs = new Option<int>("--epochs") { Description = "NeRV epochs.", DefaultValueFactory = _ => 300 };
+        var grow = new Option<int>("--grow") { Description = "Frames added for the refit-or-fine-tune comparison (0 skips).", DefaultValueFactory = _ => 2 };
+        var outFile = new Option<string?>("--out") { Description = "Also write the figures to this CSV file." };
+        var cmd = new Command("nerv", "NeRV and Residual-NeRV: encode time per sequence, batched decode images/s against JPEG decode, and refit against fine-tune when a sequence grows.")
+        {
+            device, size, frames, epochs, grow, outFile,
+        };
+        cmd.SetAction(parse =>
+        {
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
+            int f = parse.GetValue(frames), e = parse.GetValue(epochs), g = parse.GetValue(grow);
+            if (f < 2 || e < 1 || g < 0 || g >= f) throw new InputException("--frames must be at least 2, --epochs at least 1 and --grow in [0, frames)");
+            var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var figures = new NervBenchmark(torchDevice, new NervBenchmarkOptions(w, h, f, e, g), stage => Console.Error.WriteLine($"[rinr] bench: {stage}")).Run();
+            Report(parse.InvocationConfiguration.Output, torchDevice, figures, parse.GetValue(outFile));
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)
+    {
+        output.WriteLine($"device: {ComputeDevice.Describe(device)}");
+        foreach (var f in figures)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Name,-42} {f.Value,12:G5} {f.Unit,-15} {f.Detail}"));
+        if (path is not null)
+            AtomicFile.Write(path, writer =>
+            {
+                writer.WriteLine("name,value,unit,detail");
+                foreach (var f in figures)
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\"{f.Name}\",{f.Value:R},\"{f.Unit}\",\"{f.Detail.Replace("\"", "'")}\""));
+            });
+    }
+
     public static Command Build()
     {
         var bench = new Command("bench", "Measure performance on this machine: 'rinr bench --out PROFILE.json' writes a timing profile for scenarios; 'rinr bench codec' prints the codec's figures.");
@@ -78,20 +117,11 @@ public static class BenchCommands
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var options = new CodecBenchmarkOptions(w, h, s, b, parse.GetValue(memoryFrames), parse.GetValue(warmSteps));
             var figures = new CodecBenchmark(torchDevice, options, stage => Console.Error.WriteLine($"[rinr] bench: {stage}")).Run();
-            var output = parse.InvocationConfiguration.Output;
-            output.WriteLine($"device: {ComputeDevice.Describe(torchDevice)}");
-            foreach (var f in figures)
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{f.Name,-42} {f.Value,12:G5} {f.Unit,-15} {f.Detail}"));
-            if (parse.GetValue(outFile) is { } path)
-                AtomicFile.Write(path, writer =>
-                {
-                    writer.WriteLine("name,value,unit,detail");
-                    foreach (var f in figures)
-                        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\"{f.Name}\",{f.Value:R},\"{f.Unit}\",\"{f.Detail.Replace("\"", "'")}\""));
-                });
+            Report(parse.InvocationConfiguration.Output, torchDevice, figures, parse.GetValue(outFile));
             return RinrApp.ExitOk;
         });
         bench.Subcommands.Add(codec);
+        bench.Subcommands.Add(BuildNerv());
         AddProfile(bench);
         return bench;
     }
