@@ -79,6 +79,7 @@ public class ScenarioLoaderTests
     [InlineData("name: x\nlearning: { seeds: 0 }\n", ":2: learning.seeds: 0 is out of range")]
     [InlineData("name: x\nlearning: { flip: maybe }\n", ":2: learning.flip: 'maybe' is not true or false")]
     [InlineData("name: x\nlearning: { device: gpu }\n", "learning.device: 'gpu' is not cpu or cuda")]
+    [InlineData("name: x\ncodecs:\n  nerv: { qat_steps: 5 }\n", ":3: codecs.nerv.qat_steps: unknown key")]
     [InlineData("name: x\ncodecs:\n  jpeg: { quality: 101 }\n", "codecs.jpeg.quality: 101 is out of range [1, 100]")]
     [InlineData("name: x\nstrategies: [jpeg-p2q]\n", "strategies: unknown strategy 'jpeg-p2q' (did you mean 'jpeg-p2p'?)")]
     [InlineData("name: x\ndataset: { path: /definitely/not/here }\n", "dataset.path: folder '/definitely/not/here' not found")]

@@ -61,4 +61,38 @@ public class AcceptanceTests(ITestOutputHelper output)
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Residual_nerv_buys_at_least_2_db_of_object_quality_over_nerv_in_fewer_bytes()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-accept-nerv-").FullName;
+        try
+        {
+            // One sequence of small objects (size group 1), generated at 320x180 and encoded at 160x90.
+            var ds = SyntheticDataset.Generate(new SyntheticOptions(Sequences: 1, Frames: 6, Seed: 1), dir);
+            var seq = ds.Sequences[0];
+            var frames = seq.Frames.Select(f => EncodeRunner.Prepare(seq, f, new EncodeOptions(160, 90))).ToList();
+            var device = ComputeDevice.Resolve("cpu");
+
+            (int Bytes, double Object) Encode(string name)
+            {
+                var codec = CodecCatalog.CreateSequenceCodec(name, new Nerv.NervTrainingOptions(Epochs: 300), new TrainingOptions(Steps: 300, LearningRate: 1e-3), device);
+                var encoded = codec.EncodeSequence(frames, 1);
+                var decoded = codec.DecodeSequence(encoded.Container);
+                double obj = frames.Select((f, i) =>
+                {
+                    var b = f.Box!.Value;
+                    return ImageQuality.PsnrInside(f.Image, decoded[i], new Box(b.X, b.Y, b.W, b.H));
+                }).Average();
+                output.WriteLine($"{name}: {encoded.Container.Length} bytes for {frames.Count} frames; mean object PSNR {obj:F2} dB");
+                return (encoded.Container.Length, obj);
+            }
+
+            var nerv = Encode("nerv");
+            var residual = Encode("residual-nerv");
+            Assert.True(residual.Bytes <= nerv.Bytes, $"{residual.Bytes} bytes vs NeRV {nerv.Bytes}");
+            Assert.True(residual.Object >= nerv.Object + 2, $"object {residual.Object:F2} dB vs NeRV {nerv.Object:F2} dB");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

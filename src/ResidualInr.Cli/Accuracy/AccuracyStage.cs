@@ -1,3 +1,4 @@
+using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Codec.Payloads;
 using ResidualInr.Imaging;
@@ -43,27 +44,35 @@ public static class AccuracyStage
         if (testKeys.Count == 0)
             throw new InputException(dataset.Root, null, "every frame of the dataset was encoded, so none is left to test on; encode fewer frames per sequence (rinr encode --frames N)");
 
-        var sources = codecs.Select(c => OpenSource(c, trainKeys, device)).ToList();
-        int w = sources[0].Width, h = sources[0].Height;
-        var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
-        if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
+        var sources = new List<IFrameSource>();
+        try
+        {
+            sources.AddRange(codecs.Select(c => OpenSource(c, trainKeys, device)));
+            int w = sources[0].Width, h = sources[0].Height;
+            var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
+            if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
 
-        var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
-        var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
-        using var originals = new PixelFrameSource(Original, trainImages, device);
-        using var test = new PixelFrameSource("test", testImages, device);
-        sources.Add(originals);
+            var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
+            var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
+            using var test = new PixelFrameSource("test", testImages, device);
+            sources.Add(new PixelFrameSource(Original, trainImages, device));
 
-        output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
-                         $"testing on {testKeys.Count} held-out original frames, {seeds.Count} seeds x {settings.Epochs} epochs each");
-        var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
-        return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));
+            output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
+                             $"testing on {testKeys.Count} held-out original frames, {seeds.Count} seeds x {settings.Epochs} epochs each");
+            var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
+            return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));
+        }
+        finally
+        {
+            foreach (var source in sources.OfType<IDisposable>()) source.Dispose();
+        }
     }
 
     private static IFrameSource OpenSource(EncodedCodec codec, IReadOnlyList<(string Sequence, int Frame)> keys, Device device)
     {
         var rows = codec.Frames.ToDictionary(r => (r.Sequence, r.Frame));
         var name = codec.Frames[0].Codec;
+        if (CodecCatalog.IsSequenceCodec(name)) return OpenSequenceSource(codec, name, rows, keys, device);
         var files = new List<string>(keys.Count);
         var payloads = new List<byte[]>(keys.Count);
         foreach (var key in keys)
@@ -79,6 +88,27 @@ public static class AccuracyStage
         if (PayloadFormat.LooksLikeInrPayload(payloads[0]))
             return new InrFrameSource(name, payloads.Select((p, i) => PayloadFormat.Read(p, files[i])).ToList(), device);
         return new JpegFrameSource(name, payloads, files);
+    }
+
+    /// <summary>A video codec's frames: each row names its sequence's container; a frame is found in it by its index.</summary>
+    private static IFrameSource OpenSequenceSource(EncodedCodec codec, string name, Dictionary<(string, int), FrameMetrics> rows,
+        IReadOnlyList<(string Sequence, int Frame)> keys, Device device)
+    {
+        var containers = new Dictionary<string, SequencePayload>();
+        var frames = new List<(SequencePayload, int)>(keys.Count);
+        foreach (var key in keys)
+        {
+            var file = Path.Combine(codec.Directory, rows[key].PayloadFile);
+            if (!containers.TryGetValue(file, out var container))
+            {
+                if (!File.Exists(file)) throw new InputException(file, null, "sequence payload file not found");
+                containers[file] = container = SequencePayloadFormat.Read(File.ReadAllBytes(file), file);
+            }
+            int position = container.Frames.Select((f, i) => (f, i)).FirstOrDefault(x => x.f.Index == key.Frame, (null!, -1)).Item2;
+            if (position < 0) throw new InputException(file, null, $"the sequence payload has no frame {key.Frame}");
+            frames.Add((container, position));
+        }
+        return new NervFrameSource(name, frames, device);
     }
 
     /// <summary>Original frames resized to the codecs' size, with their boxes scaled and clipped (null: no object or NaN).</summary>

@@ -26,8 +26,12 @@ public sealed record Scenario(
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
 
-/// <summary>One codec to compare; INR settings left null take the scenario's <see cref="InrSpec"/>.</summary>
-public sealed record CodecSpec(string Name, int JpegQuality, int? Steps, double? LearningRate, int? QatSteps, int? ObjectSteps);
+/// <summary>
+/// One codec to compare; INR settings left null take the scenario's <see cref="InrSpec"/>. For the
+/// video codecs, <see cref="Epochs"/> and <see cref="LearningRate"/> drive the NeRV and the INR
+/// settings its object INRs.
+/// </summary>
+public sealed record CodecSpec(string Name, int JpegQuality, int? Steps, double? LearningRate, int? QatSteps, int? ObjectSteps, int? Epochs = null);
 
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
 

@@ -111,6 +111,9 @@ public static class ScenarioLoader
             var settings = c.Nested(name, node);
             var spec = name == "jpeg"
                 ? new CodecSpec(name, settings.Int("quality", 90, 1, 100), null, null, null, null)
+                : CodecCatalog.IsSequenceCodec(name)
+                ? new CodecSpec(name, 90, null, settings.Has("lr") ? settings.Double("lr", 0, min: 1e-9, max: 1) : null, null,
+                    settings.Has("object_steps") ? settings.Int("object_steps", 0, 1) : null, settings.Has("epochs") ? settings.Int("epochs", 0, 1, 100_000) : null)
                 : new CodecSpec(name, 90,
                     settings.Has("steps") ? settings.Int("steps", 0, 1) : null,
                     settings.Has("lr") ? settings.Double("lr", 0, min: 1e-9, max: 1) : null,

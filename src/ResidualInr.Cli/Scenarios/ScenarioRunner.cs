@@ -113,13 +113,26 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             return new EncodedCodec(dir, CodecMetricsFile.Read(metricsFile));
         }
         var device = ComputeDevice.Resolve(scenario.Inr.Device);
-        var frameCodec = CodecCatalog.Create(codec.Name, training, device, codec.JpegQuality, objectTraining:
-            codec.ObjectSteps is { } os ? training with { Steps = os } : null, quantizationAwareSteps: codec.QatSteps);
         var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
         int total = dataset.Sequences.Sum(s => Math.Min(options.MaxFrames, s.Frames.Count));
-        var metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(dataset, frameCodec, options, dir, p));
+        var objectTraining = codec.ObjectSteps is { } os ? training with { Steps = os } : null;
+        IReadOnlyList<FrameMetrics> metrics;
+        if (CodecCatalog.IsSequenceCodec(codec.Name))
+        {
+            // A video codec encodes each sequence's first frames_per_device frames as one sequence.
+            var defaults = new Codec.Nerv.NervTrainingOptions();
+            var nervTraining = defaults with { Epochs = codec.Epochs ?? defaults.Epochs, LearningRate = codec.LearningRate ?? defaults.LearningRate };
+            var sequenceCodec = CodecCatalog.CreateSequenceCodec(codec.Name, nervTraining,
+                objectTraining ?? new TrainingOptions(Steps: scenario.Inr.Steps, LearningRate: scenario.Inr.LearningRate), device);
+            metrics = ConsoleProgress.RunFractional($"Encoding with {codec.Name}", total, p => EncodeRunner.RunSequences(dataset, sequenceCodec, options, dir, p));
+        }
+        else
+        {
+            var frameCodec = CodecCatalog.Create(codec.Name, training, device, codec.JpegQuality, objectTraining: objectTraining, quantizationAwareSteps: codec.QatSteps);
+            metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(dataset, frameCodec, options, dir, p));
+        }
         CsvOutput.Write<FrameMetrics, FrameMetricsMap>(metricsFile, metrics); // written last: its presence marks a finished encode
-        CodecCommands.PrintSummary(output, frameCodec.Name, metrics);
+        CodecCommands.PrintSummary(output, metrics[0].Codec, metrics);
         return new EncodedCodec(dir, metrics);
     }
 
