@@ -27,6 +27,14 @@ public class NervCommandTests
                 Assert.Equal(new FileInfo(file).Length, sequence.Sum(r => long.Parse(r[3])));
             }
 
+            var png = Path.Combine(dir, "frame.png");
+            (exit, output, err) = CliRunner.Run("decode", Path.Combine(outDir, "synth01", "sequence.rnrv"), "--frame", "2", "--out", png);
+            Assert.True(exit == 0, err);
+            Assert.Equal(48, ResidualInr.Imaging.Images.RgbImage.Load(png).Width);
+            (exit, _, err) = CliRunner.Run("decode", Path.Combine(outDir, "synth01", "sequence.rnrv"), "--frame", "9", "--out", png);
+            Assert.Equal(2, exit);
+            Assert.Contains("--frame 9: the container holds frames 1, 2, 3", err);
+
             var jpeg = Path.Combine(dir, "jpeg");
             Assert.Equal(0, CliRunner.Run("encode", "--codec", "jpeg", "--dataset", data, "--out", jpeg, "--size", "48x32", "--frames", "3").Exit);
             (exit, output, err) = CliRunner.Run("train", "--dataset", data, "--codecs", jpeg, outDir, "--epochs", "2", "--seeds", "1", "--out", Path.Combine(dir, "acc"));

@@ -98,10 +98,11 @@ public static class CodecCommands
 
     public static Command BuildDecode()
     {
-        var payload = new Argument<string>("payload") { Description = "A .rinr payload (or a .jpg from the JPEG codec)." };
+        var payload = new Argument<string>("payload") { Description = "A .rinr payload, a .rnrv sequence container, or a .jpg from the JPEG codec." };
         var outFile = new Option<string>("--out") { Description = "PNG file to write.", Required = true };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        var cmd = new Command("decode", "Reconstruct one frame from its payload.") { payload, outFile, device };
+        var frame = new Option<int?>("--frame") { Description = "For a .rnrv container: the dataset frame index to decode (default: its first frame)." };
+        var cmd = new Command("decode", "Reconstruct one frame from its payload.") { payload, outFile, device, frame };
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(payload)!;
@@ -110,10 +111,19 @@ public static class CodecCommands
             RgbImage image;
             if (PayloadFormat.LooksLikeInrPayload(bytes))
                 image = new InrDecoder(ComputeDevice.Resolve(parse.GetValue(device))).Decode([PayloadFormat.Read(bytes, path)])[0];
+            else if (SequencePayloadFormat.LooksLikeSequencePayload(bytes))
+            {
+                var sequence = SequencePayloadFormat.Read(bytes, path);
+                int index = parse.GetValue(frame) ?? sequence.Frames[0].Index;
+                int position = sequence.Frames.Select((f, i) => f.Index == index ? i : -1).Max();
+                if (position < 0) throw new InputException(path, null, $"--frame {index}: the container holds frames {string.Join(", ", sequence.Frames.Select(f => f.Index))}");
+                using var decoder = new NervSequenceDecoder(sequence, ComputeDevice.Resolve(parse.GetValue(device)));
+                image = decoder.DecodeImages([position])[0];
+            }
             else if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8)
                 image = JpegCodec.Decode(bytes, path);
             else
-                throw new PayloadException(path, "neither a rinr payload nor a JPEG");
+                throw new PayloadException(path, "neither a rinr payload, a rinr sequence container nor a JPEG");
             var target = parse.GetValue(outFile)!;
             image.SavePng(target);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {image.Width}x{image.Height} {target}");

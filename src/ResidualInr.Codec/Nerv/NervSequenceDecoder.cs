@@ -43,12 +43,13 @@ public sealed class NervSequenceDecoder : IDisposable
         return frames.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Every frame as an 8-bit image.</summary>
-    public IReadOnlyList<RgbImage> DecodeImages()
+    /// <summary>The frames at <paramref name="positions"/> (default: every frame) as 8-bit images.</summary>
+    public IReadOnlyList<RgbImage> DecodeImages(IReadOnlyList<int>? positions = null)
     {
         int w = Payload.Shape.FrameWidth, h = Payload.Shape.FrameHeight, per = w * h * 3;
-        var images = new List<RgbImage>(FrameCount);
-        foreach (var chunk in Enumerable.Range(0, FrameCount).Chunk(16))
+        positions ??= Enumerable.Range(0, FrameCount).ToArray();
+        var images = new List<RgbImage>(positions.Count);
+        foreach (var chunk in positions.Chunk(16))
         {
             using var scope = NewDisposeScope();
             var bytes = Decode(chunk).round_().to(ScalarType.Byte).cpu().contiguous().data<byte>().ToArray();
