@@ -37,9 +37,7 @@ public static class PayloadFormat
         w.Write(name);
         w.Write(checked((ushort)payload.FrameWidth));
         w.Write(checked((ushort)payload.FrameHeight));
-        w.Write((byte)(payload.Box is null ? 0 : 1));
-        var box = payload.Box ?? default;
-        foreach (var v in new[] { box.X, box.Y, box.W, box.H }) w.Write(checked((ushort)v));
+        WriteBox(w, payload.Box);
         w.Write(payload.Q);
         w.Write(checked((byte)payload.Networks.Count));
         foreach (var net in payload.Networks) WriteNetwork(w, net);
@@ -57,6 +55,24 @@ public static class PayloadFormat
         w.Write((float)net.Shape.W0);
         w.Write((byte)net.Bits);
         foreach (var t in net.Tensors) WriteTensor(w, t);
+    }
+
+    /// <summary>u8 has-box, then 4 x u16 x, y, w, h (zeros without a box).</summary>
+    internal static void WriteBox(BinaryWriter w, PixelRect? box)
+    {
+        w.Write((byte)(box is null ? 0 : 1));
+        var b = box ?? default;
+        foreach (var v in new[] { b.X, b.Y, b.W, b.H }) w.Write(checked((ushort)v));
+    }
+
+    internal static PixelRect? ReadBox(ref PayloadReader r, int frameWidth, int frameHeight, string where)
+    {
+        bool hasBox = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"{where}box flag {v} is not 0 or 1") };
+        int bx = r.U16(), by = r.U16(), bw = r.U16(), bh = r.U16();
+        if (!hasBox) return null;
+        if (bw < 1 || bh < 1 || bx + bw > frameWidth || by + bh > frameHeight)
+            throw r.Error($"{where}box {bx},{by},{bw}x{bh} is outside the {frameWidth}x{frameHeight} frame");
+        return new PixelRect(bx, by, bw, bh);
     }
 
     internal static void WriteTensor(BinaryWriter w, QuantizedTensor t)
@@ -100,14 +116,7 @@ public static class PayloadFormat
         var codec = Encoding.ASCII.GetString(r.Bytes(nameLength));
         int fw = r.U16(), fh = r.U16();
         if (fw < 1 || fh < 1 || fw > MaxSide || fh > MaxSide) throw r.Error($"frame size {fw}x{fh} is impossible");
-        bool hasBox = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"box flag {v} is not 0 or 1") };
-        int bx = r.U16(), by = r.U16(), bw = r.U16(), bh = r.U16();
-        PixelRect? box = null;
-        if (hasBox)
-        {
-            if (bw < 1 || bh < 1 || bx + bw > fw || by + bh > fh) throw r.Error($"box {bx},{by},{bw}x{bh} is outside the {fw}x{fh} frame");
-            box = new PixelRect(bx, by, bw, bh);
-        }
+        var box = ReadBox(ref r, fw, fh, "");
         float q = r.F32();
         if (!float.IsFinite(q) || q < 0) throw r.Error($"residual scale Q = {q} is not a finite non-negative number");
         int count = r.U8();

@@ -86,9 +86,7 @@ public static class SequencePayloadFormat
     private static void WriteFrame(BinaryWriter w, SequenceFrame f)
     {
         w.Write(f.Index);
-        w.Write((byte)(f.Box is null ? 0 : 1));
-        var box = f.Box ?? default;
-        foreach (var v in new[] { box.X, box.Y, box.W, box.H }) w.Write(checked((ushort)v));
+        PayloadFormat.WriteBox(w, f.Box);
         w.Write(f.Q);
         w.Write((byte)(f.Object is null ? 0 : 1));
         if (f.Object is not null) PayloadFormat.WriteNetwork(w, f.Object);
@@ -127,14 +125,7 @@ public static class SequencePayloadFormat
         for (int i = 0; i < count; i++)
         {
             int index = r.I32();
-            bool hasBox = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"box flag {v} is not 0 or 1") };
-            int bx = r.U16(), by = r.U16(), bw = r.U16(), bh = r.U16();
-            PixelRect? box = null;
-            if (hasBox)
-            {
-                if (bw < 1 || bh < 1 || bx + bw > fw || by + bh > fh) throw r.Error($"frame {index}: box {bx},{by},{bw}x{bh} is outside the {fw}x{fh} frame");
-                box = new PixelRect(bx, by, bw, bh);
-            }
+            var box = PayloadFormat.ReadBox(ref r, fw, fh, $"frame {index}: ");
             float q = r.F32();
             if (!float.IsFinite(q) || q < 0) throw r.Error($"frame {index}: residual scale Q = {q} is not a finite non-negative number");
             bool hasObject = r.U8() switch { 0 => false, 1 => true, var v => throw r.Error($"object flag {v} is not 0 or 1") };
