@@ -104,7 +104,7 @@ public static class AccuracyStage
                 if (!File.Exists(file)) throw new InputException(file, null, "sequence payload file not found");
                 containers[file] = container = SequencePayloadFormat.Read(File.ReadAllBytes(file), file);
             }
-            int position = container.Frames.Select((f, i) => (f, i)).FirstOrDefault(x => x.f.Index == key.Frame, (null!, -1)).Item2;
+            int position = container.Frames.ToList().FindIndex(f => f.Index == key.Frame);
             if (position < 0) throw new InputException(file, null, $"the sequence payload has no frame {key.Frame}");
             frames.Add((container, position));
         }

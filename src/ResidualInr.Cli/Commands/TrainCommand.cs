@@ -47,21 +47,12 @@ public static class TrainCommand
             var rows = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
                 ComputeDevice.Resolve(parse.GetValue(device)), output);
             var dir = parse.GetValue(outDir)!;
-            WriteResults(dir, rows);
+            AccuracyFile.Write(dir, rows);
             PrintTable(output, AccuracySummary.Of(rows));
             output.WriteLine($"wrote accuracy.csv and accuracy_summary.csv to {dir}");
             return RinrApp.ExitOk;
         });
         return cmd;
-    }
-
-    public static IReadOnlyList<AccuracySummary> WriteResults(string dir, IReadOnlyList<AccuracyRow> rows)
-    {
-        Directory.CreateDirectory(dir);
-        var summary = AccuracySummary.Of(rows);
-        CsvOutput.Write<AccuracyRow, AccuracyRowMap>(Path.Combine(dir, "accuracy.csv"), rows);
-        CsvOutput.Write<AccuracySummary, AccuracySummaryMap>(Path.Combine(dir, "accuracy_summary.csv"), summary);
-        return summary;
     }
 
     public static void PrintTable(TextWriter output, IReadOnlyList<AccuracySummary> summary)

@@ -44,7 +44,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var profile = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : MeasuredProfile(metrics, accuracy);
         AtomicFile.WriteAllText(Path.Combine(outDir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
-        var summary = accuracy is null ? null : Commands.TrainCommand.WriteResults(outDir, accuracy);
+        var summary = accuracy is null ? null : AccuracyFile.Write(outDir, accuracy);
 
         var results = Simulate(metrics, profile);
         CsvOutput.Write<SweepRow, SweepRowMap>(Path.Combine(outDir, "summary.csv"), results.Select(r => new SweepRow(r.Codec, r.ModelBytes, r.Result.Summary)));
