@@ -116,12 +116,16 @@ public class ShippedScenarioTests
     [InlineData("paper-10-devices")]
     [InlineData("device-sweep")]
     [InlineData("fog-vs-edge")]
+    [InlineData("accuracy")]
     public void Every_shipped_scenario_is_valid_and_has_committed_results(string name)
     {
         var root = RepoRoot();
         var scenario = ScenarioLoader.Load(Path.Combine(root, "scenarios", name + ".yaml"));
         Assert.Equal(name, scenario.Name);
-        foreach (var file in new[] { "summary.csv", "codecs.csv", "report.md", "bytes_on_air.png" })
+        string[] expected = scenario.Learning is null
+            ? ["summary.csv", "codecs.csv", "report.md", "bytes_on_air.png"]
+            : ["summary.csv", "codecs.csv", "report.md", "bytes_on_air.png", "accuracy.csv", "accuracy_summary.csv", "accuracy_vs_bytes.png"];
+        foreach (var file in expected)
             Assert.True(File.Exists(Path.Combine(root, "results", name, file)), $"results/{name}/{file} is missing");
     }
 }

@@ -63,6 +63,8 @@ public static class CodecCommands
             {
                 var nervTraining = new NervTrainingOptions(parse.GetValue(epochs), parse.GetValue(nervLr), parse.GetValue(nervBatch));
                 var sequenceCodec = CodecCatalog.CreateSequenceCodec(name, nervTraining, objectTraining ?? training, torchDevice);
+                var shape = sequenceCodec.Settings.ShapeFor(w, h);
+                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: NeRV {shape} ({shape.ParameterCount:N0} parameters)"));
                 metrics = ConsoleProgress.RunFractional($"Encoding with {name}", total, p => EncodeRunner.RunSequences(data, sequenceCodec, options, dir, p));
             }
             else
