@@ -93,18 +93,19 @@ public static class ScenarioPlots
             point.LegendText = r.Label;
         }
         if (i == 0) return null;
-        foreach (var (codec, text, pattern) in new[] { (AccuracyStage.Original, "trained on original frames", LinePattern.Dashed),
-                     (AccuracyExperiment.MeanBoxBaseline, "always the mean box", LinePattern.Dotted) })
+        foreach (var (codec, text, pattern, color) in new[] { (AccuracyStage.Original, "trained on original frames", LinePattern.Dashed, Colors.Black),
+                     (AccuracyExperiment.MeanBoxBaseline, "always the mean box", LinePattern.Dotted, Colors.Gray) })
         {
             if (!byCodec.TryGetValue(codec, out var reference)) continue;
             var line = plot.Add.HorizontalLine(reference.Map50To95Mean);
             line.LinePattern = pattern;
-            line.LegendText = $"{text}: {reference.Map50To95Mean:F3}";
+            line.Color = color;
+            line.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{text}: {reference.Map50To95Mean:F3}");
         }
         LogTicks(plot.Axes.Bottom);
-        plot.Title($"Communication against accuracy, N = {largest}");
+        plot.Title($"Bytes on air against accuracy, N = {largest}");
         plot.XLabel("bytes on air per round (log scale)");
-        plot.YLabel("detector mAP50-95 on held-out frames (mean ± std over seeds)");
+        plot.YLabel("mAP50-95 (mean ± std over seeds)");
         plot.ShowLegend(Edge.Right);
         return plot;
     }
