@@ -57,8 +57,11 @@ public static class AccuracyStage
             using var test = new PixelFrameSource("test", testImages, device);
             sources.Add(new PixelFrameSource(Original, trainImages, device));
 
+            long parameters;
+            using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;
             output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
-                             $"testing on {testKeys.Count} held-out original frames, {seeds.Count} seeds x {settings.Epochs} epochs each");
+                             $"testing on {testKeys.Count} held-out original frames, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
+                             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters"));
             var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
             return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));
         }
