@@ -16,7 +16,7 @@ public static class RunCommand
         var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), build the timing profile, simulate every devices x strategy x codec point, write CSVs and report.md.")
+        var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {
             file, outDir, devices, seed, jobs, device, allTransfers,
         };

@@ -8,7 +8,7 @@ namespace ResidualInr.Learning.Training;
 /// </summary>
 /// <param name="Width">Channels of the detector's first block.</param>
 /// <param name="Flip">Mirror each frame left-right with probability 1/2 (seeded), the one augmentation.</param>
-public sealed record DetectorSettings(int Epochs = 30, int BatchSize = 16, double LearningRate = 3e-3, int Width = 16, bool Flip = true)
+public sealed record DetectorSettings(int Epochs = 60, int BatchSize = 16, double LearningRate = 3e-3, int Width = 16, bool Flip = true)
 {
     public void Validate(string? file = null)
     {
