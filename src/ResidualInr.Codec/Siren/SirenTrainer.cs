@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ResidualInr.Codec.Siren;
@@ -68,13 +69,22 @@ public static class SirenTrainer
                         KeepBetter(perNet.detach(), bestMse, parameters, bestParameters);
                     double lr = options.LearningRateAt(step);
                     double bc1 = 1 - Math.Pow(options.Beta1, step + 1), bc2 = 1 - Math.Pow(options.Beta2, step + 1);
+                    // Explicit scalars held by using: an implicit number-to-Scalar conversion can be
+                    // finalised by the GC while libtorch still reads it (seen once in a long run).
+                    using var beta1 = options.Beta1.ToScalar();
+                    using var gradWeight = (1 - options.Beta1).ToScalar();
+                    using var beta2 = options.Beta2.ToScalar();
+                    using var squareWeight = (1 - options.Beta2).ToScalar();
+                    using var correction2 = bc2.ToScalar();
+                    using var epsilon = options.Epsilon.ToScalar();
+                    using var stepSize = (-lr / bc1).ToScalar();
                     for (int i = 0; i < parameters.Length; i++)
                     {
                         var g = parameters[i].grad!;
-                        m[i].mul_(options.Beta1).add_(g, alpha: 1 - options.Beta1);
-                        v[i].mul_(options.Beta2).addcmul_(g, g, value: 1 - options.Beta2);
-                        var denom = (v[i] / bc2).sqrt_().add_(options.Epsilon);
-                        parameters[i].addcdiv_(m[i], denom, value: -lr / bc1);
+                        m[i].mul_(beta1).add_(g, alpha: gradWeight);
+                        v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
+                        var denom = v[i].div(correction2).sqrt_().add_(epsilon);
+                        parameters[i].addcdiv_(m[i], denom, value: stepSize);
                     }
                 }
                 onStep?.Invoke(step, perNet.detach().cpu().data<float>().ToArray());
