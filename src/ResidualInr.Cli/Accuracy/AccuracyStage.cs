@@ -114,7 +114,10 @@ public static class AccuracyStage
         return new NervFrameSource(name, frames, device);
     }
 
-    /// <summary>Original frames resized to the codecs' size, with their boxes scaled and clipped (null: no object or NaN).</summary>
+    /// <summary>
+    /// Original frames resized to the codecs' size, with their boxes scaled and clipped (null: no object or NaN).
+    /// Not EncodeRunner.Prepare: that rounds boxes out to whole pixels for the O-INRs, the detector's truth keeps them exact.
+    /// </summary>
     private static (List<RgbImage> Images, List<Box?> Boxes) Originals(IReadOnlyList<(Sequence Sequence, Frame Frame)> frames, int w, int h, string stage)
     {
         var images = new List<RgbImage>(frames.Count);

@@ -24,7 +24,7 @@ public static class BenchCommands
         var size = new Option<string>("--size") { Description = "Frame size WxH to measure at.", DefaultValueFactory = _ => "160x90" };
         var steps = new Option<int>("--steps") { Description = "Adam steps per INR.", DefaultValueFactory = _ => 300 };
         var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 8 };
-        var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training s per frame per epoch, recorded as given until the learning part measures it.", DefaultValueFactory = _ => 0.01 };
+        var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training s per frame per epoch, recorded as given (a scenario with a learning stage measures it per codec instead).", DefaultValueFactory = _ => 0.01 };
         var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training s per frame per epoch, recorded as given.", DefaultValueFactory = _ => 0.001 };
         foreach (var o in new Option[] { outFile, device, size, steps, batch, edgeTrain, fogTrain }) bench.Options.Add(o);
         bench.SetAction(parse =>

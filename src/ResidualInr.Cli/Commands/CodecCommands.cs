@@ -57,7 +57,7 @@ public static class CodecCommands
             var data = datasetPath == "synthetic"
                 ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: 4, Frames: 4, Seed: parse.GetValue(seed)), Path.Combine(dir, "dataset"))
                 : DatasetLoader.Load(datasetPath, fmt);
-            int total = data.Sequences.Sum(s => options.MaxFrames > 0 ? Math.Min(options.MaxFrames, s.Frames.Count) : s.Frames.Count);
+            int total = options.FrameCount(data);
             IReadOnlyList<FrameMetrics> metrics;
             if (CodecCatalog.IsSequenceCodec(name))
             {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using ResidualInr.Cli.Accuracy;
-using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;

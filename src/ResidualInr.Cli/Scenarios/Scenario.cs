@@ -37,7 +37,7 @@ public sealed record InrSpec(int Steps, double LearningRate, int Batch, string D
 
 public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology);
 
-/// <param name="EdgeSecondsPerFrameEpoch">Used until the learning part measures it.</param>
+/// <param name="EdgeSecondsPerFrameEpoch">Device training time per frame-epoch; with a learning stage its measured time per codec replaces it.</param>
 /// <param name="ModelBytes">M; a list sweeps the model size (train-fog only).</param>
 public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, IReadOnlyList<long> ModelBytes, int FogBatch);
 

@@ -114,7 +114,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         }
         var device = ComputeDevice.Resolve(scenario.Inr.Device);
         var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
-        int total = dataset.Sequences.Sum(s => Math.Min(options.MaxFrames, s.Frames.Count));
+        int total = options.FrameCount(dataset);
         var objectTraining = codec.ObjectSteps is { } os ? training with { Steps = os } : null;
         IReadOnlyList<FrameMetrics> metrics;
         if (CodecCatalog.IsSequenceCodec(codec.Name))

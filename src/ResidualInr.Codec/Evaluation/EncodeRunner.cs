@@ -18,6 +18,12 @@ public sealed record EncodeOptions(int Width, int Height, int Batch = 8, int See
         if (Batch < 1) throw new InputException($"--batch must be at least 1, got {Batch}");
         if (MaxFrames < 0) throw new InputException($"--frames must be 0 (all) or more, got {MaxFrames}");
     }
+
+    /// <summary>The frames of a sequence that get encoded: the first <see cref="MaxFrames"/>, or all.</summary>
+    public IEnumerable<Frame> FramesOf(Sequence sequence) => MaxFrames > 0 ? sequence.Frames.Take(MaxFrames) : sequence.Frames;
+
+    /// <summary>How many frames of the dataset get encoded.</summary>
+    public int FrameCount(Dataset dataset) => dataset.Sequences.Sum(s => MaxFrames > 0 ? Math.Min(MaxFrames, s.Frames.Count) : s.Frames.Count);
 }
 
 /// <summary>
@@ -32,7 +38,7 @@ public static class EncodeRunner
     {
         options.Validate();
         var frames = dataset.Sequences
-            .SelectMany(s => (options.MaxFrames > 0 ? s.Frames.Take(options.MaxFrames) : s.Frames).Select(f => (Sequence: s, Frame: f)))
+            .SelectMany(s => options.FramesOf(s).Select(f => (Sequence: s, Frame: f)))
             .ToList();
         bool warm = codec is InrCodec { Settings.WarmStart: true };
         var metrics = new List<FrameMetrics>(frames.Count);
@@ -77,7 +83,7 @@ public static class EncodeRunner
         int done = 0, index = 0;
         foreach (var sequence in dataset.Sequences)
         {
-            var frames = (options.MaxFrames > 0 ? sequence.Frames.Take(options.MaxFrames) : sequence.Frames).ToList();
+            var frames = options.FramesOf(sequence).ToList();
             if (frames.Count == 0) continue;
             var inputs = frames.Select(f => Prepare(sequence, f, options)).ToList();
             if (codec is Nerv.NervCodec nerv)

@@ -52,9 +52,7 @@ public sealed class NervCodec : ISequenceCodec
         using (var scope = NewDisposeScope())
         {
             if (StartFrom is not null) net.Import(StartFrom);
-            var pixels = tensor(frames.SelectMany(f => f.Image.Pixels).ToArray(), [frames.Count, h, w, 3]).to(_device);
-            using var toUnit = (1f / 255f).ToScalar();
-            var targets = pixels.to(ScalarType.Float32).mul(toUnit).permute(0, 3, 1, 2).contiguous();
+            var targets = FrameTensors.FromImages(frames.Select(f => f.Image).ToList(), _device);
             NervTrainer.Fit(net, targets, Settings.Training, seed, OnEpoch);
             LastWeights = net.Export();
             quantised = LastWeights.Select(t => QuantizedTensor.Quantize(t, Settings.Bits)).ToArray();
@@ -85,8 +83,7 @@ public sealed class NervCodec : ISequenceCodec
         }
 
         var payload = new SequencePayload(Name, shape, quantised, entries);
-        var container = SequencePayloadFormat.Write(payload);
-        var shares = SequencePayloadFormat.FrameShares(payload);
+        var container = SequencePayloadFormat.Write(payload, out var shares);
         return new SequenceEncoding(container, frames.Select((f, i) => new SequenceFrameShare(f, shares[i].Shared + shares[i].Own, shares[i].Shared,
             entries[i].Object is { } o ? PayloadFormat.NetworkBytes(o) : 0, f.Box is { IsEmpty: false } b ? Settings.Groups.GroupOf(b) : 0)).ToList());
     }

@@ -16,7 +16,7 @@ namespace ResidualInr.Codec.Payloads;
 /// u32 CRC-32 of everything before it
 /// </code>
 /// <para>
-/// Per-frame share (what the simulator sends per frame, <see cref="FrameShares"/>): the header and the
+/// Per-frame share (what the simulator sends per frame, returned by Write(payload, out shares)): the header and the
 /// NeRV are split evenly over the frames (the first frames take the remainder bytes), and each frame
 /// adds its own entry. The shares add up to the container's length exactly. A device needs the NeRV
 /// once per sequence; after that, a frame costs only its entry.
@@ -29,35 +29,32 @@ public static class SequencePayloadFormat
 
     public static bool LooksLikeSequencePayload(ReadOnlySpan<byte> bytes) => bytes.Length >= 4 && bytes[..4].SequenceEqual(Magic);
 
-    public static byte[] Write(SequencePayload payload)
+    public static byte[] Write(SequencePayload payload) => Write(payload, out _);
+
+    /// <summary>
+    /// Writes the container and, from the same pass, each frame's share of it in frame order:
+    /// (the frame's part of the header, NeRV, frame count and CRC; the frame's own entry). The shares
+    /// sum to the container's length.
+    /// </summary>
+    public static byte[] Write(SequencePayload payload, out IReadOnlyList<(int Shared, int Own)> shares)
     {
         var ms = new MemoryStream();
         var w = new BinaryWriter(ms);
         WriteHeaderAndNetwork(w, payload);
         w.Write(checked((ushort)payload.Frames.Count));
-        foreach (var f in payload.Frames) WriteFrame(w, f);
         w.Flush();
-        return PayloadFormat.WithCrc(ms);
-    }
-
-    /// <summary>Each frame's share of the container, in frame order (bytes; they sum to the container's length).</summary>
-    public static IReadOnlyList<(int Shared, int Own)> FrameShares(SequencePayload payload)
-    {
-        var ms = new MemoryStream();
-        var w = new BinaryWriter(ms);
-        WriteHeaderAndNetwork(w, payload);
-        w.Flush();
-        long common = ms.Length + 2 + 4; // header, NeRV, frame count, CRC
+        long common = ms.Length + 4; // header, NeRV, frame count, and the CRC at the end
         int n = payload.Frames.Count;
-        return payload.Frames.Select((f, i) =>
+        var result = new (int Shared, int Own)[n];
+        for (int i = 0; i < n; i++)
         {
-            var entry = new MemoryStream();
-            var ew = new BinaryWriter(entry);
-            WriteFrame(ew, f);
-            ew.Flush();
-            int shared = (int)(common / n + (i < common % n ? 1 : 0));
-            return (shared, (int)entry.Length);
-        }).ToList();
+            long before = ms.Length;
+            WriteFrame(w, payload.Frames[i]);
+            w.Flush();
+            result[i] = ((int)(common / n + (i < common % n ? 1 : 0)), (int)(ms.Length - before));
+        }
+        shares = result;
+        return PayloadFormat.WithCrc(ms);
     }
 
     private static void WriteHeaderAndNetwork(BinaryWriter w, SequencePayload payload)

@@ -1,3 +1,4 @@
+using ResidualInr.Codec.Codecs;
 using ResidualInr.Imaging.Images;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Nerv;
 using ResidualInr.Codec.Payloads;
 using static TorchSharp.torch;

@@ -2,9 +2,11 @@ using ResidualInr.Imaging.Images;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace ResidualInr.Learning.Data;
+namespace ResidualInr.Codec.Codecs;
 
-/// <summary>Conversions between 8-bit images and the detector's [B, 3, H, W] float input in [0, 1].</summary>
+/// <summary>
+/// 8-bit frames as [B, 3, H, W] float tensors in [0, 1]: a NeRV's training targets and the detector's input.
+/// </summary>
 public static class FrameTensors
 {
     /// <summary>Stacks same-sized images; the bytes go to the device as bytes (a quarter of the float traffic) and are scaled there.</summary>
