@@ -28,7 +28,8 @@ public class RunCommandTests
             var scenario = Path.Combine(dir, "tiny.yaml");
             File.WriteAllText(scenario, Tiny);
             var outDir = Path.Combine(dir, "out");
-            var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2");
+            var cache = Path.Combine(dir, "cache");
+            var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2", "--cache", cache);
             Assert.True(exit == 0, err);
             string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
@@ -42,7 +43,9 @@ public class RunCommandTests
             var codecs = codecLines.Skip(1).Select(l => l.Split(',')).ToList();
             long jpegRound = codecs.Where(c => c[2] == "jpeg-q80").Sum(c => long.Parse(c[3])); // 2 sequences x 2 frames = 4 frames
             var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-            long Bytes(string devices, string strategy) => long.Parse(summary.Single(r => r[0] == devices && r[1] == strategy)[6]);
+            Assert.Equal("devices,strategy,codec,model_bytes,downlink,topology,frames_per_device,bytes_on_air,bytes_offered,bytes_delivered,bytes_lost," +
+                         "transfers,airtime_s,makespan_s,channel_utilisation,frames_lost,events", File.ReadLines(Path.Combine(outDir, "summary.csv")).First());
+            long Bytes(string devices, string strategy) => long.Parse(summary.Single(r => r[0] == devices && r[1] == strategy)[7]);
             // With 2 devices and 2 frames each, the 4 encoded frames are dealt one per device slot: the round is exactly those 4.
             Assert.Equal((2 - 1) * jpegRound, Bytes("2", "jpeg-p2p"));
             Assert.Equal(2 * jpegRound, Bytes("2", "jpeg-fog"));
@@ -64,19 +67,23 @@ public class RunCommandTests
             double perFrameEpoch = profileJson.RootElement.GetProperty("edge_train_seconds_per_frame_epoch_by_codec").GetProperty("residual-inr").GetDouble();
             var residualTrainS = accuracyRows.Where(r => r[0] == "residual-inr").Average(r => double.Parse(r[7], System.Globalization.CultureInfo.InvariantCulture)) / 4;
             Assert.Equal(residualTrainS, perFrameEpoch, 12);
-            var devices = File.ReadAllLines(Path.Combine(outDir, "devices.csv")).Skip(1).Select(l => l.Split(',')).Where(r => r[0] == "inr-train-edge (residual-inr)" && r[1] == "3").ToList();
+            var devices = File.ReadAllLines(Path.Combine(outDir, "devices.csv")).Skip(1).Select(l => l.Split(','))
+                .Where(r => r[0] == "3" && r[1] == "inr-train-edge" && r[2] == "residual-inr").ToList();
             Assert.Equal(3, devices.Count);
             foreach (var d in devices)
             {
-                double training = double.Parse(d[6], System.Globalization.CultureInfo.InvariantCulture) - double.Parse(d[5], System.Globalization.CultureInfo.InvariantCulture);
+                double training = double.Parse(d[8], System.Globalization.CultureInfo.InvariantCulture) - double.Parse(d[7], System.Globalization.CultureInfo.InvariantCulture);
                 Assert.Equal(perFrameEpoch * 2 * 3 * 2, training, 9);
             }
 
-            var first = files.ToDictionary(f => f, f => File.ReadAllBytes(Path.Combine(outDir, f)));
-            (exit, var output, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "1");
+            // The same scenario into a second folder takes everything from the shared cache, measured timings
+            // included, so every output but the plots' pixels is byte-identical.
+            var second = Path.Combine(dir, "second");
+            (exit, var output, err) = CliRunner.Run("run", scenario, "--out", second, "--jobs", "1", "--cache", cache);
             Assert.True(exit == 0, err);
             Assert.Contains("cached", output);
-            foreach (var f in files) Assert.Equal(first[f], File.ReadAllBytes(Path.Combine(outDir, f)));
+            Assert.DoesNotContain("Encoding with", err);
+            foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(second, f))), $"{f} differs");
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -88,18 +95,43 @@ public class RunCommandTests
         try
         {
             var profile = Path.Combine(dir, "profile.json");
-            var (exit, _, err) = CliRunner.Run("bench", "--out", profile, "--size", "48x32", "--steps", "5", "--fog-batch", "2");
+            var (exit, _, err) = CliRunner.Run("bench", "--out", profile, "--size", "48x32", "--steps", "5", "--fog-batch", "2", "--jpeg-quality", "80");
             Assert.True(exit == 0, err);
             var text = File.ReadAllText(profile);
             Assert.Contains("\"fog_encode_seconds_per_batch\"", text);
             Assert.Contains("\"residual-inr\"", text);
+            Assert.Contains("\"jpeg-q80\"", text);
 
             var scenario = Path.Combine(dir, "tiny.yaml");
             File.WriteAllText(scenario, Tiny + "\ntiming: { source: profile, profile: profile.json }\n");
             var outDir = Path.Combine(dir, "out");
-            (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--devices", "2");
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--devices", "2", "--cache", Path.Combine(dir, "cache"));
             Assert.True(exit == 0, err);
             Assert.Equal(text, File.ReadAllText(Path.Combine(outDir, "profile.json")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void A_profile_lacking_a_codec_of_the_scenario_is_an_input_error_naming_both_before_any_encode()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-run-").FullName;
+        try
+        {
+            // A profile measured for JPEG at quality 90 says nothing about quality 80: no default, no zero.
+            var profile = Path.Combine(dir, "profile.json");
+            File.WriteAllText(profile, """
+                { "device": "cpu", "fog_batch": 4,
+                  "fog_encode_seconds_per_batch": { "jpeg-q90": 0.01, "residual-inr": 3.0 },
+                  "edge_decode_seconds_per_frame": { "jpeg-q90": 0.001, "residual-inr": 0.01 },
+                  "edge_train_seconds_per_frame_epoch": 0.01, "fog_train_seconds_per_frame_epoch": 0.001 }
+                """);
+            var scenario = Path.Combine(dir, "tiny.yaml");
+            File.WriteAllText(scenario, Tiny + "\ntiming: { source: profile, profile: profile.json }\n");
+            var (exit, _, err) = CliRunner.Run("run", scenario, "--out", Path.Combine(dir, "out"), "--cache", Path.Combine(dir, "cache"));
+            Assert.Equal(2, exit);
+            Assert.Equal($"rinr: {profile}: timing profile has no fog_encode_seconds_per_batch for codec 'jpeg-q80' (it has: jpeg-q90, residual-inr)", err.Trim());
+            Assert.False(Directory.Exists(Path.Combine(dir, "cache")), "nothing was encoded");
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -1,3 +1,4 @@
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
@@ -46,10 +47,11 @@ public class ScenarioLoaderTests
         Assert.Equal(("paper", 7, 160, 90, 5), (s.Name, s.Seed, s.FrameWidth, s.FrameHeight, s.FramesPerDevice));
         Assert.Equal([2, 4, 8], s.Devices);
         Assert.Equal(8, s.Dataset.Synthetic!.Sequences);
-        Assert.Equal(["jpeg", "rapid-inr", "residual-inr"], s.Codecs.Select(c => c.Name));
-        Assert.Equal(75, s.Codecs[0].JpegQuality);
-        Assert.Null(s.Codecs[1].Steps);
-        Assert.Equal((800, 100), (s.Codecs[2].Steps!.Value, s.Codecs[2].QatSteps!.Value));
+        Assert.Equal(["jpeg-q75", "rapid-inr", "residual-inr"], s.Codecs.Select(c => c.Key));
+        Assert.Equal(new JpegSettings(75), s.Codecs[0].Settings);
+        Assert.Null(((InrSettings)s.Codecs[1].Settings).Steps);
+        var residual = (InrSettings)s.Codecs[2].Settings;
+        Assert.Equal((800, 100), (residual.Steps!.Value, residual.QatSteps!.Value));
         Assert.Equal(2_000_000, s.Network.Channel.CapacityBytesPerSecond);
         Assert.Equal((Downlink.Broadcast, Topology.PerDeviceLinks), (s.Network.Downlink, s.Network.Topology));
         Assert.Equal([SharingStrategy.JpegP2p, SharingStrategy.TrainFog], s.Strategies);

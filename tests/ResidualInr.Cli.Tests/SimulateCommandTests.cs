@@ -19,13 +19,14 @@ public class SimulateCommandTests
                 Assert.Equal(File.ReadAllBytes(Path.Combine(a, f)), File.ReadAllBytes(Path.Combine(b, f)));
 
             var rows = File.ReadAllLines(Path.Combine(a, "summary.csv"));
-            Assert.StartsWith("strategy,downlink,topology,devices,frames_per_device,bytes_on_air,bytes_offered,", rows[0]);
+            Assert.StartsWith("devices,strategy,codec,model_bytes,downlink,topology,frames_per_device,bytes_on_air,bytes_offered,", rows[0]);
             // Offered bytes follow DESIGN.md's table whatever the losses (retries add to bytes on air only):
             // N=5, F=4, unicast inr-train-edge: N F s_j + N (N-1) F s_i = 20,000 + 24,000.
-            var inr5 = rows.Single(r => r.StartsWith("inr-train-edge,unicast,shared,5,")).Split(',');
-            Assert.Equal("44000", inr5[6]);
-            Assert.True(long.Parse(inr5[5]) >= 44000);
-            Assert.True(File.ReadAllLines(Path.Combine(a, "transfers.csv")).Skip(1).All(l => l.Contains(",5,")), "transfers are written for the largest N only");
+            var inr5 = rows.Single(r => r.StartsWith("5,inr-train-edge,inr,,unicast,shared,")).Split(',');
+            Assert.Equal("44000", inr5[8]);
+            Assert.True(long.Parse(inr5[7]) >= 44000);
+            Assert.Equal("50000", rows.Single(r => r.StartsWith("5,train-fog,")).Split(',')[3]);
+            Assert.True(File.ReadAllLines(Path.Combine(a, "transfers.csv")).Skip(1).All(l => l.StartsWith("5,")), "transfers are written for the largest N only");
         }
         finally
         {
@@ -48,7 +49,8 @@ public class SimulateCommandTests
             Assert.True(exit == 0, err);
             // Device 1 collected frame a/1, device 2 frame a/2: uplink 1000 + 3000, downlink 200 + 400.
             var row = File.ReadAllLines(Path.Combine(dir, "summary.csv"))[1].Split(',');
-            Assert.Equal("4600", row[5]);
+            Assert.Equal(("inr-train-edge", "residual-inr"), (row[1], row[2]));
+            Assert.Equal("4600", row[7]);
             File.WriteAllText(Path.Combine(dir, "bad.csv"), header + "\na,1,jpeg,-5,0,0,0,0,0,0,0.1,0,x\n");
             (exit, _, err) = CliRunner.Run("simulate", "--jpeg-metrics", Path.Combine(dir, "bad.csv"));
             Assert.Equal(2, exit);

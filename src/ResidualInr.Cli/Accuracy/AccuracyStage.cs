@@ -1,6 +1,5 @@
-using ResidualInr.Codec.Codecs;
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Codec.Evaluation;
-using ResidualInr.Codec.Payloads;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Imaging.Images;
@@ -10,9 +9,6 @@ using ResidualInr.Learning.Training;
 using static TorchSharp.torch;
 
 namespace ResidualInr.Cli.Accuracy;
-
-/// <summary>One codec's encode: the folder its metrics.csv and payloads live in, and the rows of that file.</summary>
-public sealed record EncodedCodec(string Directory, IReadOnlyList<FrameMetrics> Frames);
 
 /// <summary>
 /// The learning stage shared by <c>rinr train</c> and <c>rinr run</c>. It trains on the frames every
@@ -24,10 +20,12 @@ public static class AccuracyStage
 {
     public const string Original = "original";
 
-    public static IReadOnlyList<AccuracyRow> Run(Dataset dataset, IReadOnlyList<EncodedCodec> codecs, DetectorSettings settings,
+    /// <param name="encodes">Each encode with its codec key (its rows' codec name, e.g. <c>jpeg-q90</c>).</param>
+    public static IReadOnlyList<AccuracyRow> Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
         IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output)
     {
-        if (codecs.Count == 0) throw new InputException("no codec folders to train on");
+        if (encodes.Count == 0) throw new InputException("no codec folders to train on");
+        var codecs = encodes.Select(e => e.Folder).ToList();
         var byKey = dataset.Sequences.SelectMany(s => s.Frames.Select(f => (Sequence: s, Frame: f))).ToDictionary(p => (p.Sequence.Name, p.Frame.Index));
         var shared = codecs.Select(c => c.Frames.Select(r => (r.Sequence, r.Frame)).ToHashSet()).Aggregate((a, b) => { a.IntersectWith(b); return a; });
         foreach (var c in codecs)
@@ -47,7 +45,7 @@ public static class AccuracyStage
         var sources = new List<IFrameSource>();
         try
         {
-            sources.AddRange(codecs.Select(c => OpenSource(c, trainKeys, device)));
+            sources.AddRange(encodes.Select(e => CodecRegistry.ForKey(e.Key, e.Folder.MetricsFile).OpenFrameSource(e.Key, e.Folder, trainKeys, device)));
             int w = sources[0].Width, h = sources[0].Height;
             var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
             if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
@@ -69,49 +67,6 @@ public static class AccuracyStage
         {
             foreach (var source in sources.OfType<IDisposable>()) source.Dispose();
         }
-    }
-
-    private static IFrameSource OpenSource(EncodedCodec codec, IReadOnlyList<(string Sequence, int Frame)> keys, Device device)
-    {
-        var rows = codec.Frames.ToDictionary(r => (r.Sequence, r.Frame));
-        var name = codec.Frames[0].Codec;
-        if (CodecCatalog.IsSequenceCodec(name)) return OpenSequenceSource(codec, name, rows, keys, device);
-        var files = new List<string>(keys.Count);
-        var payloads = new List<byte[]>(keys.Count);
-        foreach (var key in keys)
-        {
-            var row = rows[key];
-            if (string.IsNullOrEmpty(row.PayloadFile))
-                throw new InputException(Path.Combine(codec.Directory, "metrics.csv"), null, $"no payload_file for frame {key.Frame} of '{key.Sequence}'");
-            var file = Path.Combine(codec.Directory, row.PayloadFile);
-            if (!File.Exists(file)) throw new InputException(file, null, "payload file not found");
-            files.Add(file);
-            payloads.Add(File.ReadAllBytes(file));
-        }
-        if (PayloadFormat.LooksLikeInrPayload(payloads[0]))
-            return new InrFrameSource(name, payloads.Select((p, i) => PayloadFormat.Read(p, files[i])).ToList(), device);
-        return new JpegFrameSource(name, payloads, files);
-    }
-
-    /// <summary>A video codec's frames: each row names its sequence's container; a frame is found in it by its index.</summary>
-    private static IFrameSource OpenSequenceSource(EncodedCodec codec, string name, Dictionary<(string, int), FrameMetrics> rows,
-        IReadOnlyList<(string Sequence, int Frame)> keys, Device device)
-    {
-        var containers = new Dictionary<string, SequencePayload>();
-        var frames = new List<(SequencePayload, int)>(keys.Count);
-        foreach (var key in keys)
-        {
-            var file = Path.Combine(codec.Directory, rows[key].PayloadFile);
-            if (!containers.TryGetValue(file, out var container))
-            {
-                if (!File.Exists(file)) throw new InputException(file, null, "sequence payload file not found");
-                containers[file] = container = SequencePayloadFormat.Read(File.ReadAllBytes(file), file);
-            }
-            int position = container.Frames.ToList().FindIndex(f => f.Index == key.Frame);
-            if (position < 0) throw new InputException(file, null, $"the sequence payload has no frame {key.Frame}");
-            frames.Add((container, position));
-        }
-        return new NervFrameSource(name, frames, device);
     }
 
     /// <summary>

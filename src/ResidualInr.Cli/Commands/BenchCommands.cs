@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
@@ -26,7 +27,9 @@ public static class BenchCommands
         var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 8 };
         var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training s per frame per epoch, recorded as given (a scenario with a learning stage measures it per codec instead).", DefaultValueFactory = _ => 0.01 };
         var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training s per frame per epoch, recorded as given.", DefaultValueFactory = _ => 0.001 };
-        foreach (var o in new Option[] { outFile, device, size, steps, batch, edgeTrain, fogTrain }) bench.Options.Add(o);
+        var codecs = new Option<string>("--codecs") { Description = $"Comma-separated codecs to time (of: {string.Join(", ", CodecRegistry.Ids)}).", DefaultValueFactory = _ => "jpeg,rapid-inr,residual-inr" };
+        var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality to time (a profile names JPEG by quality, e.g. jpeg-q90).", DefaultValueFactory = _ => 90 };
+        foreach (var o in new Option[] { outFile, device, size, steps, batch, edgeTrain, fogTrain, codecs, quality }) bench.Options.Add(o);
         bench.SetAction(parse =>
         {
             var path = parse.GetValue(outFile) ?? throw new InputException("rinr bench needs --out PROFILE.json, or a subcommand (see 'rinr bench --help')");
@@ -40,12 +43,15 @@ public static class BenchCommands
                 var data = SyntheticDataset.Generate(new SyntheticOptions(Math.Min(fogBatch, 8), (fogBatch + 7) / 8, w, h), Path.Combine(dir, "data"));
                 var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: 1e-3);
                 var measured = new List<(string, IReadOnlyList<FrameMetrics>)>();
-                foreach (var name in new[] { "jpeg", "rapid-inr", "residual-inr" })
+                var chosen = parse.GetValue(codecs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CodecRegistry.Get).ToList();
+                if (chosen.Count == 0) throw new InputException("--codecs needs at least one codec");
+                foreach (var descriptor in chosen)
                 {
-                    var codec = CodecCatalog.Create(name, training, torchDevice);
-                    var metrics = ConsoleProgress.RunFractional($"Timing {codec.Name}", data.FrameCount,
-                        p => EncodeRunner.Run(data, codec, new EncodeOptions(w, h, fogBatch), Path.Combine(dir, name), p));
-                    measured.Add((codec.Name, metrics));
+                    var settings = descriptor is JpegCodecDescriptor ? new JpegSettings(parse.GetValue(quality)) : descriptor.DefaultSettings;
+                    var spec = new CodecSpec(descriptor, settings);
+                    var job = new EncodeJob(data, new EncodeOptions(w, h, fogBatch), Path.Combine(dir, descriptor.Id), torchDevice, training, parse.InvocationConfiguration.Output);
+                    var metrics = ConsoleProgress.RunFractional($"Timing {spec.Key}", data.FrameCount, p => descriptor.Encode(settings, job, p));
+                    measured.Add((spec.Key, metrics));
                 }
                 var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(torchDevice), fogBatch, measured, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
                 AtomicFile.WriteAllText(path, profile.ToJson());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
@@ -18,7 +19,7 @@ public static class CodecCommands
 {
     public static Command BuildEncode()
     {
-        var codec = new Option<string>("--codec") { Description = $"One of: {string.Join(", ", CodecCatalog.AllNames)}.", Required = true };
+        var codec = new Option<string>("--codec") { Description = $"One of: {string.Join(", ", CodecRegistry.Ids)}.", Required = true };
         var dataset = new Option<string>("--dataset") { Description = "Dataset folder (OTB, UAV123 or DAC-SDC layout), or 'synthetic' for the embedded default (4 sequences x 4 frames at 320x180, written to OUT/dataset).", Required = true };
         var format = new Option<string?>("--format") { Description = "otb, uav123 or dacsdc; detected when omitted." };
         var outDir = new Option<string>("--out") { Description = "Folder for payload files and metrics.csv.", Required = true };
@@ -48,31 +49,21 @@ public static class CodecCommands
             training.Validate();
             var options = new EncodeOptions(w, h, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(frames));
             options.Validate();
-            var name = parse.GetValue(codec)!;
+            var descriptor = CodecRegistry.Get(parse.GetValue(codec)!);
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
-            var objectTraining = parse.GetValue(objectSteps) is { } os ? training with { Steps = os } : null;
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var dir = parse.GetValue(outDir)!;
             var datasetPath = parse.GetValue(dataset)!;
+            var settings = descriptor.FromCommandLine(new EncodeCommandValues(parse.GetValue(quality), parse.GetValue(steps), parse.GetValue(lr),
+                parse.GetValue(objectSteps), parse.GetValue(qatSteps), parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null, parse.GetValue(warm),
+                parse.GetValue(epochs), parse.GetValue(nervLr), parse.GetValue(nervBatch)));
+            if (descriptor.Describe(settings, w, h) is { } description) parse.InvocationConfiguration.Output.WriteLine(description);
             var data = datasetPath == "synthetic"
                 ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: 4, Frames: 4, Seed: parse.GetValue(seed)), Path.Combine(dir, "dataset"))
                 : DatasetLoader.Load(datasetPath, fmt);
-            int total = options.FrameCount(data);
-            IReadOnlyList<FrameMetrics> metrics;
-            if (CodecCatalog.IsSequenceCodec(name))
-            {
-                var nervTraining = new NervTrainingOptions(parse.GetValue(epochs), parse.GetValue(nervLr), parse.GetValue(nervBatch));
-                var sequenceCodec = CodecCatalog.CreateSequenceCodec(name, nervTraining, objectTraining ?? training, torchDevice);
-                var shape = sequenceCodec.Settings.ShapeFor(w, h);
-                parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: NeRV {shape} ({shape.ParameterCount:N0} parameters)"));
-                metrics = ConsoleProgress.RunFractional($"Encoding with {name}", total, p => EncodeRunner.RunSequences(data, sequenceCodec, options, dir, p));
-            }
-            else
-            {
-                var background = parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null;
-                var frameCodec = CodecCatalog.Create(name, training, torchDevice, parse.GetValue(quality), parse.GetValue(warm), objectTraining, background, parse.GetValue(qatSteps));
-                metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
-            }
+            var job = new EncodeJob(data, options, dir, torchDevice, training, parse.InvocationConfiguration.Output);
+            var spec = new CodecSpec(descriptor, settings);
+            var metrics = ConsoleProgress.RunFractional($"Encoding with {spec.Key}", options.FrameCount(data), p => descriptor.Encode(settings, job, p));
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
             PrintSummary(parse.InvocationConfiguration.Output, metrics[0].Codec, metrics);
             return RinrApp.ExitOk;
@@ -109,23 +100,7 @@ public static class CodecCommands
         {
             var path = parse.GetValue(payload)!;
             if (!File.Exists(path)) throw new InputException(path, null, "payload file not found");
-            var bytes = File.ReadAllBytes(path);
-            RgbImage image;
-            if (PayloadFormat.LooksLikeInrPayload(bytes))
-                image = new InrDecoder(ComputeDevice.Resolve(parse.GetValue(device))).Decode([PayloadFormat.Read(bytes, path)])[0];
-            else if (SequencePayloadFormat.LooksLikeSequencePayload(bytes))
-            {
-                var sequence = SequencePayloadFormat.Read(bytes, path);
-                int index = parse.GetValue(frame) ?? sequence.Frames[0].Index;
-                int position = sequence.Frames.Select((f, i) => f.Index == index ? i : -1).Max();
-                if (position < 0) throw new InputException(path, null, $"--frame {index}: the container holds frames {string.Join(", ", sequence.Frames.Select(f => f.Index))}");
-                using var decoder = new NervSequenceDecoder(sequence, ComputeDevice.Resolve(parse.GetValue(device)));
-                image = decoder.DecodeImages([position])[0];
-            }
-            else if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8)
-                image = JpegCodec.Decode(bytes, path);
-            else
-                throw new PayloadException(path, "neither a rinr payload, a rinr sequence container nor a JPEG");
+            var image = CodecRegistry.DecodeFile(File.ReadAllBytes(path), path, ComputeDevice.Resolve(parse.GetValue(device)), parse.GetValue(frame));
             var target = parse.GetValue(outFile)!;
             image.SavePng(target);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {image.Width}x{image.Height} {target}");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ResidualInr.Cli.Caching;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Imaging;
 
@@ -15,10 +16,11 @@ public static class RunCommand
         var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
         var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
+        var cacheDir = new Option<string?>("--cache") { Description = $"Cache of finished datasets, encodes (with their timings) and learning results, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {
-            file, outDir, devices, seed, jobs, device, allTransfers,
+            file, outDir, devices, seed, jobs, device, allTransfers, cacheDir,
         };
         cmd.SetAction(parse =>
         {
@@ -30,7 +32,8 @@ public static class RunCommand
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
-            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, parse.GetValue(allTransfers)).Run();
+            var cache = ResultCache.Resolve(parse.GetValue(cacheDir));
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers)).Run();
             return RinrApp.ExitOk;
         });
         return cmd;

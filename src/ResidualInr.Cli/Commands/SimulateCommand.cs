@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ResidualInr.Cli.Output;
+using ResidualInr.Cli.Sweeps;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
-using ResidualInr.Simulation.Results;
 using ResidualInr.Simulation.Strategies;
 
 namespace ResidualInr.Cli.Commands;
@@ -50,18 +49,10 @@ public static class SimulateCommand
         {
             var chosen = TextValues.Strategies(parse.GetValue(strategies)!, "--strategies");
             var counts = TextValues.DeviceCounts(parse.GetValue(devices)!, "--devices");
-            var mode = parse.GetValue(downlink) switch
-            {
-                "unicast" => Downlink.Unicast,
-                "broadcast" => Downlink.Broadcast,
-                var other => throw new InputException($"--downlink '{other}' must be unicast or broadcast"),
-            };
-            var topo = parse.GetValue(topology) switch
-            {
-                "shared" => Topology.SharedChannel,
-                "per-device" => Topology.PerDeviceLinks,
-                var other => throw new InputException($"--topology '{other}' must be shared or per-device"),
-            };
+            var mode = NetworkNames.TryParseDownlink(parse.GetValue(downlink)!, out var dl) ? dl
+                : throw new InputException($"--downlink '{parse.GetValue(downlink)}' must be one of {string.Join(", ", NetworkNames.DownlinkNames)}");
+            var topo = NetworkNames.TryParseTopology(parse.GetValue(topology)!, out var tp) ? tp
+                : throw new InputException($"--topology '{parse.GetValue(topology)}' must be one of {string.Join(", ", NetworkNames.TopologyNames)}");
             if (parse.GetValue(jpeg) < 0 || parse.GetValue(inr) < 0) throw new InputException("--jpeg-bytes and --inr-bytes must be >= 0");
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
@@ -80,57 +71,37 @@ public static class SimulateCommand
                         EdgeInrDecodeSeconds = inrRows?.Average(r => r.DecodeSecondsPerFrame) ?? template.Timings.EdgeInrDecodeSeconds,
                     },
                 };
+            // What each strategy carried: the codec named in a metrics file, else the fixed sizes' kind.
+            string jpegCodec = jpegRows?[0].Codec ?? "jpeg", inrCodec = inrRows?[0].Codec ?? "inr";
             int largest = counts.Max();
-            var points = (from n in counts from s in chosen
-                          select template with
-                          {
-                              Devices = n,
-                              Strategy = s,
-                              RecordTransfers = n == largest,
-                              Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
-                          }).ToList();
-            foreach (var p in points)
-            {
-                try { p.Validate(); }
-                catch (ArgumentException e) { throw new InputException(e.Message); }
-            }
-            int jobCount = Math.Max(1, parse.GetValue(jobs));
-            // Each point is independent and seeded, so running them in parallel changes nothing but the wall time.
-            var results = ConsoleProgress.Run("Simulating", points.Count, progress =>
-            {
-                var done = 0;
-                var output = new SimulationResult[points.Count];
-                Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = jobCount }, i =>
-                {
-                    output[i] = FogSimulation.Run(points[i]);
-                    progress.Report(Interlocked.Increment(ref done));
-                });
-                return output;
-            });
+            var points = (from n in counts
+                          from s in chosen
+                          select new SweepPoint(s == SharingStrategy.InrTrainEdge ? inrCodec : jpegCodec, s == SharingStrategy.TrainFog ? parse.GetValue(model) : null,
+                              template with
+                              {
+                                  Devices = n,
+                                  Strategy = s,
+                                  RecordTransfers = n == largest,
+                                  Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
+                              })).ToList();
+            var results = Sweep.Run(points, parse.GetValue(jobs));
             Print(parse.InvocationConfiguration.Output, results);
-            if (parse.GetValue(outDir) is { } dir)
-            {
-                CsvOutput.Write<RunSummary, RunSummaryMap>(Path.Combine(dir, "summary.csv"), results.Select(r => r.Summary));
-                CsvOutput.Write<DeviceRow, DeviceRowMap>(Path.Combine(dir, "devices.csv"),
-                    results.SelectMany(r => r.Devices.Select(d => new DeviceRow(r.Summary.Strategy, r.Summary.Devices, d))));
-                CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(dir, "transfers.csv"),
-                    results.SelectMany(r => r.Transfers.Select(t => new TransferRow(r.Summary.Strategy, r.Summary.Devices, t))));
-            }
+            if (parse.GetValue(outDir) is { } dir) Sweep.WriteCsvs(dir, results);
             return RinrApp.ExitOk;
         });
         return cmd;
     }
 
-    private static void Print(TextWriter output, IReadOnlyList<SimulationResult> results)
+    private static void Print(TextWriter output, IReadOnlyList<SweepResult> results)
     {
         output.WriteLine($"{"strategy",-15} {"devices",7} {"bytes on air",15} {"airtime s",10} {"makespan s",11} {"x vs jpeg-p2p",14}");
         foreach (var r in results)
         {
             var s = r.Summary;
-            var p2p = results.FirstOrDefault(o => o.Summary.Devices == s.Devices && o.Summary.Strategy == "jpeg-p2p")?.Summary.BytesOnAir;
+            var p2p = results.FirstOrDefault(o => o.Summary.Devices == s.Devices && o.Summary.Strategy == SharingStrategy.JpegP2p)?.Summary.BytesOnAir;
             var ratio = p2p is > 0 && s.BytesOnAir > 0 ? ((double)p2p.Value / s.BytesOnAir).ToString("F2", CultureInfo.InvariantCulture) : "-";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Strategy,-15} {s.Devices,7} {s.BytesOnAir,15:N0} {s.AirtimeSeconds,10:F2} {s.MakespanSeconds,11:F2} {ratio,14}"));
+                $"{s.Strategy.ToName(),-15} {s.Devices,7} {s.BytesOnAir,15:N0} {s.AirtimeSeconds,10:F2} {s.MakespanSeconds,11:F2} {ratio,14}"));
         }
     }
 }

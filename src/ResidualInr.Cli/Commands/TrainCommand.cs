@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ResidualInr.Cli.Accuracy;
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
@@ -41,7 +42,7 @@ public static class TrainCommand
             if (max < 1) throw new InputException($"--test-frames must be at least 1, got {max}");
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var data = DatasetLoader.Load(parse.GetValue(dataset)!, fmt);
-            var encoded = parse.GetValue(codecs)!.Select(dir => new EncodedCodec(dir, CodecMetricsFile.Read(Path.Combine(dir, "metrics.csv")))).ToList();
+            var encoded = parse.GetValue(codecs)!.Select(EncodedFolder.Read).Select(f => (f.CodecKey, f)).ToList();
             var output = parse.InvocationConfiguration.Output;
             var rows = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
                 ComputeDevice.Resolve(parse.GetValue(device)), output);

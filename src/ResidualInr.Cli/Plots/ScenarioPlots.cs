@@ -1,3 +1,7 @@
+using ResidualInr.Cli.Codecs;
+using ResidualInr.Cli.Sweeps;
+using ResidualInr.Simulation.Strategies;
+using ResidualInr.Simulation.Network;
 using ResidualInr.Cli.Accuracy;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Learning.Experiments;
@@ -118,7 +122,7 @@ public static class ScenarioPlots
         foreach (var (codec, rows) in metrics)
         {
             var color = palette.GetColor(i++);
-            var name = ScenarioRunner.CodecName(codec);
+            var name = codec.Key;
             var withObject = rows.Where(r => double.IsFinite(r.PsnrObjectDb)).ToList();
             var obj = plot.Add.ScatterPoints(withObject.Select(r => (double)r.PayloadBytes).ToArray(), withObject.Select(r => r.PsnrObjectDb).ToArray());
             obj.LegendText = $"{name}: object";
@@ -143,8 +147,8 @@ public static class ScenarioPlots
     {
         int largest = results.Count == 0 ? 0 : results.Max(r => r.Result.Summary.Devices);
         var atLargest = results.Where(r => r.Result.Summary.Devices == largest && r.Result.Devices.Count > 0).ToList();
-        return atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == "inr-train-edge" && r.Codec == "residual-inr")
-               ?? atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == "inr-train-edge") ?? atLargest.FirstOrDefault();
+        return atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == SharingStrategy.InrTrainEdge && r.Codec == "residual-inr")
+               ?? atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == SharingStrategy.InrTrainEdge) ?? atLargest.FirstOrDefault();
     }
 
     private static Plot Timeline(SweepResult point)

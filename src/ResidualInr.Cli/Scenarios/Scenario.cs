@@ -1,3 +1,4 @@
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Simulation.Network;
 using ResidualInr.Simulation.Strategies;
@@ -25,13 +26,6 @@ public sealed record Scenario(
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
-
-/// <summary>
-/// One codec to compare; INR settings left null take the scenario's <see cref="InrSpec"/>. For the
-/// video codecs, <see cref="Epochs"/> and <see cref="LearningRate"/> drive the NeRV and the INR
-/// settings its object INRs.
-/// </summary>
-public sealed record CodecSpec(string Name, int JpegQuality, int? Steps, double? LearningRate, int? QatSteps, int? ObjectSteps, int? Epochs = null);
 
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using ResidualInr.Codec.Codecs;
+using ResidualInr.Cli.Codecs;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Learning.Training;
@@ -102,23 +102,14 @@ public static class ScenarioLoader
 
     private static IReadOnlyList<CodecSpec> ParseCodecs(YamlSection? c, YamlSection root)
     {
-        if (c is null) return [new("jpeg", 90, null, null, null, null), new("rapid-inr", 90, null, null, null, null), new("residual-inr", 90, null, null, null, null)];
+        if (c is null) return new[] { "jpeg", "rapid-inr", "residual-inr" }.Select(id => CodecRegistry.Get(id)).Select(d => new CodecSpec(d, d.DefaultSettings)).ToList();
         var codecs = new List<CodecSpec>();
         foreach (var (name, node) in c.Entries())
         {
-            if (!CodecCatalog.AllNames.Contains(name))
-                throw new InputException(c.File, (int)node.Start.Line, $"codecs.{name}: unknown codec{Hint(name, CodecCatalog.AllNames)}");
+            if (!CodecRegistry.TryGet(name, out var codec))
+                throw new InputException(c.File, (int)node.Start.Line, $"codecs.{name}: unknown codec{Hint(name, CodecRegistry.Ids)}");
             var settings = c.Nested(name, node);
-            var spec = name == "jpeg"
-                ? new CodecSpec(name, settings.Int("quality", 90, 1, 100), null, null, null, null)
-                : CodecCatalog.IsSequenceCodec(name)
-                ? new CodecSpec(name, 90, null, settings.Has("lr") ? settings.Double("lr", 0, min: 1e-9, max: 1) : null, null,
-                    settings.Has("object_steps") ? settings.Int("object_steps", 0, 1) : null, settings.Has("epochs") ? settings.Int("epochs", 0, 1, 100_000) : null)
-                : new CodecSpec(name, 90,
-                    settings.Has("steps") ? settings.Int("steps", 0, 1) : null,
-                    settings.Has("lr") ? settings.Double("lr", 0, min: 1e-9, max: 1) : null,
-                    settings.Has("qat_steps") ? settings.Int("qat_steps", 0, 0) : null,
-                    settings.Has("object_steps") ? settings.Int("object_steps", 0, 1) : null);
+            var spec = new CodecSpec(codec, codec.ParseSettings(settings));
             settings.RejectUnknownKeys();
             codecs.Add(spec);
         }

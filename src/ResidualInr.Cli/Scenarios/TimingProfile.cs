@@ -18,12 +18,38 @@ public sealed record TimingProfile(
     double FogTrainSecondsPerFrameEpoch,
     IReadOnlyDictionary<string, double>? EdgeTrainSecondsPerFrameEpochByCodec = null)
 {
+    /// <summary>Where the profile was read from (null when measured in this run), for error messages.</summary>
+    [JsonIgnore]
+    public string? Source { get; init; }
+
+    /// <summary>Fog GPU seconds to encode one batch with the codec; a codec the profile lacks is an input error.</summary>
+    public double FogEncodeSecondsPerBatchFor(string codec) => Lookup(FogEncodeSecondsPerBatch, "fog_encode_seconds_per_batch", codec);
+
+    /// <summary>Device seconds to decode one frame of the codec; a codec the profile lacks is an input error.</summary>
+    public double EdgeDecodeSecondsFor(string codec) => Lookup(EdgeDecodeSecondsPerFrame, "edge_decode_seconds_per_frame", codec);
+
     /// <summary>
     /// A device's training time per frame and epoch when it trains on frames from <paramref name="codec"/>:
-    /// measured by the learning stage (data loading included) where it ran, else the scenario's figure.
+    /// measured by the learning stage (data loading included) where it ran, for every codec; the
+    /// scenario's single figure only when no learning stage ran at all.
     /// </summary>
-    public double EdgeTrainSecondsFor(string codec) =>
-        EdgeTrainSecondsPerFrameEpochByCodec?.GetValueOrDefault(codec, EdgeTrainSecondsPerFrameEpoch) ?? EdgeTrainSecondsPerFrameEpoch;
+    public double EdgeTrainSecondsFor(string codec) => EdgeTrainSecondsPerFrameEpochByCodec is { } byCodec
+        ? Lookup(byCodec, "edge_train_seconds_per_frame_epoch_by_codec", codec)
+        : EdgeTrainSecondsPerFrameEpoch;
+
+    /// <summary>Checks up front that the profile has every figure <paramref name="codecs"/> need, so a run fails before its encodes.</summary>
+    public void Require(IEnumerable<string> codecs)
+    {
+        foreach (var codec in codecs)
+        {
+            FogEncodeSecondsPerBatchFor(codec);
+            EdgeDecodeSecondsFor(codec);
+        }
+    }
+
+    private double Lookup(IReadOnlyDictionary<string, double> table, string field, string codec) =>
+        table.TryGetValue(codec, out var seconds) ? seconds
+            : throw new InputException(Source, null, $"timing profile has no {field} for codec '{codec}' (it has: {string.Join(", ", table.Keys.Order())})");
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -60,7 +86,7 @@ public sealed record TimingProfile(
                     .Concat(profile.EdgeTrainSecondsPerFrameEpochByCodec?.Values ?? [])
                     .Append(profile.EdgeTrainSecondsPerFrameEpoch).Append(profile.FogTrainSecondsPerFrameEpoch).Any(v => !double.IsFinite(v) || v < 0))
                 throw new InputException(path, null, "timing profile has a negative or non-finite time");
-            return profile;
+            return profile with { Source = path };
         }
         catch (JsonException e)
         {

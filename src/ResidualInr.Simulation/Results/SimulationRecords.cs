@@ -1,3 +1,6 @@
+using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Strategies;
+
 namespace ResidualInr.Simulation.Results;
 
 /// <summary>One logical transfer. Destinations is one node name, or "broadcast:K" for K receivers.</summary>
@@ -26,9 +29,9 @@ public sealed record DeviceRecord(
 /// <param name="ChannelUtilisation">Airtime over makespan and channels.</param>
 /// <param name="FramesLost">Deliveries (frame x receiver) that failed past the retry limit.</param>
 public sealed record RunSummary(
-    string Strategy,
-    string Downlink,
-    string Topology,
+    SharingStrategy Strategy,
+    Downlink Downlink,
+    Topology Topology,
     int Devices,
     int FramesPerDevice,
     long BytesOnAir,

@@ -155,8 +155,7 @@ public sealed class FogSimulation
         double makespan = devices.Max(d => d.TrainingDoneSeconds);
         double airtime = _network.Channels.Sum(c => c.BusySeconds);
         double utilisation = makespan > 0 ? airtime / (makespan * _network.Channels.Count) : 0;
-        var summary = new RunSummary(_config.Strategy.ToName(), _config.Downlink.ToString().ToLowerInvariant(),
-            _config.Topology == Topology.SharedChannel ? "shared" : "per-device", N, F,
+        var summary = new RunSummary(_config.Strategy, _config.Downlink, _config.Topology, N, F,
             _network.BytesOnAir, _bytesOffered, _bytesDelivered, _bytesLost, _transfers, airtime, makespan, utilisation,
             _framesLost, _env.ProcessedEvents);
         return new SimulationResult(summary, devices, (IReadOnlyList<TransferRecord>?)_records ?? []);
