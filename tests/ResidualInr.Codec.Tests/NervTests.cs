@@ -95,7 +95,7 @@ public class NervTests
             }
             bool resealed = rng.Next(2) == 0 && bytes.Length > 4;
             if (resealed)
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)));
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
             bool changed = !bytes.AsSpan().SequenceEqual(seedBytes);
             try
             {

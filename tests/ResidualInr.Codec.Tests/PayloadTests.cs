@@ -124,13 +124,42 @@ public class PayloadTests
 
     private static void ResealCrc(byte[] bytes)
     {
-        var crc = Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4));
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), crc);
     }
 
     [Fact]
     public void Crc32_matches_the_standard_check_value()
-        => Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
+    {
+        // The IEEE CRC-32 check value (zip, PNG), and the trailer of a payload written before the
+        // checksum came from System.IO.Hashing.
+        Assert.Equal(0xCBF43926u, System.IO.Hashing.Crc32.HashToUInt32("123456789"u8));
+        var bytes = Convert.FromHexString(PayloadWrittenByTheHandWrittenCrc);
+        Assert.Equal(0x6BA2DC3Cu, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)));
+    }
+
+    /// <summary>
+    /// A 160-byte payload (8-bit 1x2 B-INR, 16-bit 1x1 O-INR, weights sin(1 + i + 7j) / 2) written by
+    /// the build before this one, whose CRC-32 was hand-written.
+    /// </summary>
+    private const string PayloadWrittenByTheHandWrittenCrc =
+        "52494E5201000C726573696475616C2D696E722000180001030004000A00080000001642020002000102030000F04108CFBDC1BEDC18563BF5FF89003201533E565A943AFF00" +
+        "251EF6BE51DB703BDB5C001D97FFFCD3E7BE5E76E63AFF11000101000102030000F04110A46AD73E23E90A350000FFFF9546FD3E000000000000251EF6BE824C4E37FFFF" +
+        "FA6A0000FCD3E7BECE90E536FFFFF21000003CDCA26B";
+
+    [Fact]
+    public void A_payload_written_before_the_library_crc_still_reads_and_writes_back_byte_identical()
+    {
+        var bytes = Convert.FromHexString(PayloadWrittenByTheHandWrittenCrc);
+        var p = PayloadFormat.Read(bytes, "old.rinr");
+        Assert.Equal("residual-inr", p.Codec);
+        Assert.Equal((32, 24), (p.FrameWidth, p.FrameHeight));
+        Assert.Equal(new PixelRect(3, 4, 10, 8), p.Box);
+        Assert.Equal(37.5f, p.Q);
+        Assert.Equal([new SirenShape(2, 1), new SirenShape(1, 1)], p.Networks.Select(n => n.Shape));
+        Assert.Equal([8, 16], p.Networks.Select(n => n.Bits));
+        Assert.Equal(bytes, PayloadFormat.Write(p));
+    }
 }
 
 public class FakeQuantizerTests

@@ -1,3 +1,4 @@
+using ResidualInr.Codec.Training;
 using ResidualInr.Imaging;
 
 namespace ResidualInr.Codec.Nerv;
@@ -18,11 +19,6 @@ public sealed record NervTrainingOptions(int Epochs = 300, double LearningRate =
         if (WarmupFraction is < 0 or >= 1 || L1Weight is < 0 or > 1) throw new InputException("NeRV warm-up fraction must be in [0, 1) and the L1 weight in [0, 1]");
     }
 
-    public double LearningRateAt(int step, int totalSteps)
-    {
-        int warmup = (int)(WarmupFraction * totalSteps);
-        if (step < warmup) return LearningRate * (step + 1) / warmup;
-        double progress = (double)(step - warmup) / Math.Max(1, totalSteps - warmup);
-        return LearningRate * 0.5 * (1 + Math.Cos(Math.PI * progress));
-    }
+    public double LearningRateAt(int step, int totalSteps) =>
+        LearningRateSchedule.WarmupCosine(LearningRate, step, (int)(WarmupFraction * totalSteps), totalSteps);
 }

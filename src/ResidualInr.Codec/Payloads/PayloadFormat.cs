@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using ResidualInr.Codec.Quantization;
 using ResidualInr.Codec.Siren;
@@ -90,7 +91,7 @@ public static class PayloadFormat
         var body = ms.ToArray();
         var result = new byte[body.Length + 4];
         body.CopyTo(result, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(body.Length), Crc32.Compute(body));
+        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(body.Length), Crc32.HashToUInt32(body));
         return result;
     }
 
@@ -108,7 +109,7 @@ public static class PayloadFormat
         if (version != Version) throw new PayloadException(file, $"unsupported payload version {version} (this build reads version {Version})");
         var body = bytes.AsSpan(0, bytes.Length - 4);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
-        if (Crc32.Compute(body) != stored) throw new PayloadException(file, "payload is corrupted or truncated (CRC-32 mismatch)");
+        if (Crc32.HashToUInt32(body) != stored) throw new PayloadException(file, "payload is corrupted or truncated (CRC-32 mismatch)");
 
         var r = new PayloadReader(bytes, bytes.Length - 4, file);
         r.Skip(6);
@@ -159,7 +160,7 @@ public static class PayloadFormat
         ushort stored = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));
         if (stored != version) throw new PayloadException(file, $"unsupported {what} version {stored} (this build reads version {version})");
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
-        if (Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)) != crc) throw new PayloadException(file, $"{what} is corrupted or truncated (CRC-32 mismatch)");
+        if (Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)) != crc) throw new PayloadException(file, $"{what} is corrupted or truncated (CRC-32 mismatch)");
         var r = new PayloadReader(bytes, bytes.Length - 4, file);
         r.Skip(6);
         return r;

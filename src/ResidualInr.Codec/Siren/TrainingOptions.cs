@@ -1,3 +1,5 @@
+using ResidualInr.Codec.Training;
+
 namespace ResidualInr.Codec.Siren;
 
 /// <summary>
@@ -21,6 +23,6 @@ public sealed record TrainingOptions(
     }
 
     public double LearningRateAt(int step) => CosineSchedule
-        ? 0.5 * LearningRate * (1 + Math.Cos(Math.PI * step / Steps))
+        ? LearningRateSchedule.Cosine(LearningRate, step, Steps)
         : LearningRate;
 }

@@ -1,3 +1,4 @@
+using ResidualInr.Codec.Training;
 using ResidualInr.Imaging;
 
 namespace ResidualInr.Learning.Training;
@@ -19,11 +20,6 @@ public sealed record DetectorSettings(int Epochs = 60, int BatchSize = 16, doubl
         if (Width < 1 || Width > 256) throw new InputException($"detector width must be between 1 and 256, got {Width}");
     }
 
-    public double LearningRateAt(int step, int totalSteps)
-    {
-        int warmup = Math.Max(1, totalSteps / 20);
-        if (step < warmup) return LearningRate * (step + 1) / warmup;
-        double progress = (double)(step - warmup) / Math.Max(1, totalSteps - warmup);
-        return LearningRate * 0.5 * (1 + Math.Cos(Math.PI * progress));
-    }
+    public double LearningRateAt(int step, int totalSteps) =>
+        LearningRateSchedule.WarmupCosine(LearningRate, step, Math.Max(1, totalSteps / 20), totalSteps);
 }

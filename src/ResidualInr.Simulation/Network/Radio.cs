@@ -17,7 +17,7 @@ public sealed class Radio
     private readonly Action<Transmission> _onAirDone;
     private Action<Transmission>? _currentDone;
 
-    public Radio(SimEnvironment env, SharedChannel channel, Random rng)
+    public Radio(SimEnvironment env, IChannel channel, Random rng)
     {
         _env = env;
         Channel = channel;
@@ -25,7 +25,7 @@ public sealed class Radio
         _onAirDone = OnAirDone;
     }
 
-    public SharedChannel Channel { get; }
+    public IChannel Channel { get; }
     public int Queued => _queue.Count;
 
     /// <summary>Queues <paramref name="t"/>; <paramref name="done"/> runs when it is delivered or finally lost.</summary>

@@ -13,7 +13,7 @@ namespace ResidualInr.Simulation.Network;
 /// in a heap keyed by that level and each start or finish costs O(log n).
 /// </para>
 /// </summary>
-public sealed class SharedChannel
+public sealed class SharedChannel : IChannel
 {
     private readonly SimEnvironment _env;
     private readonly PriorityQueue<(Transmission T, Action<Transmission> Done), (double Level, long Seq)> _active = new();
@@ -43,7 +43,7 @@ public sealed class SharedChannel
     private double RatePerTransfer(int n) => n == 0 ? 0 : Settings.CapacityBytesPerSecond * Settings.EfficiencyFor(n) / n;
 
     /// <summary>Puts one attempt of <paramref name="t"/> on the air now; calls <paramref name="done"/> when its bytes have crossed.</summary>
-    internal void Begin(Transmission t, Action<Transmission> done)
+    public void Begin(Transmission t, Action<Transmission> done)
     {
         Advance();
         BytesOnAir += t.Bytes;

@@ -16,22 +16,28 @@ public sealed class WirelessNetwork
     private readonly Radio[] _fogRadios;
     private readonly Action<Transmission> _completed;
 
-    public WirelessNetwork(SimEnvironment env, int devices, Topology topology, ChannelSettings settings, RandomStreams streams, Action<Transmission> completed)
+    /// <param name="channelModel">
+    /// Builds every channel: the shared one, or each per-device link; null means
+    /// <see cref="ChannelModels.ProcessorSharing"/>.
+    /// </param>
+    public WirelessNetwork(SimEnvironment env, int devices, Topology topology, ChannelSettings settings, RandomStreams streams, Action<Transmission> completed,
+        ChannelFactory? channelModel = null)
     {
         _env = env;
         Devices = devices;
         Topology = topology;
         _completed = completed;
+        var build = channelModel ?? ChannelModels.ProcessorSharing;
         if (topology == Topology.SharedChannel)
         {
-            var channel = new SharedChannel(env, "air", settings);
+            var channel = build(env, "air", settings);
             Channels = [channel];
             _deviceRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, channel, streams.For(NodeName(d)))).ToArray();
             _fogRadios = [new Radio(env, channel, streams.For("fog"))];
         }
         else
         {
-            Channels = Enumerable.Range(0, devices).Select(d => new SharedChannel(env, $"link-{NodeName(d)}", settings)).ToArray();
+            Channels = Enumerable.Range(0, devices).Select(d => build(env, $"link-{NodeName(d)}", settings)).ToArray();
             _deviceRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, Channels[d], streams.For(NodeName(d)))).ToArray();
             _fogRadios = Enumerable.Range(0, devices).Select(d => new Radio(env, Channels[d], streams.For($"fog/{NodeName(d)}"))).ToArray();
         }
@@ -40,7 +46,7 @@ public sealed class WirelessNetwork
     public int Devices { get; }
     public int Fog => Devices;
     public Topology Topology { get; }
-    public IReadOnlyList<SharedChannel> Channels { get; }
+    public IReadOnlyList<IChannel> Channels { get; }
 
     private string[]? _names;
 

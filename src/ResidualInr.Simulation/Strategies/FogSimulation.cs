@@ -26,7 +26,8 @@ public sealed class FogSimulation
         config.Validate();
         _config = config;
         var streams = new RandomStreams(config.Seed);
-        _network = new WirelessNetwork(_env, config.Devices, config.Topology, config.ChannelOrDefault, streams, OnTransferCompleted);
+        _network = new WirelessNetwork(_env, config.Devices, config.Topology, config.ChannelOrDefault, streams, OnTransferCompleted,
+            config.ChannelModel);
         _devices = Enumerable.Range(0, config.Devices).Select(d => new EdgeDevice(_env, d, _network.NodeName(d))).ToArray();
         _fog = new FogNode(_env);
         _fogHasAllFrames = new Event(_env);

@@ -5,6 +5,7 @@ namespace ResidualInr.Simulation.Strategies;
 /// <summary>Everything one simulation run needs. Immutable; a sweep makes one per point.</summary>
 /// <param name="FrameIntervalSeconds">Device d captures frame k at k times this (all devices in step).</param>
 /// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
+/// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
 public sealed record SimulationConfig(
     int Devices,
     int FramesPerDevice,
@@ -16,7 +17,8 @@ public sealed record SimulationConfig(
     ComputeTimings? Timings = null,
     double FrameIntervalSeconds = 0,
     int Seed = 1,
-    bool RecordTransfers = true)
+    bool RecordTransfers = true,
+    ChannelFactory? ChannelModel = null)
 {
     public ChannelSettings ChannelOrDefault => Channel ?? new ChannelSettings();
     public ComputeTimings TimingsOrDefault => Timings ?? new ComputeTimings();
