@@ -14,6 +14,8 @@ namespace ResidualInr.Cli.Plots;
 
 /// <summary>
 /// The scenario's plots, each as PNG and SVG and readable on its own: title, axes with units, legend.
+/// Every plot comes from <see cref="PlotFonts.NewPlot"/>, so its text is drawn with the embedded font
+/// on any machine, including one without fonts.
 /// </summary>
 public static class ScenarioPlots
 {
@@ -36,7 +38,7 @@ public static class ScenarioPlots
 
     private static Plot BytesOnAir(IReadOnlyList<SweepResult> results)
     {
-        var plot = new Plot();
+        var plot = PlotFonts.NewPlot();
         // Log scale: plot log10 of the bytes and label the ticks with the bytes themselves.
         AddSeriesAgainstDevices(plot, results.Where(r => r.Result.Summary.BytesOnAir > 0), s => Math.Log10(s.BytesOnAir));
         LogTicks(plot.Axes.Left);
@@ -49,7 +51,7 @@ public static class ScenarioPlots
 
     private static Plot CompletionTime(IReadOnlyList<SweepResult> results)
     {
-        var plot = new Plot();
+        var plot = PlotFonts.NewPlot();
         AddSeriesAgainstDevices(plot, results, s => s.MakespanSeconds);
         plot.Title("Time until every device has trained");
         plot.XLabel("edge devices (N)");
@@ -81,7 +83,7 @@ public static class ScenarioPlots
         if (results.Count == 0) return null;
         int largest = results.Max(r => r.Result.Summary.Devices);
         var byCodec = accuracy.ToDictionary(a => a.Codec);
-        var plot = new Plot();
+        var plot = PlotFonts.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         int i = 0;
         foreach (var r in results.Where(r => r.Result.Summary.Devices == largest && r.Result.Summary.BytesOnAir > 0))
@@ -116,7 +118,7 @@ public static class ScenarioPlots
 
     private static Plot PsnrAgainstBytes(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
     {
-        var plot = new Plot();
+        var plot = PlotFonts.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         int i = 0;
         foreach (var (codec, rows) in metrics)
@@ -153,7 +155,7 @@ public static class ScenarioPlots
 
     private static Plot Timeline(SweepResult point)
     {
-        var plot = new Plot();
+        var plot = PlotFonts.NewPlot();
         var devices = point.Result.Devices;
         var receiving = new List<Bar>();
         var training = new List<Bar>();
@@ -188,13 +190,20 @@ public static class ScenarioPlots
         axis.TickGenerator = ticks;
     }
 
-    private static IEnumerable<string> Save(Plot plot, string outDir, string name)
+    internal static IEnumerable<string> Save(Plot plot, string outDir, string name)
     {
         var png = Path.Combine(outDir, name + ".png");
         var svg = Path.Combine(outDir, name + ".svg");
         // Render to temporary files, then rename: an interrupted run never leaves half a plot.
         AtomicFile.WriteAllBytes(png, plot.GetImageBytes(Width, Height, ImageFormat.Png));
-        AtomicFile.WriteAllText(svg, plot.GetSvgXml(Width, Height));
+        AtomicFile.WriteAllText(svg, WithFallbackFamily(plot.GetSvgXml(Width, Height)));
         return [png, svg];
     }
+
+    /// <summary>
+    /// SVG text names the typeface's family only; a viewer without DejaVu Sans would pick its default
+    /// (often a serif), so the embedded family gets the generic sans-serif as its fallback.
+    /// </summary>
+    internal static string WithFallbackFamily(string svg) =>
+        svg.Replace($"font-family=\"{PlotFonts.Family}\"", $"font-family=\"{PlotFonts.SvgFamily}\"", StringComparison.Ordinal);
 }
