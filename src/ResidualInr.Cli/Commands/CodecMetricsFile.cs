@@ -10,7 +10,8 @@ namespace ResidualInr.Cli.Commands;
 /// <summary>Reads a codec's metrics.csv back, to feed measured sizes and timings to the simulator.</summary>
 public static class CodecMetricsFile
 {
-    public static IReadOnlyList<FrameMetrics> Read(string path)
+    /// <param name="requireTimings">False for a run's codecs.csv, which keeps sizes and quality but not the timings (those live in profile.json).</param>
+    public static IReadOnlyList<FrameMetrics> Read(string path, bool requireTimings = true)
     {
         if (!File.Exists(path)) throw new InputException(path, null, "metrics file not found");
         try
@@ -19,7 +20,7 @@ public static class CodecMetricsFile
             using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
             csv.Read();
             csv.ReadHeader();
-            string[] needed = ["sequence", "frame", "codec", "payload_bytes", "decode_s_per_frame"];
+            string[] needed = requireTimings ? ["sequence", "frame", "codec", "payload_bytes", "decode_s_per_frame"] : ["sequence", "frame", "codec", "payload_bytes"];
             var missing = needed.FirstOrDefault(h => !csv.HeaderRecord!.Contains(h));
             if (missing is not null) throw new InputException(path, 1, $"not a rinr metrics.csv: no '{missing}' column");
             var rows = new List<FrameMetrics>();
@@ -27,7 +28,7 @@ public static class CodecMetricsFile
             {
                 int line = csv.Parser.Row;
                 var bytes = csv.GetField<int>("payload_bytes");
-                var decode = csv.GetField<double>("decode_s_per_frame");
+                var decode = requireTimings ? csv.GetField<double>("decode_s_per_frame") : csv.TryGetField<double>("decode_s_per_frame", out var d) ? d : 0;
                 if (bytes < 0 || !double.IsFinite(decode) || decode < 0)
                     throw new InputException(path, line, "payload_bytes and decode_s_per_frame must be finite and non-negative");
                 double Optional(string column) => csv.TryGetField<double>(column, out var v) ? v : double.NaN;

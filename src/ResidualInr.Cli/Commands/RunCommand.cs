@@ -17,10 +17,11 @@ public static class RunCommand
         var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var cacheDir = new Option<string?>("--cache") { Description = $"Cache of finished datasets, encodes (with their timings) and learning results, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
+        var codecsFrom = new Option<string?>("--codecs-from") { Description = "An earlier run's output folder: take its codecs.csv and profile.json instead of encoding, and re-make the simulation, report and plots (no GPU needed; not with 'learning')." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {
-            file, outDir, devices, seed, jobs, device, allTransfers, cacheDir,
+            file, outDir, devices, seed, jobs, device, allTransfers, cacheDir, codecsFrom,
         };
         cmd.SetAction(parse =>
         {
@@ -33,7 +34,8 @@ public static class RunCommand
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
             var cache = ResultCache.Resolve(parse.GetValue(cacheDir));
-            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers)).Run();
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers),
+                parse.GetValue(codecsFrom) is { } from ? (Directory.Exists(from) ? from : throw new InputException(from, null, "--codecs-from: folder not found")) : null).Run();
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -22,9 +22,34 @@ namespace ResidualInr.Cli.Scenarios;
 /// Finished work (dataset, encodes with their timings, learning) comes from the shared
 /// <see cref="ResultCache"/>, so the same scenario into another folder gives the same CSVs.
 /// </summary>
-public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false)
+/// <param name="codecsFrom">
+/// An earlier run's output folder whose codecs.csv and profile.json stand in for the encodes and the
+/// measured timings: the simulation, report and plots are re-made without encoding (e.g. on a machine
+/// without the GPU that made them). Null: encode.
+/// </param>
+public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
+    string? codecsFrom = null)
 {
-    public IReadOnlyList<SweepResult> Run()
+    public IReadOnlyList<SweepResult> Run() => codecsFrom is null ? RunFromScratch() : RunFrom(codecsFrom);
+
+    /// <summary>Re-simulates from an earlier run's codec results and timing profile; nothing is encoded or trained.</summary>
+    private IReadOnlyList<SweepResult> RunFrom(string earlier)
+    {
+        if (scenario.Learning is not null)
+            throw new InputException(scenario.File, null, "learning: a run from an earlier run's codec results (--codecs-from) cannot train detectors, which need the payloads; remove 'learning' or run without --codecs-from");
+        var codecsFile = Path.Combine(earlier, "codecs.csv");
+        var rows = CodecMetricsFile.Read(codecsFile, requireTimings: false);
+        var metrics = scenario.Codecs.ToDictionary(c => c, c =>
+        {
+            var mine = rows.Where(r => r.Codec == c.Key).ToList();
+            return mine.Count > 0 ? (IReadOnlyList<FrameMetrics>)mine : throw new InputException(codecsFile, null, $"no rows for codec '{c.Key}' of the scenario");
+        });
+        var profile = TimingProfile.Read(scenario.Timing.ProfilePath ?? Path.Combine(earlier, "profile.json"));
+        profile.Require(scenario.Codecs.Select(c => c.Key));
+        return Report(metrics, profile, null);
+    }
+
+    private IReadOnlyList<SweepResult> RunFromScratch()
     {
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
         var stored = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : null;
@@ -38,6 +63,14 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
         var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
         var profile = stored ?? MeasuredProfile(metrics, accuracy);
+        return Report(metrics, profile, accuracy);
+    }
+
+    /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
+    private IReadOnlyList<SweepResult> Report(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile,
+        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
+    {
+        Directory.CreateDirectory(outDir);
         AtomicFile.WriteAllText(Path.Combine(outDir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
         var summary = accuracy is null ? null : AccuracyFile.Write(outDir, accuracy);
