@@ -77,7 +77,12 @@ public class DeviceSplitTests
         var ds = Make(5, 4, 3, 3, 1);
         var split = DeviceSplit.Assign(ds, 2, SplitMode.BySequence);
         Assert.Equal(ds.FrameCount, split.Sum(d => d.Count));
-        Assert.All(split, d => Assert.Single(d.GroupBy(f => f.Sequence).Where(g => g.Count() != ds.Sequences.Single(s => s.Name == g.Key).Frames.Count).Select(_ => 0).DefaultIfEmpty(0)));
+        // Whole: every sequence is on exactly one device, with all its frames.
+        foreach (var seq in ds.Sequences)
+        {
+            var holder = Assert.Single(split, d => d.Any(f => f.Sequence == seq.Name));
+            Assert.Equal(seq.Frames.Count, holder.Count(f => f.Sequence == seq.Name));
+        }
         Assert.Equal([8, 8], split.Select(d => d.Count));
         var again = DeviceSplit.Assign(ds, 2, SplitMode.BySequence);
         Assert.Equal(split.Select(d => d.Select(f => f.ImagePath)), again.Select(d => d.Select(f => f.ImagePath)));
