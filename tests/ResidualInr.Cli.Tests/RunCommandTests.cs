@@ -84,6 +84,19 @@ public class RunCommandTests
             Assert.Contains("cached", output);
             Assert.DoesNotContain("Encoding with", err);
             foreach (var f in files) Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(second, f))), $"{f} differs");
+
+            // From the first run's codecs.csv and profile.json alone (no payloads, no cache), the simulation is the same.
+            var noLearning = Path.Combine(dir, "no-learning.yaml");
+            File.WriteAllText(noLearning, string.Join('\n', Tiny.Split('\n').Where(l => !l.StartsWith("learning:"))));
+            var third = Path.Combine(dir, "third");
+            (exit, _, err) = CliRunner.Run("run", noLearning, "--out", third, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"));
+            Assert.True(exit == 0, err);
+            foreach (var f in new[] { "summary.csv", "devices.csv", "transfers.csv", "codecs.csv", "profile.json" })
+                Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(third, f))), $"{f} differs from the run it was made from");
+            Assert.False(Directory.Exists(Path.Combine(dir, "unused-cache")));
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", third, "--codecs-from", outDir);
+            Assert.Equal(2, exit);
+            Assert.Contains("--codecs-from", err);
         }
         finally { Directory.Delete(dir, true); }
     }
