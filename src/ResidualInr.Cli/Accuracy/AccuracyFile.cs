@@ -26,13 +26,9 @@ public static class AccuracyFile
         {
             using var reader = new StreamReader(path);
             using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
-            var rows = new List<AccuracyRow>();
-            csv.Read();
-            csv.ReadHeader();
-            while (csv.Read())
-                rows.Add(new AccuracyRow(csv.GetField("codec")!, csv.GetField<int>("seed"), csv.GetField<int>("train_frames"), csv.GetField<int>("test_frames"),
-                    csv.GetField<double>("map50_95"), csv.GetField<double>("map50"), csv.GetField<double>("mean_iou"),
-                    csv.GetField<double>("train_s_per_epoch"), csv.GetField<double>("decode_s_per_epoch")));
+            // The same class map that writes the file reads it: one place names the columns.
+            csv.Context.RegisterClassMap<AccuracyRowMap>();
+            var rows = csv.GetRecords<AccuracyRow>().ToList();
             if (rows.Count == 0) throw new InputException(path, null, "no rows");
             return rows;
         }

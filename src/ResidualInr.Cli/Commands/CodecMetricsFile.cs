@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Strategies;
@@ -23,19 +24,16 @@ public static class CodecMetricsFile
             string[] needed = requireTimings ? ["sequence", "frame", "codec", "payload_bytes", "decode_s_per_frame"] : ["sequence", "frame", "codec", "payload_bytes"];
             var missing = needed.FirstOrDefault(h => !csv.HeaderRecord!.Contains(h));
             if (missing is not null) throw new InputException(path, 1, $"not a rinr metrics.csv: no '{missing}' column");
+            // The class map that writes metrics.csv reads it back; only the checks are here.
+            csv.Context.RegisterClassMap<FrameMetricsMap>();
             var rows = new List<FrameMetrics>();
             while (csv.Read())
             {
-                int line = csv.Parser.Row;
-                var bytes = csv.GetField<int>("payload_bytes");
-                var decode = requireTimings ? csv.GetField<double>("decode_s_per_frame") : csv.TryGetField<double>("decode_s_per_frame", out var d) ? d : 0;
-                if (bytes < 0 || !double.IsFinite(decode) || decode < 0)
-                    throw new InputException(path, line, "payload_bytes and decode_s_per_frame must be finite and non-negative");
-                double Optional(string column) => csv.TryGetField<double>(column, out var v) ? v : double.NaN;
-                rows.Add(new FrameMetrics(csv.GetField("sequence")!, csv.GetField<int>("frame"), csv.GetField("codec")!, bytes,
-                    csv.TryGetField<int>("bg_inr_bytes", out var bg) ? bg : 0, csv.TryGetField<int>("obj_inr_bytes", out var obj) ? obj : 0,
-                    Optional("psnr_whole_db"), Optional("psnr_bg_db"), Optional("psnr_obj_db"), Optional("encode_s_per_frame"), decode,
-                    csv.TryGetField<int>("size_group", out var g) ? g : 0, csv.TryGetField<string>("payload_file", out var f) ? f ?? "" : ""));
+                var row = csv.GetRecord<FrameMetrics>();
+                bool timingOk = !requireTimings || (double.IsFinite(row.DecodeSecondsPerFrame) && row.DecodeSecondsPerFrame >= 0);
+                if (row.PayloadBytes < 0 || !timingOk)
+                    throw new InputException(path, csv.Parser.Row, "payload_bytes and decode_s_per_frame must be finite and non-negative");
+                rows.Add(row);
             }
             if (rows.Count == 0) throw new InputException(path, null, "no frames in the metrics file");
             return rows;

@@ -17,6 +17,7 @@ public sealed class AccuracyRowMap : ClassMap<AccuracyRow>
         Map(m => m.MeanIou).Name("mean_iou");
         Map(m => m.TrainSecondsPerEpoch).Name("train_s_per_epoch");
         Map(m => m.DecodeSecondsPerEpoch).Name("decode_s_per_epoch");
+        this.ReadThroughConstructor();
     }
 }
 

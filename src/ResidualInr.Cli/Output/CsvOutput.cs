@@ -20,23 +20,53 @@ public static class CsvOutput
     }
 }
 
+/// <summary>
+/// Reading immutable records back with the maps that write them: CsvHelper builds a positional
+/// record through its constructor, so each constructor parameter takes the column name (and
+/// optional default) of the member map of the same name. One map names every column, for both directions.
+/// </summary>
+public static class RecordMaps
+{
+    public static void ReadThroughConstructor<T>(this ClassMap<T> map)
+    {
+        var ctor = typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
+        foreach (var parameter in ctor.GetParameters())
+        {
+            var member = map.MemberMaps.FirstOrDefault(m => m.Data.Member?.Name == parameter.Name)
+                         ?? throw new InvalidOperationException($"{typeof(T).Name}: no column is mapped for constructor parameter {parameter.Name}");
+            var parameterMap = new ParameterMap(parameter);
+            foreach (var name in member.Data.Names) parameterMap.Data.Names.Add(name);
+            parameterMap.Data.IsNameSet = true;
+            if (member.Data.IsDefaultSet)
+            {
+                parameterMap.Data.IsOptional = true;
+                parameterMap.Data.Default = member.Data.Default;
+                parameterMap.Data.IsDefaultSet = true;
+            }
+            map.ParameterMaps.Add(parameterMap);
+        }
+    }
+}
+
 public class FrameMetricsMap : ClassMap<FrameMetrics>
 {
     public FrameMetricsMap()
     {
+        // Defaults apply when reading: a file may lack the optional columns (codecs.csv has no timings or paths).
         Map(m => m.Sequence).Name("sequence");
         Map(m => m.Frame).Name("frame");
         Map(m => m.Codec).Name("codec");
         Map(m => m.PayloadBytes).Name("payload_bytes");
-        Map(m => m.BackgroundBytes).Name("bg_inr_bytes");
-        Map(m => m.ObjectBytes).Name("obj_inr_bytes");
-        Map(m => m.PsnrWholeDb).Name("psnr_whole_db");
-        Map(m => m.PsnrBackgroundDb).Name("psnr_bg_db");
-        Map(m => m.PsnrObjectDb).Name("psnr_obj_db");
-        Map(m => m.EncodeSecondsPerFrame).Name("encode_s_per_frame");
-        Map(m => m.DecodeSecondsPerFrame).Name("decode_s_per_frame");
-        Map(m => m.SizeGroup).Name("size_group");
-        Map(m => m.PayloadFile).Name("payload_file");
+        Map(m => m.BackgroundBytes).Name("bg_inr_bytes").Default(0);
+        Map(m => m.ObjectBytes).Name("obj_inr_bytes").Default(0);
+        Map(m => m.PsnrWholeDb).Name("psnr_whole_db").Default(double.NaN);
+        Map(m => m.PsnrBackgroundDb).Name("psnr_bg_db").Default(double.NaN);
+        Map(m => m.PsnrObjectDb).Name("psnr_obj_db").Default(double.NaN);
+        Map(m => m.EncodeSecondsPerFrame).Name("encode_s_per_frame").Default(double.NaN);
+        Map(m => m.DecodeSecondsPerFrame).Name("decode_s_per_frame").Default(double.NaN);
+        Map(m => m.SizeGroup).Name("size_group").Default(0);
+        Map(m => m.PayloadFile).Name("payload_file").Default("");
+        this.ReadThroughConstructor();
     }
 }
 
