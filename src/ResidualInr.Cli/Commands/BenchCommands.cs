@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ResidualInr.Cli.Output;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
@@ -34,6 +35,7 @@ public static class BenchCommands
             int fogBatch = parse.GetValue(batch);
             if (fogBatch < 1 || parse.GetValue(steps) < 1) throw new InputException("--fog-batch and --steps must be at least 1");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var run = RunMetadata.Start(parse, device: ComputeDevice.Describe(torchDevice));
             var dir = Directory.CreateTempSubdirectory("rinr-profile-").FullName;
             try
             {
@@ -49,6 +51,7 @@ public static class BenchCommands
                 }
                 var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(torchDevice), fogBatch, measured, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
                 AtomicFile.WriteAllText(path, profile.ToJson());
+                run.Finish(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {path}");
             }
             finally { Directory.Delete(dir, true); }

@@ -50,6 +50,7 @@ public static class CodecCommands
             options.Validate();
             var name = parse.GetValue(codec)!;
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var run = RunMetadata.Start(parse, parse.GetValue(seed), ComputeDevice.Describe(torchDevice));
             var objectTraining = parse.GetValue(objectSteps) is { } os ? training with { Steps = os } : null;
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var dir = parse.GetValue(outDir)!;
@@ -74,6 +75,7 @@ public static class CodecCommands
                 metrics = ConsoleProgress.RunFractional($"Encoding with {frameCodec.Name}", total, p => EncodeRunner.Run(data, frameCodec, options, dir, p));
             }
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
+            run.Finish(dir);
             PrintSummary(parse.InvocationConfiguration.Output, metrics[0].Codec, metrics);
             return RinrApp.ExitOk;
         });

@@ -48,6 +48,7 @@ public static class SimulateCommand
         };
         cmd.SetAction(parse =>
         {
+            var run = RunMetadata.Start(parse, parse.GetValue(seed));
             var chosen = TextValues.Strategies(parse.GetValue(strategies)!, "--strategies");
             var counts = TextValues.DeviceCounts(parse.GetValue(devices)!, "--devices");
             var mode = parse.GetValue(downlink) switch
@@ -115,6 +116,7 @@ public static class SimulateCommand
                     results.SelectMany(r => r.Devices.Select(d => new DeviceRow(r.Summary.Strategy, r.Summary.Devices, d))));
                 CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(dir, "transfers.csv"),
                     results.SelectMany(r => r.Transfers.Select(t => new TransferRow(r.Summary.Strategy, r.Summary.Devices, t))));
+                run.Finish(dir);
             }
             return RinrApp.ExitOk;
         });
