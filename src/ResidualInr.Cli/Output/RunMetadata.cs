@@ -36,6 +36,7 @@ public sealed class RunMetadata
         Seed = seed;
         Device = device;
         StartedUtc = DateTime.UtcNow;
+        (GitSha, GitDirty) = GitState();
     }
 
     public string Tool => "rinr";
@@ -45,6 +46,9 @@ public sealed class RunMetadata
     public string ConfigSha256 { get; }
     public int? Seed { get; }
     public string? Device { get; }
+    /// <summary>The checkout's commit when the run started; null outside a git checkout or without git.</summary>
+    public string? GitSha { get; }
+    public bool? GitDirty { get; }
     public DateTime StartedUtc { get; }
     public DateTime? FinishedUtc { get; private set; }
 
@@ -89,8 +93,8 @@ public sealed class RunMetadata
         {
             ["tool"] = Tool,
             ["version"] = Version,
-            ["git_sha"] = env.GitSha,
-            ["git_dirty"] = env.GitDirty,
+            ["git_sha"] = GitSha,
+            ["git_dirty"] = GitDirty,
             ["command"] = Command,
             ["args"] = new JsonArray(Args.Select(a => (JsonNode?)a).ToArray()),
             ["config_sha256"] = ConfigSha256,
@@ -110,7 +114,7 @@ public sealed class RunMetadata
     public string MarkdownHeader()
     {
         var env = Environment.Value;
-        var git = env.GitSha is null ? "not a git checkout" : $"git {env.GitSha[..Math.Min(12, env.GitSha.Length)]}{(env.GitDirty == true ? " (uncommitted changes)" : "")}";
+        var git = GitSha is null ? "not a git checkout" : $"git {GitSha[..Math.Min(12, GitSha.Length)]}{(GitDirty == true ? " (uncommitted changes)" : "")}";
         var sb = new StringBuilder();
         sb.AppendLine($"- **{Tool} {Version}**, {git}: `rinr {string.Join(' ', Args)}`");
         sb.AppendLine($"- config sha256 `{ConfigSha256}`{(Seed is { } s ? $", seed {s}" : "")}{(Device is { } d ? $", device {d}" : "")}");
@@ -151,19 +155,19 @@ public sealed class RunMetadata
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
-    private sealed record Facts(string? GitSha, bool? GitDirty, string? TorchSharpVersion, string? LibTorchVersion, string Os, string Cpu, string? Gpu);
+    private sealed record Facts(string? TorchSharpVersion, string? LibTorchVersion, string Os, string Cpu, string? Gpu);
 
-    /// <summary>The machine and checkout facts: the same for every run of this process, so gathered once.</summary>
-    private static readonly Lazy<Facts> Environment = new(() =>
+    /// <summary>The commit of the checkout the tool runs from (found above the assembly, else above the working directory), and whether it has uncommitted changes.</summary>
+    private static (string? Sha, bool? Dirty) GitState()
     {
         var repo = FindRepository(AppContext.BaseDirectory) ?? FindRepository(System.Environment.CurrentDirectory);
-        string? sha = null;
-        bool? dirty = null;
-        if (repo is not null && Git(repo, "rev-parse HEAD") is { Length: > 0 } head)
-        {
-            sha = head.Trim();
-            dirty = Git(repo, "status --porcelain") is { } status ? status.Trim().Length > 0 : null;
-        }
+        if (repo is null || Git(repo, "rev-parse HEAD") is not { Length: > 0 } head) return (null, null);
+        return (head.Trim(), Git(repo, "status --porcelain") is { } status ? status.Trim().Length > 0 : null);
+    }
+
+    /// <summary>The machine and library facts: the same for every run of this process, so gathered once.</summary>
+    private static readonly Lazy<Facts> Environment = new(() =>
+    {
         string? libtorch = null, gpu = null;
         try
         {
@@ -173,7 +177,7 @@ public sealed class RunMetadata
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or InvalidOperationException) { }
         var torchSharp = typeof(torch).Assembly;
-        return new Facts(sha, dirty, InformationalVersion(torchSharp).Split('+')[0], libtorch,
+        return new Facts(InformationalVersion(torchSharp).Split('+')[0], libtorch,
             $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})", CpuModel(), gpu);
     });
 
