@@ -106,7 +106,7 @@ public class CodecRegistryTests
     public void Codec_ids_are_unique_and_every_payload_format_is_claimed()
     {
         Assert.Equal(CodecRegistry.Ids.Count, CodecRegistry.Ids.Distinct().Count());
-        Assert.All(CodecRegistry.All, c => Assert.True(c.OwnsKey(c.Key(c.DefaultSettings))));
+        Assert.All(CodecRegistry.All, c => Assert.True(c.OwnsKey(c.KeyFor(c.DefaultSettings))));
         Assert.Throws<Codec.Payloads.PayloadException>(() => CodecRegistry.ForPayload("GIF89a"u8.ToArray(), "x.gif"));
     }
 }

@@ -18,12 +18,23 @@ public abstract record CodecSettings;
 /// One codec chosen for a run: which codec, with which settings. Its <see cref="Key"/> names its
 /// rows in metrics.csv and its entries in timing profiles (e.g. <c>jpeg-q90</c>, <c>residual-inr</c>).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(CodecSpecJson))]
 public sealed record CodecSpec(CodecDescriptor Codec, CodecSettings Settings)
 {
-    public string Key => Codec.Key(Settings);
+    public string Key => Codec.KeyFor(Settings);
 
     /// <summary>Canonical text of the codec and its settings, for cache keys and config hashes.</summary>
     public override string ToString() => $"{Codec.Id}:{Settings}";
+}
+
+/// <summary>A codec choice in JSON (config hashes) is its canonical text; it is never read back.</summary>
+public sealed class CodecSpecJson : System.Text.Json.Serialization.JsonConverter<CodecSpec>
+{
+    public override CodecSpec Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        throw new NotSupportedException("codec choices are read from scenario YAML, not JSON");
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, CodecSpec value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
 }
 
 /// <summary>What every encode needs besides the codec: the frames, where to write, and the run-wide INR defaults.</summary>
@@ -50,16 +61,16 @@ public abstract class CodecDescriptor(string id, CodecKind kind, string summary)
     /// <summary>The settings a scenario gets when it names the codec with no settings.</summary>
     public abstract CodecSettings DefaultSettings { get; }
 
-    /// <summary>The YAML keys under <c>codecs.&lt;id&gt;</c> (for the loader's checks and the schema).</summary>
-    public abstract IReadOnlyList<string> SettingKeys { get; }
+    /// <summary>The YAML keys under <c>codecs.&lt;id&gt;</c>, declared once: <see cref="ParseSettings"/> reads through them and the scenario schema is generated from them.</summary>
+    public abstract IReadOnlyList<Key> SettingKeys { get; }
 
-    /// <summary>Reads the codec's settings from its scenario section (already checked for unknown keys by the caller).</summary>
+    /// <summary>Reads the codec's settings from its scenario section through <see cref="SettingKeys"/> (the caller rejects unknown keys).</summary>
     public abstract CodecSettings ParseSettings(YamlSection section);
 
     public abstract CodecSettings FromCommandLine(EncodeCommandValues values);
 
     /// <summary>Name of the codec's rows in metrics.csv and of its entries in timing profiles.</summary>
-    public virtual string Key(CodecSettings settings) => Id;
+    public virtual string KeyFor(CodecSettings settings) => Id;
 
     /// <summary>Whether <paramref name="key"/> (a metrics.csv codec name) names this codec.</summary>
     public virtual bool OwnsKey(string key) => key == Id;

@@ -24,13 +24,15 @@ public sealed record InrSettings(int? Steps = null, double? LearningRate = null,
 public sealed class ImageInrCodecDescriptor(string id, string summary) : CodecDescriptor(id, CodecKind.Frame, summary)
 {
     public override CodecSettings DefaultSettings { get; } = new InrSettings();
-    public override IReadOnlyList<string> SettingKeys { get; } = ["steps", "lr", "qat_steps", "object_steps"];
+    private static readonly Key Steps = Key.Int("steps", null, "Adam steps per INR.", 1) with { DefaultNote = "inr.steps" };
+    private static readonly Key Lr = Key.Double("lr", null, "Adam learning rate.", 1e-9, 1) with { DefaultNote = "inr.lr" };
+    private static readonly Key QatSteps = Key.Int("qat_steps", null, "Quantisation-aware fine-tuning steps of a background stored below 32 bits; 0 turns it off.", 0) with { DefaultNote = "steps" };
+    private static readonly Key ObjectSteps = Key.Int("object_steps", null, "Adam steps of the object INRs.", 1) with { DefaultNote = "steps" };
 
-    public override CodecSettings ParseSettings(YamlSection s) => new InrSettings(
-        s.Has("steps") ? s.Int("steps", 0, 1) : null,
-        s.Has("lr") ? s.Double("lr", 0, min: 1e-9, max: 1) : null,
-        s.Has("qat_steps") ? s.Int("qat_steps", 0, 0) : null,
-        s.Has("object_steps") ? s.Int("object_steps", 0, 1) : null);
+    public override IReadOnlyList<Key> SettingKeys { get; } = [Steps, Lr, QatSteps, ObjectSteps];
+
+    public override CodecSettings ParseSettings(YamlSection s) =>
+        new InrSettings(s.OptionalInt(Steps), s.OptionalDouble(Lr), s.OptionalInt(QatSteps), s.OptionalInt(ObjectSteps));
 
     public override CodecSettings FromCommandLine(EncodeCommandValues v) =>
         new InrSettings(v.Steps, v.LearningRate, v.QatSteps, v.ObjectSteps, v.BackgroundShape, v.WarmStart);

@@ -17,13 +17,15 @@ public sealed class JpegCodecDescriptor() : CodecDescriptor("jpeg", CodecKind.Fr
     private const string Prefix = "jpeg-q";
 
     public override CodecSettings DefaultSettings { get; } = new JpegSettings();
-    public override IReadOnlyList<string> SettingKeys { get; } = ["quality"];
+    private static readonly Key Quality = Key.Int("quality", 90, "JPEG quality.", 1, 100);
 
-    public override CodecSettings ParseSettings(YamlSection section) => new JpegSettings(section.Int("quality", 90, 1, 100));
+    public override IReadOnlyList<Key> SettingKeys { get; } = [Quality];
+
+    public override CodecSettings ParseSettings(YamlSection section) => new JpegSettings(section.Int(Quality));
 
     public override CodecSettings FromCommandLine(EncodeCommandValues values) => new JpegSettings(values.JpegQuality);
 
-    public override string Key(CodecSettings settings) => Prefix + Settings(settings).Quality.ToString(CultureInfo.InvariantCulture);
+    public override string KeyFor(CodecSettings settings) => Prefix + Settings(settings).Quality.ToString(CultureInfo.InvariantCulture);
 
     public override bool OwnsKey(string key) =>
         key.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(key.AsSpan(Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var q) && q is >= 1 and <= 100;

@@ -25,12 +25,13 @@ public sealed record NervSettings(int? Epochs = null, double? LearningRate = nul
 public sealed class VideoInrCodecDescriptor(string id, string summary) : CodecDescriptor(id, CodecKind.Sequence, summary)
 {
     public override CodecSettings DefaultSettings { get; } = new NervSettings();
-    public override IReadOnlyList<string> SettingKeys { get; } = ["epochs", "lr", "object_steps"];
+    private static readonly Key Lr = Key.Double("lr", null, "NeRV Adam learning rate.", 1e-9, 1) with { DefaultNote = "3e-3" };
+    private static readonly Key ObjectSteps = Key.Int("object_steps", null, "Adam steps of the object INRs.", 1) with { DefaultNote = "inr.steps" };
+    private static readonly Key Epochs = Key.Int("epochs", null, "NeRV epochs over the sequence.", 1, 100_000) with { DefaultNote = "300" };
 
-    public override CodecSettings ParseSettings(YamlSection s) => new NervSettings(
-        s.Has("epochs") ? s.Int("epochs", 0, 1, 100_000) : null,
-        s.Has("lr") ? s.Double("lr", 0, min: 1e-9, max: 1) : null,
-        s.Has("object_steps") ? s.Int("object_steps", 0, 1) : null);
+    public override IReadOnlyList<Key> SettingKeys { get; } = [Lr, ObjectSteps, Epochs];
+
+    public override CodecSettings ParseSettings(YamlSection s) => new NervSettings(s.OptionalInt(Epochs), s.OptionalDouble(Lr), s.OptionalInt(ObjectSteps));
 
     public override CodecSettings FromCommandLine(EncodeCommandValues v) => new NervSettings(v.Epochs, v.NervLearningRate, v.ObjectSteps, v.NervBatch);
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ResidualInr.Cli.Codecs;
+using ResidualInr.Cli.Output;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
@@ -37,6 +38,7 @@ public static class BenchCommands
             int fogBatch = parse.GetValue(batch);
             if (fogBatch < 1 || parse.GetValue(steps) < 1) throw new InputException("--fog-batch and --steps must be at least 1");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var run = RunMetadata.Start(parse, device: ComputeDevice.Describe(torchDevice));
             var dir = Directory.CreateTempSubdirectory("rinr-profile-").FullName;
             try
             {
@@ -55,6 +57,7 @@ public static class BenchCommands
                 }
                 var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(torchDevice), fogBatch, measured, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
                 AtomicFile.WriteAllText(path, profile.ToJson());
+                run.Finish(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 parse.InvocationConfiguration.Output.WriteLine($"wrote {path}");
             }
             finally { Directory.Delete(dir, true); }

@@ -51,6 +51,7 @@ public static class CodecCommands
             options.Validate();
             var descriptor = CodecRegistry.Get(parse.GetValue(codec)!);
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            var run = RunMetadata.Start(parse, parse.GetValue(seed), ComputeDevice.Describe(torchDevice));
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
             var dir = parse.GetValue(outDir)!;
             var datasetPath = parse.GetValue(dataset)!;
@@ -65,6 +66,7 @@ public static class CodecCommands
             var spec = new CodecSpec(descriptor, settings);
             var metrics = ConsoleProgress.RunFractional($"Encoding with {spec.Key}", options.FrameCount(data), p => descriptor.Encode(settings, job, p));
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
+            run.Finish(dir);
             PrintSummary(parse.InvocationConfiguration.Output, metrics[0].Codec, metrics);
             return RinrApp.ExitOk;
         });

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ResidualInr.Cli.Caching;
+using ResidualInr.Cli.Output;
+using ResidualInr.Codec.Devices;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Imaging;
 
@@ -34,8 +36,14 @@ public static class RunCommand
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
             var cache = ResultCache.Resolve(parse.GetValue(cacheDir));
+            // The config hash covers what decides the results, not where the files are: the same scenario into
+            // another folder has the same config_sha256.
+            var run = RunMetadata.Start("run", parse.Tokens.Select(t => t.Value).ToList(), RunMetadata.Canonical(scenario with { File = "", Output = "" }),
+                scenario.Seed, ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)));
             new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers),
-                parse.GetValue(codecsFrom) is { } from ? (Directory.Exists(from) ? from : throw new InputException(from, null, "--codecs-from: folder not found")) : null).Run();
+                parse.GetValue(codecsFrom) is { } from ? (Directory.Exists(from) ? from : throw new InputException(from, null, "--codecs-from: folder not found")) : null,
+                run).Run();
+            run.Finish(dir);
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ResidualInr.Cli.Output;
 using ResidualInr.Cli.Sweeps;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
@@ -47,6 +48,7 @@ public static class SimulateCommand
         };
         cmd.SetAction(parse =>
         {
+            var run = RunMetadata.Start(parse, parse.GetValue(seed));
             var chosen = TextValues.Strategies(parse.GetValue(strategies)!, "--strategies");
             var counts = TextValues.DeviceCounts(parse.GetValue(devices)!, "--devices");
             var mode = NetworkNames.TryParseDownlink(parse.GetValue(downlink)!, out var dl) ? dl
@@ -86,7 +88,11 @@ public static class SimulateCommand
                               })).ToList();
             var results = Sweep.Run(points, parse.GetValue(jobs));
             Print(parse.InvocationConfiguration.Output, results);
-            if (parse.GetValue(outDir) is { } dir) Sweep.WriteCsvs(dir, results);
+            if (parse.GetValue(outDir) is { } dir)
+            {
+                Sweep.WriteCsvs(dir, results);
+                run.Finish(dir);
+            }
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ResidualInr.Cli.Accuracy;
 using ResidualInr.Cli.Codecs;
+using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
@@ -34,6 +35,7 @@ public static class TrainCommand
         };
         cmd.SetAction(parse =>
         {
+            var run = RunMetadata.Start(parse, parse.GetValue(seed), ComputeDevice.Describe(ComputeDevice.Resolve(parse.GetValue(device))));
             var settings = defaults with { Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr) };
             settings.Validate();
             int count = parse.GetValue(seeds);
@@ -48,6 +50,7 @@ public static class TrainCommand
                 ComputeDevice.Resolve(parse.GetValue(device)), output);
             var dir = parse.GetValue(outDir)!;
             AccuracyFile.Write(dir, rows);
+            run.Finish(dir);
             PrintTable(output, AccuracySummary.Of(rows));
             output.WriteLine($"wrote accuracy.csv and accuracy_summary.csv to {dir}");
             return RinrApp.ExitOk;

@@ -8,6 +8,8 @@ using ResidualInr.Simulation.Strategies;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using K = ResidualInr.Cli.Scenarios.ScenarioKeys;
+
 namespace ResidualInr.Cli.Scenarios;
 
 /// <summary>
@@ -38,40 +40,39 @@ public static class ScenarioLoader
 
     private static Scenario Parse(YamlSection s, string baseDir)
     {
-        var name = s.String("name");
-        int seed = s.Int("seed", 1);
-        var dataset = ParseDataset(s.Section("dataset"), s, baseDir);
-        var (fw, fh) = Size(s, "frame_size", "160x90");
-        int frames = s.Int("frames_per_device", 4, min: 1);
-        var devices = s.IntList("devices", [10], min: 1);
-        var inr = ParseInr(s.Section("inr"));
-        var codecs = ParseCodecs(s.Section("codecs"), s);
-        var network = ParseNetwork(s.Section("network"));
-        var strategies = s.StringList("strategies", SharingStrategyNames.All).Select(n =>
+        var name = s.String(K.Name);
+        int seed = s.Int(K.Seed);
+        var dataset = ParseDataset(s.Section(K.Dataset.Section.Name), baseDir);
+        var (fw, fh) = Size(s, K.FrameSize);
+        int frames = s.Int(K.FramesPerDevice);
+        var devices = s.IntList(K.Devices);
+        var inr = ParseInr(s.Section(K.Inr.Section.Name));
+        var codecs = ParseCodecs(s.Section(K.Codecs.Name));
+        var network = ParseNetwork(s.Section(K.Network.Section.Name));
+        var strategies = s.StringList(K.Strategies).Select(n =>
             SharingStrategyNames.TryParse(n, out var st) ? st
-                : throw new InputException(s.File, null, $"strategies: unknown strategy '{n}'{Hint(n, SharingStrategyNames.All)}")).ToList();
-        var training = ParseTraining(s.Section("training"));
-        var timing = ParseTiming(s.Section("timing"), baseDir);
-        var learning = s.Section("learning") is { } l ? ParseLearning(l, inr.Device) : null;
-        var output = s.String("output", Path.Combine("out", name));
+                : throw new InputException(s.File, null, $"strategies: unknown strategy '{n}'{Hint(n, K.Strategies.Allowed)}")).ToList();
+        var training = ParseTraining(s.Section(K.Training.Section.Name));
+        var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
+        var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
+        var output = s.String(K.Output, Path.Combine("out", name));
         s.RejectUnknownKeys();
         return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output);
     }
 
-    private static DatasetSpec ParseDataset(YamlSection? d, YamlSection root, string baseDir)
+    private static DatasetSpec ParseDataset(YamlSection? d, string baseDir)
     {
         if (d is null) return new DatasetSpec(new SyntheticOptions(), null, null);
-        var synthetic = d.Section("synthetic");
-        var path = d.OptionalString("path");
-        var format = d.OptionalString("format");
+        var synthetic = d.Section(K.Dataset.Synthetic);
+        var path = d.OptionalString(K.Dataset.Path);
+        var format = d.OptionalString(K.Dataset.Format);
         if ((synthetic is null) == (path is null))
             throw new InputException(d.File, null, "dataset: give exactly one of 'synthetic' or 'path'");
         DatasetSpec spec;
         if (synthetic is not null)
         {
-            var (w, h) = Size(synthetic, "size", "320x180");
-            var options = new SyntheticOptions(synthetic.Int("sequences", 4, 1, 10_000), synthetic.Int("frames", 4, 1, 100_000), w, h,
-                synthetic.Int("seed", 1));
+            var (w, h) = Size(synthetic, K.Synthetic.Size);
+            var options = new SyntheticOptions(synthetic.Int(K.Synthetic.Sequences), synthetic.Int(K.Synthetic.Frames), w, h, synthetic.Int(K.Synthetic.Seed));
             synthetic.RejectUnknownKeys();
             spec = new DatasetSpec(options, null, null);
         }
@@ -83,7 +84,7 @@ public static class ScenarioLoader
             if (format is not null)
             {
                 try { fmt = DatasetLoader.ParseFormat(format); }
-                catch (InputException) { throw new InputException(d.File, null, $"dataset.format: '{format}' is not otb, uav123 or dacsdc"); }
+                catch (InputException) { throw KeyReads.EnumError(d, K.Dataset.Format, format); }
             }
             spec = new DatasetSpec(null, full, fmt);
         }
@@ -93,16 +94,15 @@ public static class ScenarioLoader
 
     private static InrSpec ParseInr(YamlSection? i)
     {
-        if (i is null) return new InrSpec(300, 1e-3, 8, "cpu");
-        var spec = new InrSpec(i.Int("steps", 300, 1), i.Double("lr", 1e-3, min: 1e-9, max: 1), i.Int("batch", 8, 1), i.String("device", "cpu"));
-        if (spec.Device is not ("cpu" or "cuda")) throw new InputException(i.File, null, $"inr.device: '{spec.Device}' is not cpu or cuda");
+        if (i is null) return new InrSpec((int)K.Inr.Steps.Default!, (double)K.Inr.Lr.Default!, (int)K.Inr.Batch.Default!, (string)K.Inr.Device.Default!);
+        var spec = new InrSpec(i.Int(K.Inr.Steps), i.Double(K.Inr.Lr), i.Int(K.Inr.Batch), i.Enum(K.Inr.Device));
         i.RejectUnknownKeys();
         return spec;
     }
 
-    private static IReadOnlyList<CodecSpec> ParseCodecs(YamlSection? c, YamlSection root)
+    private static IReadOnlyList<CodecSpec> ParseCodecs(YamlSection? c)
     {
-        if (c is null) return new[] { "jpeg", "rapid-inr", "residual-inr" }.Select(id => CodecRegistry.Get(id)).Select(d => new CodecSpec(d, d.DefaultSettings)).ToList();
+        if (c is null) return ((string[])K.Codecs.Default!).Select(CodecRegistry.Get).Select(d => new CodecSpec(d, d.DefaultSettings)).ToList();
         var codecs = new List<CodecSpec>();
         foreach (var (name, node) in c.Entries())
         {
@@ -120,43 +120,28 @@ public static class ScenarioLoader
     private static NetworkSpec ParseNetwork(YamlSection? n)
     {
         if (n is null) return new NetworkSpec(new ChannelSettings(), Downlink.Unicast, Topology.SharedChannel);
-        var channel = new ChannelSettings(
-            n.Double("capacity_bytes_per_s", 2_000_000, min: 1),
-            n.Double("latency_s", 0, min: 0),
-            n.Double("loss_probability", 0, min: 0, max: 1, maxInclusive: false),
-            n.Int("retries", 3, 0, 1000));
-        var downlink = n.String("downlink", "unicast") switch
-        {
-            "unicast" => Downlink.Unicast,
-            "broadcast" => Downlink.Broadcast,
-            var other => throw new InputException(n.File, null, $"network.downlink: '{other}' is not unicast or broadcast"),
-        };
-        var topology = n.String("links", "shared") switch
-        {
-            "shared" => Topology.SharedChannel,
-            "per-device" => Topology.PerDeviceLinks,
-            var other => throw new InputException(n.File, null, $"network.links: '{other}' is not shared or per-device"),
-        };
+        var channel = new ChannelSettings(n.Double(K.Network.Capacity), n.Double(K.Network.Latency), n.Double(K.Network.LossProbability), n.Int(K.Network.Retries));
+        var downlink = n.Enum(K.Network.Downlink) == "broadcast" ? Downlink.Broadcast : Downlink.Unicast;
+        var topology = n.Enum(K.Network.Links) == "per-device" ? Topology.PerDeviceLinks : Topology.SharedChannel;
         n.RejectUnknownKeys();
         return new NetworkSpec(channel, downlink, topology);
     }
 
     private static TrainingSpec ParseTraining(YamlSection? t)
     {
-        if (t is null) return new TrainingSpec(1, 0.01, 0.001, [6_000_000], 16);
-        var spec = new TrainingSpec(t.Int("epochs", 1, 1), t.Double("edge_s_per_frame_epoch", 0.01, min: 0), t.Double("fog_s_per_frame_epoch", 0.001, min: 0),
-            t.LongList("model_bytes", [6_000_000], min: 0), t.Int("fog_batch", 16, 1));
+        if (t is null)
+            return new TrainingSpec((int)K.Training.Epochs.Default!, (double)K.Training.EdgeSeconds.Default!, (double)K.Training.FogSeconds.Default!,
+                (long[])K.Training.ModelBytes.Default!, (int)K.Training.FogBatch.Default!);
+        var spec = new TrainingSpec(t.Int(K.Training.Epochs), t.Double(K.Training.EdgeSeconds), t.Double(K.Training.FogSeconds),
+            t.LongList(K.Training.ModelBytes), t.Int(K.Training.FogBatch));
         t.RejectUnknownKeys();
         return spec;
     }
 
     private static LearningSpec ParseLearning(YamlSection l, string inrDevice)
     {
-        var defaults = new DetectorSettings();
-        var detector = new DetectorSettings(l.Int("epochs", defaults.Epochs, 1, 100_000), l.Int("batch", defaults.BatchSize, 1, 4096),
-            l.Double("lr", defaults.LearningRate, min: 1e-9, max: 1), l.Int("width", defaults.Width, 1, 256), l.Bool("flip", defaults.Flip));
-        var spec = new LearningSpec(detector, l.Int("seeds", 3, 1, 1000), l.Int("test_frames", 512, 1), l.String("device", inrDevice));
-        if (spec.Device is not ("cpu" or "cuda")) throw new InputException(l.File, null, $"learning.device: '{spec.Device}' is not cpu or cuda");
+        var detector = new DetectorSettings(l.Int(K.Learning.Epochs), l.Int(K.Learning.Batch), l.Double(K.Learning.Lr), l.Int(K.Learning.Width), l.Bool(K.Learning.Flip));
+        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice));
         l.RejectUnknownKeys();
         return spec;
     }
@@ -164,25 +149,24 @@ public static class ScenarioLoader
     private static TimingSpec ParseTiming(YamlSection? t, string baseDir)
     {
         if (t is null) return new TimingSpec(null);
-        var source = t.String("source", "measure");
+        var source = t.Enum(K.Timing.Source);
         string? profile = null;
-        if (source == "profile")
+        if (source == K.Timing.Section.OnlyWhen!.Value.Value)
         {
-            var path = t.String("profile");
+            var path = t.String(K.Timing.Profile);
             profile = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
             if (!System.IO.File.Exists(profile)) throw new InputException(t.File, null, $"timing.profile: file '{path}' not found");
         }
-        else if (source != "measure") throw new InputException(t.File, null, $"timing.source: '{source}' is not measure or profile");
         t.RejectUnknownKeys();
         return new TimingSpec(profile);
     }
 
-    private static (int, int) Size(YamlSection s, string key, string fallback)
+    private static (int, int) Size(YamlSection s, Key key)
     {
-        var text = s.String(key, fallback);
+        var text = s.String(key);
         if (Commands.TextValues.TryPair(text, out int w, out int h) && w is >= 8 and <= 4096 && h is >= 8 and <= 4096)
             return (w, h);
-        throw new InputException(s.File, null, $"{s.KeyPath(key)}: '{text}' is not a size WxH between 8x8 and 4096x4096");
+        throw new InputException(s.File, null, $"{s.KeyPath(key.Name)}: '{text}' is not a size WxH between 8x8 and 4096x4096");
     }
 
     private static string Hint(string value, IEnumerable<string> known) =>

@@ -14,12 +14,18 @@ namespace ResidualInr.Cli.Scenarios;
 public static class ScenarioReport
 {
     public static string Render(Scenario scenario, IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<SweepResult> results,
-        IReadOnlyList<AccuracySummary>? accuracy = null)
+        IReadOnlyList<AccuracySummary>? accuracy = null, Output.RunMetadata? run = null, string? codecsFrom = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.AppendLine($"# {scenario.Name}");
         sb.AppendLine();
+        if (run is not null)
+        {
+            sb.Append(run.MarkdownHeader());
+            if (codecsFrom is not null) sb.AppendLine($"- codec results and timing profile taken from `{codecsFrom}` (nothing encoded in this run)");
+            sb.AppendLine();
+        }
         sb.AppendLine(string.Create(inv, $"{scenario.FramesPerDevice} new frames per device per round at {scenario.FrameWidth}x{scenario.FrameHeight}, " +
             $"{scenario.Network.Channel.CapacityBytesPerSecond / 1e6:0.###} MB/s {scenario.Network.Downlink.ToName()} downlink, " +
             $"loss {scenario.Network.Channel.LossProbability:0.###}, seed {scenario.Seed}."));

@@ -27,8 +27,9 @@ namespace ResidualInr.Cli.Scenarios;
 /// measured timings: the simulation, report and plots are re-made without encoding (e.g. on a machine
 /// without the GPU that made them). Null: encode.
 /// </param>
+/// <param name="run">Where the run came from (version, commit, config hash, machine): report.md opens with it.</param>
 public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
-    string? codecsFrom = null)
+    string? codecsFrom = null, RunMetadata? run = null)
 {
     public IReadOnlyList<SweepResult> Run() => codecsFrom is null ? RunFromScratch() : RunFrom(codecsFrom);
 
@@ -77,7 +78,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 
         var results = Sweep.Run(Points(metrics, profile), jobs);
         Sweep.WriteCsvs(outDir, results);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary));
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom));
         var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results, summary);
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");

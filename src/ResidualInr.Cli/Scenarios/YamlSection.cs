@@ -35,6 +35,9 @@ public sealed class YamlSection
         return _node.Children.ContainsKey(new YamlScalarNode(key));
     }
 
+    /// <summary>The node under <paramref name="key"/>, for error lines; does not count as a read.</summary>
+    public YamlNode? Peek(string key) => _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
     private YamlNode? Get(string key)
     {
         _known.Add(key);

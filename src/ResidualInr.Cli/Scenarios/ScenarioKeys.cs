@@ -1,0 +1,188 @@
+using ResidualInr.Codec.Codecs;
+using ResidualInr.Learning.Training;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Scenarios;
+
+/// <summary>What a scenario key holds.</summary>
+public enum KeyKind
+{
+    Int,
+    Long,
+    Double,
+    Bool,
+    /// <summary>Non-empty text.</summary>
+    String,
+    /// <summary>One of <see cref="Key.Allowed"/> (or an alias).</summary>
+    Enum,
+    /// <summary>WxH in pixels, each side in [8, 4096].</summary>
+    Size,
+    /// <summary>A mapping of the keys in <see cref="Key.Section"/>.</summary>
+    Section,
+    /// <summary>A mapping keyed by codec name; each codec's settings are declared by its descriptor (<see cref="Codecs.CodecDescriptor.SettingKeys"/>).</summary>
+    CodecMap,
+}
+
+/// <summary>
+/// One scenario key, declared once: the loader reads and validates it through <see cref="KeyReads"/>
+/// and <see cref="ScenarioSchema"/> turns the same declaration into JSON Schema.
+/// </summary>
+/// <param name="Default">Value when the key is absent: int, long, double, bool, string or (for lists) an array; null when there is none or it is computed (then <see cref="DefaultNote"/> says how).</param>
+public sealed record Key(string Name, KeyKind Kind, string Description)
+{
+    public object? Default { get; init; }
+    public string? DefaultNote { get; init; }
+    public bool Required { get; init; }
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+    public bool MaxExclusive { get; init; }
+    /// <summary>For <see cref="KeyKind.Enum"/>: the documented values.</summary>
+    public IReadOnlyList<string> Allowed { get; init; } = [];
+    /// <summary>For <see cref="KeyKind.Enum"/>: other spellings the loader also accepts.</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+    /// <summary>A single value or a list of them (<c>devices: 8</c> or <c>devices: [2, 4, 8]</c>).</summary>
+    public bool ListOrSingle { get; init; }
+    public Section? Section { get; init; }
+
+    public static Key Int(string name, int? @default, string description, int? min = null, int? max = null) =>
+        new(name, KeyKind.Int, description) { Default = @default, Min = min, Max = max };
+    public static Key Double(string name, double? @default, string description, double? min = null, double? max = null, bool maxExclusive = false) =>
+        new(name, KeyKind.Double, description) { Default = @default, Min = min, Max = max, MaxExclusive = maxExclusive };
+    public static Key Bool(string name, bool @default, string description) => new(name, KeyKind.Bool, description) { Default = @default };
+    public static Key String(string name, string? @default, string description) => new(name, KeyKind.String, description) { Default = @default };
+    public static Key Enum(string name, string? @default, string description, params string[] allowed) =>
+        new(name, KeyKind.Enum, description) { Default = @default, Allowed = allowed };
+    public static Key Size(string name, string @default, string description) => new(name, KeyKind.Size, description) { Default = @default };
+    public static Key Of(Section section) => new(section.Name, KeyKind.Section, section.Description) { Section = section };
+
+    public int IntMin => Min is { } m ? (int)m : int.MinValue;
+    public int IntMax => Max is { } m ? (int)m : int.MaxValue;
+
+    /// <summary>"a or b", "a, b or c": how error messages list <see cref="Allowed"/>.</summary>
+    public string AllowedText => Allowed.Count <= 1 ? string.Join("", Allowed)
+        : $"{string.Join(", ", Allowed.Take(Allowed.Count - 1))} or {Allowed[^1]}";
+
+    public override string ToString() => Name;
+}
+
+/// <summary>A mapping of keys: the root, or one section such as <c>network:</c>.</summary>
+/// <param name="ExactlyOneOf">Keys of which exactly one must be given (dataset: synthetic or path).</param>
+/// <param name="OnlyWhen">(key, value, dependent): the dependent key is read, and required, only when key has that value.</param>
+public sealed record Section(string Name, string Description, IReadOnlyList<Key> Keys)
+{
+    public IReadOnlyList<string> ExactlyOneOf { get; init; } = [];
+    public (string Key, string Value, string Dependent)? OnlyWhen { get; init; }
+}
+
+/// <summary>
+/// Every scenario key, grouped per section, with its type, default, range and a one-line description.
+/// scenarios/README.md documents the same keys for people; scenarios/scenario.schema.json is generated from these.
+/// </summary>
+public static class ScenarioKeys
+{
+    public static class Synthetic
+    {
+        public static readonly Key Sequences = Key.Int("sequences", 4, "Sequences to generate; sequence k aims at INR size group (k mod 4) + 1.", 1, 10_000);
+        public static readonly Key Frames = Key.Int("frames", 4, "Frames per sequence.", 1, 100_000);
+        public static readonly Key Size = Key.Size("size", "320x180", "Generated frame size WxH, pixels.");
+        public static readonly Key Seed = Key.Int("seed", 1, "Seed of the generator.");
+        public static readonly Section Section = new("synthetic", "The embedded synthetic dataset generator.", [Sequences, Frames, Size, Seed]);
+    }
+
+    public static class Dataset
+    {
+        public static readonly Key Synthetic = Key.Of(ScenarioKeys.Synthetic.Section);
+        public static readonly Key Path = Key.String("path", null, "A dataset folder, relative to the scenario file.");
+        public static readonly Key Format = Key.Enum("format", null, "Dataset layout; detected when omitted.", "otb", "uav123", "dacsdc")
+            with { Aliases = ["otb100", "uav", "dac-sdc"] };
+        public static readonly Section Section = new("dataset", "Exactly one of 'synthetic' or 'path' (default: the synthetic dataset).", [Synthetic, Path, Format])
+        {
+            ExactlyOneOf = ["synthetic", "path"],
+        };
+    }
+
+    public static class Inr
+    {
+        public static readonly Key Steps = Key.Int("steps", 300, "Adam steps per INR (the reference uses 10,000).", 1);
+        public static readonly Key Lr = Key.Double("lr", 1e-3, "Adam learning rate, cosine-annealed (reference 2e-4).", 1e-9, 1);
+        public static readonly Key Batch = Key.Int("batch", 8, "Frames trained together in one stacked step.", 1);
+        public static readonly Key Device = Key.Enum("device", "cpu", "Where INRs train.", "cpu", "cuda");
+        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device]);
+    }
+
+    public static class Network
+    {
+        public static readonly Key Capacity = Key.Double("capacity_bytes_per_s", 2_000_000, "Channel capacity C, bytes/s.", 1);
+        public static readonly Key Latency = Key.Double("latency_s", 0, "Set-up time per transmission attempt, s.", 0);
+        public static readonly Key LossProbability = Key.Double("loss_probability", 0, "Probability that an attempt is lost.", 0, 1, maxExclusive: true);
+        public static readonly Key Retries = Key.Int("retries", 3, "Resends before a transfer counts as lost.", 0, 1000);
+        public static readonly Key Downlink = Key.Enum("downlink", "unicast", "How the fog sends to the devices.", "unicast", "broadcast");
+        public static readonly Key Links = Key.Enum("links", "shared", "shared: one collision domain; per-device: a link per device to the fog.", "shared", "per-device");
+        public static readonly Section Section = new("network", "The wireless channel.", [Capacity, Latency, LossProbability, Retries, Downlink, Links]);
+    }
+
+    public static class Training
+    {
+        public static readonly Key Epochs = Key.Int("epochs", 1, "Training epochs in the simulation.", 1);
+        public static readonly Key EdgeSeconds = Key.Double("edge_s_per_frame_epoch", 0.01, "Device training time per frame per epoch, s (a learning stage's measured time per codec replaces it).", 0);
+        public static readonly Key FogSeconds = Key.Double("fog_s_per_frame_epoch", 0.001, "Fog GPU training time per frame per epoch, s.", 0);
+        public static readonly Key ModelBytes = new Key("model_bytes", KeyKind.Long, "M: the model the fog sends in train-fog; a list sweeps it.")
+        {
+            Default = new long[] { 6_000_000 },
+            Min = 0,
+            ListOrSingle = true,
+        };
+        public static readonly Key FogBatch = Key.Int("fog_batch", 16, "Frames per fog INR-encode batch.", 1);
+        public static readonly Section Section = new("training", "Training times and the model size for the simulation.", [Epochs, EdgeSeconds, FogSeconds, ModelBytes, FogBatch]);
+    }
+
+    public static class Learning
+    {
+        private static readonly DetectorSettings Defaults = new();
+        public static readonly Key Epochs = Key.Int("epochs", Defaults.Epochs, "Detector epochs (the same schedule for every codec).", 1, 100_000);
+        public static readonly Key Batch = Key.Int("batch", Defaults.BatchSize, "Frames per training step.", 1, 4096);
+        public static readonly Key Lr = Key.Double("lr", Defaults.LearningRate, "Adam learning rate, 5% linear warm-up then cosine.", 1e-9, 1);
+        public static readonly Key Width = Key.Int("width", Defaults.Width, "Channels of the detector's first block.", 1, 256);
+        public static readonly Key Flip = Key.Bool("flip", Defaults.Flip, "Random left-right mirroring.");
+        public static readonly Key Seeds = Key.Int("seeds", 3, "Detectors per codec (seeds seed, seed+1, ...); mean and std are over these.", 1, 1000);
+        public static readonly Key TestFrames = Key.Int("test_frames", 512, "At most this many held-out frames, spread evenly.", 1);
+        public static readonly Key Device = Key.Enum("device", null, "Where the detector trains; INR payloads decode there each epoch.", "cpu", "cuda")
+            with { DefaultNote = "inr.device" };
+        public static readonly Section Section = new("learning", "The learning stage: a detector per codec and seed; without it there is no accuracy.",
+            [Epochs, Batch, Lr, Width, Flip, Seeds, TestFrames, Device]);
+    }
+
+    public static class Timing
+    {
+        public static readonly Key Source = Key.Enum("source", "measure", "measure: time the encodes on this machine now; profile: read 'profile'.", "measure", "profile");
+        public static readonly Key Profile = Key.String("profile", null, "A timing profile written by 'rinr bench --out' or an earlier run, relative to the scenario file.");
+        public static readonly Section Section = new("timing", "Where encode and decode timings come from.", [Source, Profile])
+        {
+            OnlyWhen = ("source", "profile", "profile"),
+        };
+    }
+
+    public static readonly Key Name = new("name", KeyKind.String, "Names the scenario and its default output folder.") { Required = true };
+    public static readonly Key Seed = Key.Int("seed", 1, "INR initialisation and the simulator's loss draws.");
+    public static readonly Key FrameSize = Key.Size("frame_size", "160x90", "Frames are resized to this before encoding, pixels.");
+    public static readonly Key FramesPerDevice = Key.Int("frames_per_device", 4, "F: new frames per device per round; also frames encoded per sequence.", 1);
+    public static readonly Key Devices = new("devices", KeyKind.Int, "Device counts: one or a list to sweep.") { Default = new[] { 10 }, Min = 1, ListOrSingle = true };
+    public static readonly Key Codecs = new("codecs", KeyKind.CodecMap, "Codecs to compare, name: settings (empty for the defaults); JPEG is always needed.")
+    {
+        Default = new[] { "jpeg", "rapid-inr", "residual-inr" },
+    };
+    public static readonly Key Strategies = new("strategies", KeyKind.Enum, "Sharing strategies to simulate: one or a list.")
+    {
+        Default = SharingStrategyNames.All.ToArray(),
+        Allowed = SharingStrategyNames.All,
+        ListOrSingle = true,
+    };
+    public static readonly Key Output = Key.String("output", null, "Output folder, relative to the working directory.") with { DefaultNote = "out/NAME" };
+
+    public static readonly Section Root = new("", "A rinr scenario: what to encode, simulate and learn, and how.",
+    [
+        Name, Seed, Key.Of(Dataset.Section), FrameSize, FramesPerDevice, Devices, Key.Of(Inr.Section), Codecs,
+        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
+    ]);
+}
+
