@@ -58,7 +58,7 @@ public static class Sweep
     /// <summary>Writes the three CSVs; transfers only of the points that recorded them.</summary>
     public static void WriteCsvs(string dir, IReadOnlyList<SweepResult> results)
     {
-        CsvOutput.Write<SweepResult, SummaryRowMap>(Path.Combine(dir, "summary.csv"), results);
+        CsvOutput.Write<SummaryRow, SummaryRowMap>(Path.Combine(dir, "summary.csv"), results.Select(r => new SummaryRow(r)));
         CsvOutput.Write<DeviceRow, DeviceRowMap>(Path.Combine(dir, "devices.csv"),
             results.SelectMany(r => r.Result.Devices.Select(d => new DeviceRow(r, d))));
         CsvOutput.Write<TransferRow, TransferRowMap>(Path.Combine(dir, "transfers.csv"),
