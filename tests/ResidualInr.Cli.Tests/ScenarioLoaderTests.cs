@@ -8,6 +8,33 @@ namespace ResidualInr.Cli.Tests;
 
 public class ScenarioLoaderTests
 {
+    /// <summary>A scenario that sets every section (shared with the schema tests).</summary>
+    internal const string Full = """
+        name: paper
+        seed: 7
+        dataset:
+          synthetic: { sequences: 8, frames: 6, size: 320x180 }
+        frame_size: 160x90
+        frames_per_device: 5
+        devices: [2, 4, 8]
+        inr: { steps: 500, lr: 0.0002, batch: 4, device: cpu }
+        codecs:
+          jpeg: { quality: 75 }
+          rapid-inr:
+          residual-inr: { steps: 800, qat_steps: 100 }
+        network:
+          capacity_bytes_per_s: 2_000_000
+          latency_s: 0.002
+          downlink: broadcast
+          loss_probability: 0.05
+          retries: 2
+          links: per-device
+        strategies: [jpeg-p2p, train-fog]
+        training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000, fog_batch: 32 }
+        timing: { source: measure }
+        output: out/paper
+        """;
+
     private static string Write(string yaml)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("rinr-scn-").FullName, "scenario.yaml");
@@ -18,31 +45,7 @@ public class ScenarioLoaderTests
     [Fact]
     public void A_full_scenario_parses_with_every_field()
     {
-        var path = Write("""
-            name: paper
-            seed: 7
-            dataset:
-              synthetic: { sequences: 8, frames: 6, size: 320x180 }
-            frame_size: 160x90
-            frames_per_device: 5
-            devices: [2, 4, 8]
-            inr: { steps: 500, lr: 0.0002, batch: 4, device: cpu }
-            codecs:
-              jpeg: { quality: 75 }
-              rapid-inr:
-              residual-inr: { steps: 800, qat_steps: 100 }
-            network:
-              capacity_bytes_per_s: 2_000_000
-              latency_s: 0.002
-              downlink: broadcast
-              loss_probability: 0.05
-              retries: 2
-              links: per-device
-            strategies: [jpeg-p2p, train-fog]
-            training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000, fog_batch: 32 }
-            timing: { source: measure }
-            output: out/paper
-            """);
+        var path = Write(Full);
         var s = ScenarioLoader.Load(path);
         Assert.Equal(("paper", 7, 160, 90, 5), (s.Name, s.Seed, s.FrameWidth, s.FrameHeight, s.FramesPerDevice));
         Assert.Equal([2, 4, 8], s.Devices);

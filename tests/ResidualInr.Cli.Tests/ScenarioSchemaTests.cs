@@ -139,31 +139,7 @@ public class ScenarioSchemaTests
     [InlineData("name: l\nlearning:\n  epochs: 2\n")]
     [InlineData("name: m\ntraining: { model_bytes: [200000, 1000000], edge_s_per_frame_epoch: 0 }\n")]
     [InlineData("name: c\ncodecs:\n  jpeg:\n  rapid-inr: { steps: 10, lr: 0.01 }\n  residual-inr: { steps: 800, qat_steps: 0, object_steps: 5 }\n  nerv: { epochs: 10, lr: 0.003, object_steps: 5 }\n")]
-    [InlineData("""
-        name: paper
-        seed: 7
-        dataset:
-          synthetic: { sequences: 8, frames: 6, size: 320x180, seed: 3 }
-        frame_size: 160x90
-        frames_per_device: 5
-        devices: [2, 4, 8]
-        inr: { steps: 500, lr: 0.0002, batch: 4, device: cpu }
-        codecs:
-          jpeg: { quality: 75 }
-          rapid-inr:
-          residual-inr: { steps: 800, qat_steps: 100 }
-        network:
-          capacity_bytes_per_s: 2_000_000
-          latency_s: 0.002
-          downlink: broadcast
-          loss_probability: 0.05
-          retries: 2
-          links: per-device
-        strategies: [jpeg-p2p, train-fog]
-        training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000, fog_batch: 32 }
-        timing: { source: measure }
-        output: out/paper
-        """)]
+    [InlineData(ScenarioLoaderTests.Full)]
     public void Valid_scenarios_are_accepted_by_the_schema_and_the_loader(string yaml)
     {
         var result = Validate(yaml);
