@@ -101,9 +101,17 @@ public class RunCommandTests
             foreach (var f in new[] { "summary.csv", "devices.csv", "transfers.csv", "codecs.csv", "profile.json" })
                 Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(third, f))), $"{f} differs from the run it was made from");
             Assert.False(Directory.Exists(Path.Combine(dir, "unused-cache")));
-            (exit, _, err) = CliRunner.Run("run", scenario, "--out", third, "--codecs-from", outDir);
+            // With a learning stage, the detectors' results come from the earlier run's accuracy.csv too.
+            var fourth = Path.Combine(dir, "fourth");
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", fourth, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"));
+            Assert.True(exit == 0, err);
+            foreach (var f in files.Where(f => f != "report.md"))
+                Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(fourth, f))), $"{f} differs from the run it was made from");
+            Assert.False(Directory.Exists(Path.Combine(dir, "unused-cache")));
+            File.Delete(Path.Combine(third, "accuracy.csv"));
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", fourth, "--codecs-from", third);
             Assert.Equal(2, exit);
-            Assert.Contains("--codecs-from", err);
+            Assert.Contains("accuracy.csv: learning: the earlier run has no accuracy.csv", err);
         }
         finally { Directory.Delete(dir, true); }
     }

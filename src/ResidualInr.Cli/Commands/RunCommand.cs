@@ -19,7 +19,7 @@ public static class RunCommand
         var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var cacheDir = new Option<string?>("--cache") { Description = $"Cache of finished datasets, encodes (with their timings) and learning results, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
-        var codecsFrom = new Option<string?>("--codecs-from") { Description = "An earlier run's output folder: take its codecs.csv and profile.json instead of encoding, and re-make the simulation, report and plots (no GPU needed; not with 'learning')." };
+        var codecsFrom = new Option<string?>("--codecs-from") { Description = "An earlier run's output folder: take its codecs.csv, profile.json and accuracy.csv instead of encoding and training, and re-make the simulation, report and plots (no GPU needed)." };
         var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {

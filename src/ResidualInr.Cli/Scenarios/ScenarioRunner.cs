@@ -23,9 +23,10 @@ namespace ResidualInr.Cli.Scenarios;
 /// <see cref="ResultCache"/>, so the same scenario into another folder gives the same CSVs.
 /// </summary>
 /// <param name="codecsFrom">
-/// An earlier run's output folder whose codecs.csv and profile.json stand in for the encodes and the
-/// measured timings: the simulation, report and plots are re-made without encoding (e.g. on a machine
-/// without the GPU that made them). Null: encode.
+/// An earlier run's output folder whose codecs.csv, profile.json and (with a learning stage)
+/// accuracy.csv stand in for the encodes, the measured timings and the detectors: the simulation,
+/// report and plots are re-made without encoding or training (e.g. on a machine without the GPU that
+/// made them, or after a change to the simulation or the outputs). Null: encode and train.
 /// </param>
 /// <param name="run">Where the run came from (version, commit, config hash, machine): report.md opens with it.</param>
 public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
@@ -33,11 +34,17 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 {
     public IReadOnlyList<SweepResult> Run() => codecsFrom is null ? RunFromScratch() : RunFrom(codecsFrom);
 
-    /// <summary>Re-simulates from an earlier run's codec results and timing profile; nothing is encoded or trained.</summary>
+    /// <summary>Re-simulates from an earlier run's codec results, timing profile and accuracy; nothing is encoded or trained.</summary>
     private IReadOnlyList<SweepResult> RunFrom(string earlier)
     {
+        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy = null;
         if (scenario.Learning is not null)
-            throw new InputException(scenario.File, null, "learning: a run from an earlier run's codec results (--codecs-from) cannot train detectors, which need the payloads; remove 'learning' or run without --codecs-from");
+        {
+            var accuracyFile = Path.Combine(earlier, "accuracy.csv");
+            if (!File.Exists(accuracyFile))
+                throw new InputException(accuracyFile, null, "learning: the earlier run has no accuracy.csv to take the detectors' results from; remove 'learning' or run without --codecs-from");
+            accuracy = AccuracyFile.Read(accuracyFile);
+        }
         var codecsFile = Path.Combine(earlier, "codecs.csv");
         var rows = CodecMetricsFile.Read(codecsFile, requireTimings: false);
         var metrics = scenario.Codecs.ToDictionary(c => c, c =>
@@ -47,7 +54,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         });
         var profile = TimingProfile.Read(scenario.Timing.ProfilePath ?? Path.Combine(earlier, "profile.json"));
         profile.Require(scenario.Codecs.Select(c => c.Key));
-        return Report(metrics, profile, null);
+        return Report(metrics, profile, accuracy);
     }
 
     private IReadOnlyList<SweepResult> RunFromScratch()
