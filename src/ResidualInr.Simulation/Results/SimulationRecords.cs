@@ -31,7 +31,7 @@ public sealed record DeviceRecord(
 /// <param name="BytesOffered">Bytes of every logical transfer once: always BytesDelivered + BytesLost.</param>
 /// <param name="AirtimeSeconds">Time some transmission was on the air, summed over channels.</param>
 /// <param name="MakespanSeconds">When the last complete device finished training (incomplete devices are left out, see <paramref name="DevicesComplete"/>); NaN when none completed.</param>
-/// <param name="ChannelUtilisation">Airtime over makespan and channels.</param>
+/// <param name="ChannelUtilisation">Airtime over makespan and channels. Like every "over the makespan" figure, 0 when the makespan is 0 or NaN.</param>
 /// <param name="FramesLost">
 /// Deliveries (frame x receiver) that failed past the retry limit, where a frame's receivers are
 /// whoever trains on it: the N-1 other devices (so a frame lost on its uplink to the fog counts N-1),
