@@ -18,9 +18,9 @@ public class SimulationScaleBenchmarks
     public int Devices { get; set; }
 
     private SimulationConfig Config(SharingStrategy s, Downlink d, int n) => new(n, 1, s, FrameSizes.Fixed(30_000, 6_000), d,
-        Timings: new ComputeTimings(FogEncodeSecondsPerBatch: 0.5, FogBatchSize: 32, EdgeJpegDecodeSeconds: 0.002,
+        Timings: new ComputeTimings(FogEncode: BatchCost.Measured(32, 0.5), EdgeJpegDecodeSeconds: 0.002,
             EdgeInrDecodeSeconds: 0.0005, EdgeTrainSecondsPerFrameEpoch: 0.001, FogTrainSecondsPerFrameEpoch: 0.0001, ModelBytes: 5_000_000),
-        RecordTransfers: true);
+        RecordTransfers: true, Batching: FogBatching.Greedy(32));
 
     [Benchmark]
     public long JpegP2pUnicast() => FogSimulation.Run(Config(SharingStrategy.JpegP2p, Downlink.Unicast, Devices)).Summary.Transfers;
@@ -42,6 +42,6 @@ public class BroadcastScaleBenchmarks
 
     [Benchmark]
     public long TenThousandDevices() => FogSimulation.Run(new SimulationConfig(10_000, 1, Strategy, FrameSizes.Fixed(30_000, 6_000), Downlink.Broadcast,
-        Timings: new ComputeTimings(FogEncodeSecondsPerBatch: 0.5, FogBatchSize: 32, EdgeJpegDecodeSeconds: 0.002, EdgeInrDecodeSeconds: 0.0005,
-            EdgeTrainSecondsPerFrameEpoch: 0.001, ModelBytes: 5_000_000))).Summary.Transfers;
+        Timings: new ComputeTimings(FogEncode: BatchCost.Measured(32, 0.5), EdgeJpegDecodeSeconds: 0.002, EdgeInrDecodeSeconds: 0.0005,
+            EdgeTrainSecondsPerFrameEpoch: 0.001, ModelBytes: 5_000_000), Batching: FogBatching.Greedy(32))).Summary.Transfers;
 }

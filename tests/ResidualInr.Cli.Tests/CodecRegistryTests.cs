@@ -73,9 +73,10 @@ public class CodecRegistryTests
             var jpegRows = measured.Single(m => m.Item1 == "jpeg-q90").Item2;
             foreach (var (key, rows) in measured.Where(m => m.Item1 != "jpeg-q90"))
             {
-                var timings = new ComputeTimings(profile.FogEncodeSecondsPerBatchFor(key), 4, profile.EdgeDecodeSecondsFor("jpeg-q90"),
+                var timings = new ComputeTimings(BatchCost.Measured(4, profile.FogEncodeSecondsPerBatchFor(key)), profile.EdgeDecodeSecondsFor("jpeg-q90"),
                     profile.EdgeDecodeSecondsFor(key), profile.EdgeTrainSecondsFor(key));
-                var config = new SimulationConfig(2, 2, SharingStrategy.InrTrainEdge, Commands.CodecMetricsFile.Sizes(jpegRows, rows, 2, 0, 0)!, Timings: timings);
+                var config = new SimulationConfig(2, 2, SharingStrategy.InrTrainEdge, Commands.CodecMetricsFile.Sizes(jpegRows, rows, 2, 0, 0)!, Timings: timings,
+                    Batching: FogBatching.Greedy(4));
                 var result = Sweep.Run([new SweepPoint(key, null, config)], 1).Single();
                 // Closed form: N F s_j up, N (N-1) F s_i down, with this codec's real payload sizes.
                 Assert.Equal(jpegRows.Sum(r => (long)r.PayloadBytes) + rows.Sum(r => (long)r.PayloadBytes), result.Summary.BytesOnAir);

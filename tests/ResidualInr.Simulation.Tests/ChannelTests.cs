@@ -106,9 +106,9 @@ public class SimulationTests
     private static SimulationConfig Contended(SharingStrategy s, Downlink d, int seed = 3) => new(
         Devices: 8, FramesPerDevice: 5, Strategy: s, Sizes: FrameSizes.Fixed(20_000, 3_000), Downlink: d,
         Channel: new ChannelSettings(2_000_000, LatencySeconds: 0.002, LossProbability: 0.1, MaxRetries: 2, Efficiency: [1.0, 0.9, 0.85, 0.8]),
-        Timings: new ComputeTimings(FogEncodeSecondsPerBatch: 0.2, FogBatchSize: 4, EdgeJpegDecodeSeconds: 0.003, EdgeInrDecodeSeconds: 0.001,
+        Timings: new ComputeTimings(FogEncode: BatchCost.Measured(4, 0.2), EdgeJpegDecodeSeconds: 0.003, EdgeInrDecodeSeconds: 0.001,
             EdgeTrainSecondsPerFrameEpoch: 0.01, FogTrainSecondsPerFrameEpoch: 0.001, Epochs: 2, ModelBytes: 500_000),
-        FrameIntervalSeconds: 0.033, Seed: seed);
+        FrameIntervalSeconds: 0.033, Seed: seed, Batching: FogBatching.Greedy(4));
 
     public static IEnumerable<object[]> All() => ClosedFormTests.Cases();
 
@@ -163,14 +163,14 @@ public class SimulationTests
         // One device pair, one frame each, no air cost worth noting: C huge.
         var config = new SimulationConfig(2, 1, SharingStrategy.InrTrainEdge, FrameSizes.Fixed(1, 1),
             Channel: new ChannelSettings(1e12),
-            Timings: new ComputeTimings(FogEncodeSecondsPerBatch: 10, FogBatchSize: 1, EdgeInrDecodeSeconds: 2, EdgeTrainSecondsPerFrameEpoch: 1, Epochs: 3));
+            Timings: new ComputeTimings(FogEncode: BatchCost.Constant(10), EdgeInrDecodeSeconds: 2, EdgeTrainSecondsPerFrameEpoch: 1, Epochs: 3));
         var r = FogSimulation.Run(config);
         // Two frames encoded one batch after another (10 s, 20 s); each device decodes the other's
         // INR (2 s) and then trains 3 epochs x 2 frames x 1 s = 6 s.
         var done = r.Devices.Select(d => Math.Round(d.TrainingDoneSeconds, 6)).Order().ToArray();
         Assert.Equal([18.0, 28.0], done);
         // Batch size 2 encodes both at once: both done at 10 + 2 + 6 = 18 s.
-        var batched = FogSimulation.Run(config with { Timings = config.Timings! with { FogBatchSize = 2 } });
+        var batched = FogSimulation.Run(config with { Batching = FogBatching.Greedy(2) });
         Assert.All(batched.Devices, d => Assert.Equal(18.0, d.TrainingDoneSeconds, 6));
     }
 

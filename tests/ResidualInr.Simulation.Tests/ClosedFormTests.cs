@@ -39,7 +39,7 @@ public class ClosedFormTests
             int n = rng.Next(2, 30), f = rng.Next(1, 8);
             long sj = rng.Next(1, 60_000), si = rng.Next(1, 20_000), m = rng.Next(0, 2_000_000);
             var config = new SimulationConfig(n, f, strategy, FrameSizes.Fixed(sj, si), mode,
-                Timings: new ComputeTimings(ModelBytes: m, FogBatchSize: rng.Next(1, 6)),
+                Timings: new ComputeTimings(ModelBytes: m), Batching: FogBatching.Greedy(rng.Next(1, 6)),
                 FrameIntervalSeconds: rng.NextDouble() * 0.05, Seed: trial);
             var r = FogSimulation.Run(config).Summary;
             long expected = ClosedFormBytes(strategy, mode, n, f, sj, si, m);

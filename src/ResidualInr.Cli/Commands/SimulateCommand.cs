@@ -29,7 +29,7 @@ public static class SimulateCommand
         var downlink = new Option<string>("--downlink") { Description = "unicast or broadcast.", DefaultValueFactory = _ => "unicast" };
         var topology = new Option<string>("--topology") { Description = "shared (one collision domain) or per-device (a link per device to the fog).", DefaultValueFactory = _ => "shared" };
         var interval = new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 };
-        var encode = new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode one batch.", DefaultValueFactory = _ => 0 };
+        var encode = new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode a full batch of --fog-batch frames; a partial batch of b frames costs b/--fog-batch of it.", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 16 };
         var jpegDecode = new Option<double>("--jpeg-decode-s") { Description = "Device seconds to decode one JPEG.", DefaultValueFactory = _ => 0 };
         var inrDecode = new Option<double>("--inr-decode-s") { Description = "Device seconds to decode one INR payload.", DefaultValueFactory = _ => 0 };
@@ -59,9 +59,9 @@ public static class SimulateCommand
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
                 new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
-                new ComputeTimings(parse.GetValue(encode), parse.GetValue(batch), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
+                new ComputeTimings(BatchCost.Measured(parse.GetValue(batch), parse.GetValue(encode)), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
                     parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
-                parse.GetValue(interval), parse.GetValue(seed));
+                parse.GetValue(interval), parse.GetValue(seed), Batching: FogBatching.Greedy(parse.GetValue(batch)));
             var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
             var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
             if (jpegRows is not null || inrRows is not null)

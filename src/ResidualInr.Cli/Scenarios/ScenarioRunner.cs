@@ -180,8 +180,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
             {
                 var timings = new ComputeTimings(
-                    FogEncodeSecondsPerBatch: profile.FogEncodeSecondsPerBatchFor(codec.Key),
-                    FogBatchSize: profile.FogBatch,
+                    FogEncode: BatchCost.Measured(profile.FogBatch, profile.FogEncodeSecondsPerBatchFor(codec.Key)),
                     EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpegSpec!.Key),
                     EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
                     EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
@@ -190,7 +189,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                     ModelBytes: model ?? 0);
                 var sizes = CodecMetricsFile.Sizes(jpegRows, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
                 points.Add(new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
-                    scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest)));
+                    scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest,
+                    Batching: FogBatching.Greedy(profile.FogBatch))));
             }
         }
         return points;

@@ -13,6 +13,11 @@ namespace ResidualInr.Simulation.Entities;
 /// a capacity-1 FIFO <see cref="Resource"/> would give, without an event per received payload,
 /// which keeps a broadcast to 10,000 devices cheap. Training then takes the processor as a Resource.
 /// </para>
+/// <para>
+/// A device is complete only when every payload it expected arrived (none lost past the retries)
+/// and its training ended: one that lost frames still trains on what it has, but is not complete;
+/// one that lost its model (train-fog) never trains.
+/// </para>
 /// </summary>
 public sealed class EdgeDevice
 {
@@ -38,10 +43,19 @@ public sealed class EdgeDevice
     public Event DataComplete { get; }
 
     public double DataCompleteSeconds { get; private set; } = double.NaN;
+    public double TrainingStartSeconds { get; private set; } = double.NaN;
     public double TrainingDoneSeconds { get; private set; } = double.NaN;
     public long BytesSent { get; internal set; }
     public long BytesReceived { get; private set; }
+    /// <summary>Frames meant for this device that were lost past the retries (on their uplink or downlink).</summary>
     public int FramesLost { get; private set; }
+    /// <summary>Payloads of any kind (frames, the model) lost past the retries.</summary>
+    public int PayloadsLost { get; private set; }
+    /// <summary>The last payload decoded: the one that gated the data's completion (null when none was expected).</summary>
+    public Transmission? LastPayload { get; private set; }
+
+    /// <summary>Every expected payload arrived and training ended.</summary>
+    public bool Complete => PayloadsLost == 0 && !double.IsNaN(TrainingDoneSeconds);
 
     /// <summary>Sets how many payloads to wait for and how long each takes to decode; with none, the data is complete at once.</summary>
     public void Expect(int payloads, Func<Transmission, double> decodeSeconds)
@@ -49,33 +63,46 @@ public sealed class EdgeDevice
         _expected = payloads;
         _decodeSeconds = decodeSeconds;
         _decodeBusyUntilSeconds = _env.NowSeconds;
-        if (_expected == 0) Complete(_env.NowSeconds);
+        if (_expected == 0) FinishData(_env.NowSeconds);
     }
 
     public void Receive(Transmission t)
     {
-        if (t.Lost) FramesLost++;
+        var frame = t.Tag as CapturedFrame;
+        if (t.Lost)
+        {
+            PayloadsLost++;
+            if (t.Kind != PayloadKind.Model) FramesLost++;
+            if (frame is not null) frame.Failed = true;
+        }
         else
         {
             BytesReceived += t.Bytes;
             _decodeBusyUntilSeconds = Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds) + _decodeSeconds(t);
+            frame?.Available(_decodeBusyUntilSeconds);
+            LastPayload = t;
         }
-        if (++_settled == _expected) Complete(Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds));
+        if (++_settled == _expected) FinishData(Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds));
     }
 
-    /// <summary>Trains on the device's processor for <paramref name="seconds"/> once the data is complete.</summary>
-    public IEnumerable<Event> Train(double seconds)
+    /// <summary>
+    /// Trains on the device's processor for <paramref name="seconds"/> once the data is complete;
+    /// with <paramref name="needsEverything"/> (a model to receive) it never trains if a payload was lost.
+    /// </summary>
+    public IEnumerable<Event> Train(double seconds, bool needsEverything = false)
     {
         yield return DataComplete;
+        if (needsEverything && PayloadsLost > 0) yield break;
         using (var cpu = Processor.Request())
         {
             yield return cpu;
+            TrainingStartSeconds = _env.NowSeconds;
             if (seconds > 0) yield return _env.Timeout(seconds);
         }
         TrainingDoneSeconds = _env.NowSeconds;
     }
 
-    private void Complete(double atSeconds)
+    private void FinishData(double atSeconds)
     {
         DataCompleteSeconds = atSeconds;
         _env.Call(atSeconds - _env.NowSeconds, () => DataComplete.Succeed());

@@ -31,6 +31,7 @@ public sealed class Radio
     /// <summary>Queues <paramref name="t"/>; <paramref name="done"/> runs when it is delivered or finally lost.</summary>
     public void Send(Transmission t, Action<Transmission> done)
     {
+        t.QueuedSeconds = _env.NowSeconds;
         _queue.Enqueue((t, done));
         if (!_busy) StartNext();
     }

@@ -25,6 +25,9 @@ public sealed class Transmission
     /// <summary>What the payload carries, for the receivers (a frame, a model).</summary>
     public object? Tag { get; }
 
+    /// <summary>When it was handed to the sender's radio; it may wait there behind earlier transfers until <see cref="StartSeconds"/>.</summary>
+    public double QueuedSeconds { get; internal set; } = double.NaN;
+    /// <summary>When the radio started its first attempt.</summary>
     public double StartSeconds { get; internal set; } = double.NaN;
     public double EndSeconds { get; internal set; } = double.NaN;
     public int Retries { get; internal set; }

@@ -14,20 +14,47 @@ public sealed record TransferRecord(
     int Retries,
     bool Lost);
 
+/// <param name="DataCompleteSeconds">When every payload the device expected was decoded or finally lost.</param>
+/// <param name="TrainingDoneSeconds">When its training ended; NaN if it never trained (its model was lost).</param>
+/// <param name="FramesLost">Frames meant for this device (from other devices) that never reached it: lost past the retries on their uplink or on the way to it.</param>
+/// <param name="Complete">Every payload it expected (frames, or the model) arrived and its training ended.</param>
 public sealed record DeviceRecord(
     string Device,
     long BytesSent,
     long BytesReceived,
     double DataCompleteSeconds,
     double TrainingDoneSeconds,
-    int FramesLost);
+    int FramesLost,
+    bool Complete);
 
 /// <param name="BytesOnAir">Every attempt's bytes on every channel, retransmissions included.</param>
 /// <param name="BytesOffered">Bytes of every logical transfer once: always BytesDelivered + BytesLost.</param>
 /// <param name="AirtimeSeconds">Time some transmission was on the air, summed over channels.</param>
-/// <param name="MakespanSeconds">When the last device finished training.</param>
-/// <param name="ChannelUtilisation">Airtime over makespan and channels.</param>
-/// <param name="FramesLost">Deliveries (frame x receiver) that failed past the retry limit.</param>
+/// <param name="MakespanSeconds">When the last complete device finished training (incomplete devices are left out, see <paramref name="DevicesComplete"/>); NaN when none completed.</param>
+/// <param name="ChannelUtilisation">Airtime over makespan and channels. Like every "over the makespan" figure, 0 when the makespan is 0 or NaN.</param>
+/// <param name="FramesLost">
+/// Deliveries (frame x receiver) that failed past the retry limit, where a frame's receivers are
+/// whoever trains on it: the N-1 other devices (so a frame lost on its uplink to the fog counts N-1),
+/// or in train-fog the fog (each lost uplink counts 1; a lost model is not a frame, it leaves its
+/// device incomplete). The sum of the devices' FramesLost plus, in train-fog, the fog's.
+/// </param>
+/// <param name="DevicesComplete">Devices that received every payload they expected and finished training.</param>
+/// <param name="FramesCaptured">Frames all devices captured (random with Poisson arrivals).</param>
+/// <param name="FramesDelivered">Deliveries (frame x receiver, as in FramesLost) that succeeded: decoded at a device, or in train-fog received by the fog. Delivered + lost = captured x receivers per frame.</param>
+/// <param name="FramesPerSecond">FramesDelivered over the makespan.</param>
+/// <param name="FrameAgeSecondsMean">
+/// Over frames that reached every receiver: the time from the frame's capture until the last
+/// receiving device has it decoded, i.e. can train on it (train-fog: until the last device has the
+/// model trained on it). A frame with no other device to go to has age 0. NaN when no frame qualifies.
+/// </param>
+/// <param name="FrameAgeSecondsP95">The 95th percentile (nearest rank) of the same ages.</param>
+/// <param name="FogGpuUtilisation">Seconds the fog's GPU was encoding or training, over the makespan.</param>
+/// <param name="FogBacklogMax">The most frames ever waiting at the fog for an encode batch (not counting the batch on the GPU); 0 without encoding.</param>
+/// <param name="FogWaitSecondsMean">
+/// Mean time a frame that reached the fog waited there before its processing started: its encode
+/// (inr-train-edge), the fog's training (train-fog); 0 for the relay (jpeg-fog) and without a fog.
+/// </param>
+/// <param name="Path">Where the makespan went: the critical path of the last complete device.</param>
 public sealed record RunSummary(
     SharingStrategy Strategy,
     Downlink Downlink,
@@ -43,7 +70,17 @@ public sealed record RunSummary(
     double MakespanSeconds,
     double ChannelUtilisation,
     long FramesLost,
-    long EventsProcessed);
+    long EventsProcessed,
+    int DevicesComplete,
+    long FramesCaptured,
+    long FramesDelivered,
+    double FramesPerSecond,
+    double FrameAgeSecondsMean,
+    double FrameAgeSecondsP95,
+    double FogGpuUtilisation,
+    int FogBacklogMax,
+    double FogWaitSecondsMean,
+    CriticalPath Path);
 
 public sealed record SimulationResult(
     RunSummary Summary,

@@ -1,21 +1,34 @@
 namespace ResidualInr.Simulation.Strategies;
 
+/// <summary>How a compute time is drawn around its nominal value.</summary>
+public enum ServiceTimes
+{
+    /// <summary>Exactly the nominal time (M/D/1-like).</summary>
+    Fixed,
+    /// <summary>Exponential with the nominal time as its mean (M/M/1-like), drawn from the run's streams.</summary>
+    Exponential,
+}
+
 /// <summary>
 /// Compute times the simulation plays out, measured by the codec and learning parts (or set by
 /// hand for what-if studies). Zero means instantaneous.
 /// </summary>
-/// <param name="FogEncodeSecondsPerBatch">GPU time to encode one batch of up to <paramref name="FogBatchSize"/> frames as INRs; a partial batch takes as long (the GPU runs it in parallel).</param>
+/// <param name="FogEncode">t(b): GPU seconds to INR-encode one batch of b frames; null means free. How frames are grouped into batches is <see cref="FogBatching"/>.</param>
 /// <param name="EdgeJpegDecodeSeconds">Device CPU time to decode one received JPEG.</param>
 /// <param name="EdgeInrDecodeSeconds">Device time to decode one received INR payload.</param>
 /// <param name="EdgeTrainSecondsPerFrameEpoch">Device training time per frame per epoch; an epoch over F frames takes F times this.</param>
 /// <param name="FogTrainSecondsPerFrameEpoch">Fog GPU training time per frame per epoch.</param>
 /// <param name="ModelBytes">M: the size of the trained model the fog sends in train-fog.</param>
+/// <param name="FogEncodeTimes">Whether an encode batch takes exactly t(b) or an exponential draw with mean t(b) (for queueing checks and what-ifs).</param>
 public sealed record ComputeTimings(
-    double FogEncodeSecondsPerBatch = 0,
-    int FogBatchSize = 1,
+    BatchCost? FogEncode = null,
     double EdgeJpegDecodeSeconds = 0,
     double EdgeInrDecodeSeconds = 0,
     double EdgeTrainSecondsPerFrameEpoch = 0,
     double FogTrainSecondsPerFrameEpoch = 0,
     int Epochs = 1,
-    long ModelBytes = 0);
+    long ModelBytes = 0,
+    ServiceTimes FogEncodeTimes = ServiceTimes.Fixed)
+{
+    public BatchCost FogEncodeOrFree => FogEncode ?? BatchCost.Free;
+}

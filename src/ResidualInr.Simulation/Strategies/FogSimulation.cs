@@ -6,63 +6,79 @@ using ResidualInr.Simulation.Results;
 namespace ResidualInr.Simulation.Strategies;
 
 /// <summary>
-/// Plays out one strategy for N devices and a fog node on the network, one round of F frames
-/// per device, and reports transfers, per-device times and totals.
+/// Plays out one strategy for N devices and a fog node on the network, with frames captured by
+/// the configured <see cref="Arrivals"/> (one round of F frames per device by default), and
+/// reports transfers, per-device times, totals, the time-axis metrics and the critical path.
+/// <para>
+/// Training happens once per device, after every frame of the run (all rounds) is in; it takes
+/// epochs x all captured frames x the per-frame time. In train-fog the fog trains once, when every
+/// uplink has settled, and sends one model.
+/// </para>
 /// </summary>
 public sealed class FogSimulation
 {
     private readonly SimulationConfig _config;
     private readonly SimEnvironment _env = new();
+    private readonly RandomStreams _streams;
     private readonly WirelessNetwork _network;
     private readonly EdgeDevice[] _devices;
     private readonly FogNode _fog;
     private readonly List<TransferRecord>? _records;
     private readonly Event _fogHasAllFrames;
+    private readonly double[][] _captureTimes;
+    private readonly long _totalFrames;
+    private readonly List<CapturedFrame> _frames = [];
     private int _uplinkSettled;
-    private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost, _framesLost;
+    private CapturedFrame? _lastAtFog;
+    private long _fogFramesLost;
+    private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost;
 
     private FogSimulation(SimulationConfig config)
     {
         config.Validate();
         _config = config;
-        var streams = new RandomStreams(config.Seed);
-        _network = new WirelessNetwork(_env, config.Devices, config.Topology, config.ChannelOrDefault, streams, OnTransferCompleted,
+        _streams = new RandomStreams(config.Seed);
+        _network = new WirelessNetwork(_env, config.Devices, config.Topology, config.ChannelOrDefault, _streams, OnTransferCompleted,
             config.ChannelModel);
         _devices = Enumerable.Range(0, config.Devices).Select(d => new EdgeDevice(_env, d, _network.NodeName(d))).ToArray();
         _fog = new FogNode(_env);
         _fogHasAllFrames = new Event(_env);
         _records = config.RecordTransfers ? [] : null;
+        _captureTimes = Enumerable.Range(0, config.Devices)
+            .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
+        _totalFrames = _captureTimes.Sum(t => (long)t.Length);
     }
 
     public static SimulationResult Run(SimulationConfig config) => new FogSimulation(config).Execute();
 
     private int N => _config.Devices;
-    private int F => _config.FramesPerDevice;
     private ComputeTimings Timings => _config.TimingsOrDefault;
 
     private SimulationResult Execute()
     {
         var strategy = _config.Strategy;
         bool trainAtEdge = strategy != SharingStrategy.TrainFog;
-        int fromOthers = (N - 1) * F;
         foreach (var device in _devices)
         {
             if (trainAtEdge)
             {
-                device.Expect(fromOthers, DecodeSeconds);
-                _env.Process(device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * N * F));
+                device.Expect(checked((int)(_totalFrames - _captureTimes[device.Index].Length)), DecodeSeconds);
+                _env.Process(device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames));
             }
             else
             {
                 device.Expect(1, _ => 0);
-                _env.Process(device.Train(0));
+                _env.Process(device.Train(0, needsEverything: true));
             }
             _env.Process(Collect(device));
         }
         if (strategy == SharingStrategy.InrTrainEdge)
-            _env.Process(_fog.Encoder(N * F, Timings.FogBatchSize, Timings.FogEncodeSecondsPerBatch, SendInr));
+            _env.Process(_fog.Encoder(_config.BatchingOrDefault, Timings.FogEncodeOrFree, Timings.FogEncodeTimes, _streams.For("fog/gpu"), SendInr));
         if (strategy == SharingStrategy.TrainFog)
-            _env.Process(_fog.Train(_fogHasAllFrames, Timings.FogTrainSecondsPerFrameEpoch * Timings.Epochs * N * F, SendModel));
+        {
+            _env.Process(_fog.Train(_fogHasAllFrames, Timings.FogTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames, SendModel));
+            if (_totalFrames == 0) _fogHasAllFrames.Succeed();
+        }
 
         _env.Run();
         return Report();
@@ -70,15 +86,15 @@ public sealed class FogSimulation
 
     private double DecodeSeconds(Transmission t) => t.Kind == PayloadKind.Inr ? Timings.EdgeInrDecodeSeconds : Timings.EdgeJpegDecodeSeconds;
 
-    /// <summary>A captured frame: which device took it and its index in that device's round.</summary>
-    private sealed record CapturedFrame(int Device, int Index, FrameSize Size);
-
     private IEnumerable<Event> Collect(EdgeDevice device)
     {
-        for (int k = 0; k < F; k++)
+        var times = _captureTimes[device.Index];
+        for (int k = 0; k < times.Length; k++)
         {
-            if (k > 0 && _config.FrameIntervalSeconds > 0) yield return _env.Timeout(_config.FrameIntervalSeconds);
-            var frame = new CapturedFrame(device.Index, k, _config.Sizes.For(device.Index, k));
+            double wait = times[k] - _env.NowSeconds;
+            if (wait > 0) yield return _env.Timeout(wait);
+            var frame = new CapturedFrame(device.Index, k, _config.Sizes.For(device.Index, k), _env.NowSeconds);
+            _frames.Add(frame);
             if (_config.Strategy == SharingStrategy.JpegP2p)
                 Send(device.Index, Others(device.Index), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, DeliverToDevices);
             else
@@ -89,28 +105,34 @@ public sealed class FogSimulation
     private void ArrivedAtFog(Transmission t)
     {
         var frame = (CapturedFrame)t.Tag!;
+        frame.FogArrivalSeconds = _env.NowSeconds;
         switch (_config.Strategy)
         {
             case SharingStrategy.JpegFog:
-                if (t.Lost) LoseForOthers(frame.Device);
-                else Send(_network.Fog, Others(frame.Device), t.Bytes, PayloadKind.Jpeg, frame, DeliverToDevices);
+                if (t.Lost) LoseForOthers(frame);
+                else
+                {
+                    // Relayed at once: the fog's processing starts and ends on arrival.
+                    frame.EncodeStartSeconds = frame.EncodeEndSeconds = _env.NowSeconds;
+                    Send(_network.Fog, Others(frame.Device), t.Bytes, PayloadKind.Jpeg, frame, DeliverToDevices);
+                }
                 break;
             case SharingStrategy.InrTrainEdge:
-                if (t.Lost) LoseForOthers(frame.Device);
-                else _fog.EncodeQueue.Put(t);
+                if (t.Lost) LoseForOthers(frame);
+                else _fog.Enqueue(frame);
                 break;
             case SharingStrategy.TrainFog:
-                // A frame lost on the uplink is simply missing from the fog's training set.
-                if (++_uplinkSettled == N * F) _fogHasAllFrames.Succeed();
+                // A frame lost on the uplink is simply missing from the fog's training set; the fog is its receiver.
+                if (t.Lost) { frame.Failed = true; _fogFramesLost++; }
+                else frame.Available(_env.NowSeconds);
+                _lastAtFog = frame;
+                if (++_uplinkSettled == _totalFrames) _fogHasAllFrames.Succeed();
                 break;
         }
     }
 
-    private void SendInr(Transmission jpeg)
-    {
-        var frame = (CapturedFrame)jpeg.Tag!;
+    private void SendInr(CapturedFrame frame) =>
         Send(_network.Fog, Others(frame.Device), frame.Size.InrBytes, PayloadKind.Inr, frame, DeliverToDevices);
-    }
 
     private void SendModel() =>
         Send(_network.Fog, ReceiverSet.AllDevicesExcept(N, -1), Timings.ModelBytes, PayloadKind.Model, null, DeliverToDevices);
@@ -121,10 +143,10 @@ public sealed class FogSimulation
         for (int i = 0; i < receivers.Count; i++) _devices[receivers[i]].Receive(t);
     }
 
-    /// <summary>A frame that never reached the fog never reaches the other devices either.</summary>
-    private void LoseForOthers(int origin)
+    /// <summary>A frame that never reached the fog never reaches the other devices either: each of them loses it.</summary>
+    private void LoseForOthers(CapturedFrame frame)
     {
-        var lost = new Transmission(origin, Others(origin), 0, PayloadKind.Jpeg, null) { Lost = true };
+        var lost = new Transmission(frame.Device, Others(frame.Device), 0, PayloadKind.Jpeg, frame) { Lost = true };
         foreach (var d in lost.Destinations.Nodes) _devices[d].Receive(lost);
     }
 
@@ -139,11 +161,7 @@ public sealed class FogSimulation
         _bytesOffered += t.Bytes;
         long attempts = (1 + t.Retries) * t.Bytes;
         if (t.Source != _network.Fog) _devices[t.Source].BytesSent += attempts;
-        if (t.Lost)
-        {
-            _bytesLost += t.Bytes;
-            _framesLost += t.Destinations.Count;
-        }
+        if (t.Lost) _bytesLost += t.Bytes;
         else _bytesDelivered += t.Bytes;
         _records?.Add(new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
             t.Destinations.Count == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Count}",
@@ -152,13 +170,79 @@ public sealed class FogSimulation
 
     private SimulationResult Report()
     {
-        var devices = _devices.Select(d => new DeviceRecord(d.Name, d.BytesSent, d.BytesReceived, d.DataCompleteSeconds, d.TrainingDoneSeconds, d.FramesLost)).ToList();
-        double makespan = devices.Max(d => d.TrainingDoneSeconds);
+        var strategy = _config.Strategy;
+        var devices = _devices.Select(d => new DeviceRecord(d.Name, d.BytesSent, d.BytesReceived, d.DataCompleteSeconds, d.TrainingDoneSeconds,
+            d.FramesLost, d.Complete)).ToList();
+        // The makespan is over complete devices only: a device that never got its data or model did not finish.
+        EdgeDevice? last = null;
+        foreach (var d in _devices)
+            if (d.Complete && (last is null || d.TrainingDoneSeconds > last.TrainingDoneSeconds)) last = d;
+        double makespan = last?.TrainingDoneSeconds ?? double.NaN;
+        double Over(double x) => makespan > 0 ? x / makespan : 0;
+
         double airtime = _network.Channels.Sum(c => c.BusySeconds);
-        double utilisation = makespan > 0 ? airtime / (makespan * _network.Channels.Count) : 0;
-        var summary = new RunSummary(_config.Strategy, _config.Downlink, _config.Topology, N, F,
-            _network.BytesOnAir, _bytesOffered, _bytesDelivered, _bytesLost, _transfers, airtime, makespan, utilisation,
-            _framesLost, _env.ProcessedEvents);
+        long framesLost = _devices.Sum(d => (long)d.FramesLost) + _fogFramesLost;
+        var (delivered, ages) = Deliveries();
+        var (ageMean, ageP95) = FrameAges.Summarise(ages);
+        var path = last is null ? CriticalPath.None : CriticalPathTracer.Trace(last, strategy, _fog, _lastAtFog);
+
+        var summary = new RunSummary(strategy, _config.Downlink, _config.Topology, N, _config.FramesPerDevice,
+            _network.BytesOnAir, _bytesOffered, _bytesDelivered, _bytesLost, _transfers, airtime, makespan,
+            Over(airtime / _network.Channels.Count), framesLost, _env.ProcessedEvents,
+            DevicesComplete: _devices.Count(d => d.Complete),
+            FramesCaptured: _totalFrames,
+            FramesDelivered: delivered,
+            FramesPerSecond: Over(delivered),
+            FrameAgeSecondsMean: ageMean,
+            FrameAgeSecondsP95: ageP95,
+            FogGpuUtilisation: Over(_fog.GpuBusySeconds),
+            FogBacklogMax: _fog.BacklogMax,
+            FogWaitSecondsMean: FogWaitMean(),
+            Path: path);
         return new SimulationResult(summary, devices, (IReadOnlyList<TransferRecord>?)_records ?? []);
+    }
+
+    /// <summary>Successful deliveries (frame x receiver) and the ages of frames that reached every receiver.</summary>
+    private (long Delivered, List<double> Ages) Deliveries()
+    {
+        var ages = new List<double>();
+        long delivered = 0;
+        if (_config.Strategy == SharingStrategy.TrainFog)
+        {
+            // The fog receives the frames; the devices can train on them once the model trained on them arrives.
+            bool everyDeviceHasModel = _devices.All(d => d.PayloadsLost == 0 && d.LastPayload is not null);
+            double lastModel = everyDeviceHasModel ? _devices.Max(d => d.LastPayload!.EndSeconds) : double.NaN;
+            foreach (var f in _frames)
+            {
+                if (f.Failed) continue;
+                delivered++;
+                if (everyDeviceHasModel) ages.Add(lastModel - f.CaptureSeconds);
+            }
+            return (delivered, ages);
+        }
+        int receivers = N - 1;
+        foreach (var f in _frames)
+        {
+            delivered += f.Deliveries;
+            if (!f.Failed && f.Deliveries == receivers) ages.Add(f.LastAvailableSeconds - f.CaptureSeconds);
+        }
+        return (delivered, ages);
+    }
+
+    private double FogWaitMean()
+    {
+        switch (_config.Strategy)
+        {
+            case SharingStrategy.InrTrainEdge:
+                return _fog.FramesEncoded > 0 ? _fog.EncodeWaitSecondsTotal / _fog.FramesEncoded : 0;
+            case SharingStrategy.TrainFog:
+                double total = 0;
+                long count = 0;
+                foreach (var f in _frames)
+                    if (!f.Failed && !double.IsNaN(_fog.TrainStartSeconds)) { total += _fog.TrainStartSeconds - f.FogArrivalSeconds; count++; }
+                return count > 0 ? total / count : 0;
+            default:
+                return 0;
+        }
     }
 }

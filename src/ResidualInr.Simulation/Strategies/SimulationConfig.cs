@@ -3,7 +3,8 @@ using ResidualInr.Simulation.Network;
 namespace ResidualInr.Simulation.Strategies;
 
 /// <summary>Everything one simulation run needs. Immutable; a sweep makes one per point.</summary>
-/// <param name="FrameIntervalSeconds">Device d captures frame k at k times this (all devices in step).</param>
+/// <param name="FramesPerDevice">F: frames each device captures per round (unused with Poisson arrivals).</param>
+/// <param name="FrameIntervalSeconds">Inside a round, device d captures frame k at k times this after the round starts (all devices in step).</param>
 /// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
 /// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
 public sealed record SimulationConfig(
@@ -18,8 +19,14 @@ public sealed record SimulationConfig(
     double FrameIntervalSeconds = 0,
     int Seed = 1,
     bool RecordTransfers = true,
-    ChannelFactory? ChannelModel = null)
+    ChannelFactory? ChannelModel = null,
+    Arrivals? Arrivals = null,
+    FogBatching? Batching = null)
 {
+    /// <summary>When frames are captured; null means <see cref="Strategies.Arrivals.OneRound"/>.</summary>
+    public Arrivals ArrivalsOrDefault => Arrivals ?? Strategies.Arrivals.OneRound;
+    /// <summary>How the fog forms encode batches; null means greedy batches of one.</summary>
+    public FogBatching BatchingOrDefault => Batching ?? new FogBatching();
     public ChannelSettings ChannelOrDefault => Channel ?? new ChannelSettings();
     public ComputeTimings TimingsOrDefault => Timings ?? new ComputeTimings();
 
@@ -37,10 +44,13 @@ public sealed record SimulationConfig(
         Check(c.MaxRetries >= 0, "retries", c.MaxRetries, "must be >= 0");
         if (c.Efficiency is { } eta)
             foreach (var e in eta) Check(e is > 0 and <= 1, "efficiency", e, "entries must be in (0, 1]");
-        Check(t.FogBatchSize >= 1, "fog batch size", t.FogBatchSize, "must be at least 1");
+        var b = BatchingOrDefault;
+        Check(b.MaxBatch >= 1, "fog max batch", b.MaxBatch, "must be at least 1");
+        Check(double.IsFinite(b.MaxWaitSeconds) && b.MaxWaitSeconds >= 0, "fog max wait (s)", b.MaxWaitSeconds, "must be a finite number >= 0");
+        ArrivalsOrDefault.Validate();
         Check(t.Epochs >= 1, "epochs", t.Epochs, "must be at least 1");
         Check(t.ModelBytes >= 0, "model bytes", t.ModelBytes, "must be >= 0");
-        foreach (var (name, v) in new[] { ("fog encode (s/batch)", t.FogEncodeSecondsPerBatch), ("edge JPEG decode (s)", t.EdgeJpegDecodeSeconds),
+        foreach (var (name, v) in new[] { ("edge JPEG decode (s)", t.EdgeJpegDecodeSeconds),
                      ("edge INR decode (s)", t.EdgeInrDecodeSeconds), ("edge train (s/frame/epoch)", t.EdgeTrainSecondsPerFrameEpoch),
                      ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch) })
             Check(double.IsFinite(v) && v >= 0, name, v, "must be a finite number >= 0");

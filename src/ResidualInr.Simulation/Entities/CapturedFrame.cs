@@ -1,0 +1,48 @@
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Simulation.Entities;
+
+/// <summary>
+/// One captured frame on its way to the devices that train on it, with the timestamps of each
+/// stage it passed. It travels as the tag of every transmission that carries it, so a receiver
+/// (and the critical path) can trace any payload back to its capture. One object per frame: the
+/// hot path fills fields, it allocates nothing more.
+/// </summary>
+public sealed class CapturedFrame
+{
+    internal CapturedFrame(int device, int index, FrameSize size, double captureSeconds)
+    {
+        Device = device;
+        Index = index;
+        Size = size;
+        CaptureSeconds = captureSeconds;
+        FogArrivalSeconds = EncodeStartSeconds = EncodeEndSeconds = double.NaN;
+        LastAvailableSeconds = captureSeconds;
+    }
+
+    /// <summary>The device that captured it.</summary>
+    public int Device { get; }
+    /// <summary>Its index among that device's frames (all rounds).</summary>
+    public int Index { get; }
+    public FrameSize Size { get; }
+    public double CaptureSeconds { get; }
+
+    /// <summary>When its JPEG uplink to the fog ended (delivered or finally lost); NaN without a fog.</summary>
+    public double FogArrivalSeconds { get; internal set; }
+    /// <summary>When the fog started and finished processing it: its encode batch (inr-train-edge), or the relay (jpeg-fog, both = arrival); NaN otherwise (train-fog's training is <see cref="FogNode.TrainStartSeconds"/>).</summary>
+    public double EncodeStartSeconds { get; internal set; }
+    public double EncodeEndSeconds { get; internal set; }
+
+    /// <summary>Receivers that have it: devices that decoded it, or in train-fog the fog that received it.</summary>
+    public int Deliveries { get; internal set; }
+    /// <summary>A delivery to some receiver failed past the retries (uplink or downlink).</summary>
+    public bool Failed { get; internal set; }
+    /// <summary>When the last receiver so far had it decoded; the capture time while none has.</summary>
+    public double LastAvailableSeconds { get; internal set; }
+
+    internal void Available(double atSeconds)
+    {
+        Deliveries++;
+        if (atSeconds > LastAvailableSeconds) LastAvailableSeconds = atSeconds;
+    }
+}
