@@ -36,13 +36,12 @@ public static class RunCommand
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
             var cache = ResultCache.Resolve(parse.GetValue(cacheDir));
+            var from = parse.GetValue(codecsFrom) is { } f ? (Directory.Exists(f) ? f : throw new InputException(f, null, "--codecs-from: folder not found")) : null;
             // The config hash covers what decides the results, not where the files are: the same scenario into
-            // another folder has the same config_sha256.
+            // another folder has the same config_sha256. A run from earlier results computes nothing on a device.
             var run = RunMetadata.Start("run", parse.Tokens.Select(t => t.Value).ToList(), RunMetadata.Canonical(scenario with { File = "", Output = "" }),
-                scenario.Seed, ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)));
-            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers),
-                parse.GetValue(codecsFrom) is { } from ? (Directory.Exists(from) ? from : throw new InputException(from, null, "--codecs-from: folder not found")) : null,
-                run).Run();
+                scenario.Seed, from is null ? ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)) : null);
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers), from, run).Run();
             run.Finish(dir);
             return RinrApp.ExitOk;
         });
