@@ -66,6 +66,28 @@ public sealed record NervShape(int FrameWidth, int FrameHeight, int PeLevels, in
     /// <summary>Networks above this many parameters are refused (a corrupt header must not allocate gigabytes).</summary>
     public const long MaxParameters = 50_000_000;
 
+    /// <summary>
+    /// Frame activations the decoder refuses beyond: 2^28 floats (1 GiB) admits the default NeRV's
+    /// 16 channels per pixel at 4096x4096, the largest frame a payload may claim.
+    /// </summary>
+    public const long MaxActivationsPerFrame = 1L << 28;
+
+    /// <summary>The largest activation (elements) one frame's forward pass holds: the stem's map, every block's conv output, the head's input.</summary>
+    public long ActivationsPerFrame
+    {
+        get
+        {
+            long h = BaseHeight, w = BaseWidth, largest = (long)StemChannels * h * w;
+            for (int i = 0; i < Strides.Count; i++)
+            {
+                largest = Math.Max(largest, (long)Channels[i] * Strides[i] * Strides[i] * h * w);
+                h *= Strides[i];
+                w *= Strides[i];
+            }
+            return Math.Max(largest, 3L * FrameWidth * FrameHeight);
+        }
+    }
+
     public void Validate()
     {
         if (FrameWidth < 1 || FrameHeight < 1 || PeLevels is < 1 or > 64 || Hidden is < 1 or > 4096 || StemChannels is < 1 or > 1024
