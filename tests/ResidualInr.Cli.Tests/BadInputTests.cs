@@ -64,3 +64,87 @@ public class BadInputTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class ImageBadInputCliTests
+{
+    private static void AssertOneLineInputError((int Exit, string Out, string Err) result, string file, string reason)
+    {
+        Assert.True(result.Exit == 2, $"exit {result.Exit}: {result.Err}");
+        var lines = result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith($"rinr: {file}", lines[0]);
+        Assert.Contains(reason, lines[0]);
+    }
+
+    /// <summary>A real JPEG whose SOF0 header is patched to claim 65500x65500.</summary>
+    private static byte[] HugeJpeg(byte[] jpeg)
+    {
+        var bytes = (byte[])jpeg.Clone();
+        for (int i = 2; i + 9 < bytes.Length; i++)
+            if (bytes[i] == 0xFF && bytes[i + 1] is 0xC0 or 0xC2)
+            {
+                bytes[i + 5] = 0xFF; bytes[i + 6] = 0xDC; bytes[i + 7] = 0xFF; bytes[i + 8] = 0xDC;
+                return bytes;
+            }
+        throw new InvalidOperationException("no SOF marker");
+    }
+
+    private static (string Dir, string Data, string[] Images) Synth()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-bad-").FullName;
+        var data = Path.Combine(dir, "data");
+        Assert.Equal(0, CliRunner.Run("dataset", "synth", "--out", data, "--sequences", "1", "--frames", "3", "--size", "64x48").Exit);
+        var images = Directory.GetFiles(data, "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(3, images.Length);
+        return (dir, data, images);
+    }
+
+    [Fact]
+    public void A_jpeg_claiming_65500x65500_is_an_input_error_in_dataset_info_encode_and_decode()
+    {
+        var (dir, data, images) = Synth();
+        try
+        {
+            var huge = images[1];
+            File.WriteAllBytes(huge, HugeJpeg(File.ReadAllBytes(huge)));
+            AssertOneLineInputError(CliRunner.Run("dataset", "info", data), huge, "65500x65500");
+            AssertOneLineInputError(CliRunner.Run("encode", "--codec", "jpeg", "--dataset", data, "--out", Path.Combine(dir, "enc")), huge, "65500x65500");
+            AssertOneLineInputError(CliRunner.Run("decode", huge, "--out", Path.Combine(dir, "x.png")), huge, "65500x65500");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(32, 24)]
+    public void A_frame_of_another_size_in_a_sequence_is_an_input_error_in_dataset_info_and_encode(int w, int h)
+    {
+        var (dir, data, images) = Synth();
+        try
+        {
+            var odd = images[1];
+            File.WriteAllBytes(odd, new ResidualInr.Imaging.Images.JpegCodec(90).Encode(new ResidualInr.Imaging.Images.RgbImage(w, h)));
+            var reason = $"frame is {w}x{h}, the sequence's frames are 64x48";
+            AssertOneLineInputError(CliRunner.Run("dataset", "info", data), odd, reason);
+            AssertOneLineInputError(CliRunner.Run("encode", "--codec", "jpeg", "--dataset", data, "--out", Path.Combine(dir, "enc")), odd, reason);
+            Assert.False(File.Exists(Path.Combine(dir, "enc", "metrics.csv")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Decode_to_an_existing_folder_or_an_empty_path_is_an_input_error_naming_the_option()
+    {
+        var (dir, _, images) = Synth();
+        try
+        {
+            var folder = Path.Combine(dir, "folder");
+            Directory.CreateDirectory(folder);
+            var result = CliRunner.Run("decode", images[0], "--out", folder);
+            AssertOneLineInputError(result, "--out", "folder");
+            Assert.Contains(folder, result.Err);
+            AssertOneLineInputError(CliRunner.Run("decode", images[0], "--out", ""), "--out", "empty");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
