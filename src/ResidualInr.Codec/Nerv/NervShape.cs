@@ -13,8 +13,9 @@ public sealed record NervShape(int FrameWidth, int FrameHeight, int PeLevels, in
     public const double PeBase = 1.25;
 
     public int Upsampling => Strides.Aggregate(1, (a, s) => a * s);
-    public int BaseHeight => FrameHeight / Upsampling;
-    public int BaseWidth => FrameWidth / Upsampling;
+    // Why the guard: a header with a zero stride is refused by Validate, whose message prints the shape; that must not divide by zero.
+    public int BaseHeight => Upsampling > 0 ? FrameHeight / Upsampling : 0;
+    public int BaseWidth => Upsampling > 0 ? FrameWidth / Upsampling : 0;
 
     /// <summary>
     /// Strides for a frame size: the prime factors of gcd(W, H), largest first, so that the base
