@@ -129,6 +129,39 @@ public class NervTests
         Assert.True(rejected > 1500, $"only {rejected} of 3000 mutations were rejected");
     }
 
+    [Fact]
+    public void Sequence_header_fields_set_to_huge_values_with_the_crc_resealed_are_clean_errors()
+    {
+        // Frame size, PE levels, hidden and stem widths, block count, strides and channels, bits:
+        // each set to 0, its largest value or a random one, 1-3 at a time, the CRC resealed.
+        var seed = SequencePayloadFormat.Write(SequencePayloadFormat.Read(new NervCodec(Settings("residual-nerv", ObjectEncoding.Residual, epochs: 1), CPU).EncodeSequence(Frames(2, 32, 18), 1).Container));
+        int n = seed[6], o = 7 + n, blocks = seed[o + 9];
+        var fields = new List<(int Offset, int Size)> { (o, 2), (o + 2, 2), (o + 4, 1), (o + 5, 2), (o + 7, 2), (o + 9, 1) };
+        for (int b = 0; b < blocks; b++) { fields.Add((o + 10 + 3 * b, 1)); fields.Add((o + 11 + 3 * b, 2)); }
+        fields.Add((o + 10 + 3 * blocks, 1));
+        var rng = new Random(78);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            var bytes = (byte[])seed.Clone();
+            foreach (var (offset, size) in fields.OrderBy(_ => rng.Next()).Take(rng.Next(1, 4)))
+            {
+                int value = rng.Next(4) switch { 0 => 0, 1 => 0xFFFF, 2 => 4097, _ => rng.Next(0x10000) };
+                bytes[offset] = (byte)value;
+                if (size == 2) bytes[offset + 1] = (byte)(value >> 8);
+            }
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)));
+            try
+            {
+                var p = SequencePayloadFormat.Read(bytes, "fuzz.rnrv");
+                SequencePayloadFormat.Write(p);
+                Assert.True(p.Shape.ActivationsPerFrame <= NervShape.MaxActivationsPerFrame);
+            }
+            catch (PayloadException e) { Assert.StartsWith("fuzz.rnrv: ", e.Message); }
+        }
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 512L << 20, "reading 3,000 small containers allocated over 512 MB");
+    }
+
     private static NervCodecSettings Settings(string name, ObjectEncoding objects, int epochs) =>
         new(name, 16, 4, 8, 8, objects, 16, ObjectInrGroups.Default, new NervTrainingOptions(epochs, 3e-3, BatchSize: 2), new TrainingOptions(Steps: 20, LearningRate: 1e-3));
 

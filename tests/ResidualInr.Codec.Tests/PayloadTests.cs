@@ -122,6 +122,46 @@ public class PayloadTests
         Assert.True(rejected > 2500, $"only {rejected} of 5000 mutations were rejected");
     }
 
+    /// <summary>Every u16 and u8 field of the header and the first network, in order, as (offset, size).</summary>
+    private static IEnumerable<(int Offset, int Size)> HeaderFields(byte[] payload)
+    {
+        int n = payload[6], o = 7 + n;
+        int[] sizes = [2, 2, 1, 2, 2, 2, 2, 4, 1, 1, 2, 1, 1, 1, 4, 1]; // fw fh has-box box x4 Q count | role width layers in out w0 bits
+        foreach (var size in sizes) { if (size != 4) yield return (o, size); o += size; }
+        yield return (6, 1); // codec-name length
+    }
+
+    [Fact]
+    public void Header_fields_set_to_huge_values_with_the_crc_resealed_are_clean_errors_without_big_allocations()
+    {
+        // Why: the CRC is no defence against a crafted file; size and shape fields set to their
+        // largest values must be refused from the header, not tried (a 6 kB file claimed 4096x4096).
+        var seeds = new[] { PayloadFormat.Write(Sample()), PayloadFormat.Write(Sample(16, 16, withObject: false)), PayloadFormat.Write(Sample(32, 8)) };
+        var rng = new Random(77);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        int trials = 0;
+        foreach (var seed in seeds)
+        {
+            var fields = HeaderFields(seed).ToArray();
+            for (int k = 0; k < 1500; k++)
+            {
+                var bytes = (byte[])seed.Clone();
+                foreach (var (offset, size) in fields.OrderBy(_ => rng.Next()).Take(rng.Next(1, 4)))
+                {
+                    int value = rng.Next(5) switch { 0 => 0, 1 => 0xFFFF, 2 => 0x8000, 3 => 4097, _ => rng.Next(0x10000) };
+                    bytes[offset] = (byte)value;
+                    if (size == 2) bytes[offset + 1] = (byte)(value >> 8);
+                }
+                ResealCrc(bytes);
+                trials++;
+                try { PayloadFormat.Write(PayloadFormat.Read(bytes, "fuzz.rinr")); }
+                catch (PayloadException e) { Assert.StartsWith("fuzz.rinr: ", e.Message); }
+            }
+        }
+        Assert.Equal(4500, trials);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 512L << 20, "reading 4,500 small payloads allocated over 512 MB");
+    }
+
     private static void ResealCrc(byte[] bytes)
     {
         var crc = System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4));

@@ -101,10 +101,17 @@ public static class CodecCommands
         cmd.SetAction(parse =>
         {
             var path = parse.GetValue(payload)!;
+            var target = parse.GetValue(outFile)!;
+            // Why: an empty --out or a folder used to surface as an internal error from the PNG writer, after the decode.
+            if (string.IsNullOrWhiteSpace(target)) throw new InputException("--out is empty: give the PNG file to write");
+            if (Directory.Exists(target)) throw new InputException($"--out {target} is a folder: give the PNG file to write");
             if (!File.Exists(path)) throw new InputException(path, null, "payload file not found");
             var image = CodecRegistry.DecodeFile(File.ReadAllBytes(path), path, ComputeDevice.Resolve(parse.GetValue(device)), parse.GetValue(frame));
-            var target = parse.GetValue(outFile)!;
-            image.SavePng(target);
+            try { image.SavePng(target); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException(target, null, $"cannot write the PNG: {e.Message}", e);
+            }
             parse.InvocationConfiguration.Output.WriteLine($"wrote {image.Width}x{image.Height} {target}");
             return RinrApp.ExitOk;
         });

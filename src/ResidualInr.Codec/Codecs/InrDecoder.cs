@@ -16,8 +16,15 @@ namespace ResidualInr.Codec.Codecs;
 /// <summary>An object network to compose into frame <paramref name="Frame"/> of a batch.</summary>
 public sealed record ObjectToCompose(int Frame, NetworkPayload Network, PixelRect Box, float Q);
 
-public sealed class InrDecoder(Device device)
+public sealed class InrDecoder(Device device, int tilePixels = InrDecoder.DefaultTilePixels)
 {
+    /// <summary>
+    /// Coordinates per forward pass, over all networks of a batch: decoding runs tile by tile so its
+    /// working memory is bounded by the tile (2^18 coordinates x 24 floats = 24 MB per activation)
+    /// whatever frame size a payload claims, not by the frame. Tiling gives the same pixels.
+    /// </summary>
+    public const int DefaultTilePixels = 1 << 18;
+
     /// <summary>Network outputs in [-1, 1] map to 8-bit values in [0, 255].</summary>
     public static float ToPixel(float output) => (output + 1f) * 127.5f;
 
@@ -55,12 +62,11 @@ public sealed class InrDecoder(Device device)
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var coords = CoordinateGrid.For(w, h, device);
             foreach (var group in Enumerable.Range(0, payloads.Count).GroupBy(i => payloads[i].Background.Shape))
             {
                 var members = group.ToArray();
                 using var net = Load(group.Key, members.Select(i => payloads[i].Background).ToArray());
-                var pixels = net.Forward(coords).add_(one).mul_(halfRange).clamp_(zero, full).view(members.Length, h, w, 3);
+                var pixels = ForwardTiled(net, w * h, (start, count) => CoordinateGrid.For(w, h, device, start, count)).add_(one).mul_(halfRange).clamp_(zero, full).view(members.Length, h, w, 3);
                 frames.index_copy_(0, tensor(members.Select(i => (long)i).ToArray(), device: device), pixels);
             }
         }
@@ -86,8 +92,8 @@ public sealed class InrDecoder(Device device)
         {
             var members = group.ToArray();
             using var net = Load(group.Key, members.Select(m => m.Network).ToArray());
-            var (boxCoords, _) = BoxCoordinates(members.Select(m => m.Box).ToArray(), device);
-            var output = net.Forward(boxCoords);
+            var boxes = members.Select(m => m.Box).ToArray();
+            var output = ForwardTiled(net, boxes.Max(b => b.Area), (start, count) => BoxCoordinates(boxes, device, start, count).Coords);
             for (int j = 0; j < members.Length; j++)
             {
                 var m = members[j];
@@ -113,7 +119,7 @@ public sealed class InrDecoder(Device device)
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             using var net = Load(shape, members.Select(i => payloads[i].Background).ToArray());
-            var output = net.Forward(CoordinateGrid.For(w, h, device)).cpu().contiguous().data<float>().ToArray();
+            var output = ForwardTiled(net, w * h, (start, count) => CoordinateGrid.For(w, h, device, start, count)).cpu().contiguous().data<float>().ToArray();
             int per = w * h * 3;
             for (int j = 0; j < members.Length; j++) result[members[j]] = output.AsSpan(j * per, per).ToArray();
         }
@@ -124,24 +130,52 @@ public sealed class InrDecoder(Device device)
     /// Coordinates of every box's pixels in the box's own [-1, 1] frame, padded to the largest box:
     /// [B, Pmax, 2], and a [B, Pmax, 1] mask of the real pixels.
     /// </summary>
-    public static (Tensor Coords, Tensor Mask) BoxCoordinates(IReadOnlyList<PixelRect> boxes, Device device)
+    public static (Tensor Coords, Tensor Mask) BoxCoordinates(IReadOnlyList<PixelRect> boxes, Device device) =>
+        BoxCoordinates(boxes, device, 0, boxes.Max(b => b.Area));
+
+    /// <summary>Padded pixels <paramref name="start"/> .. start + count - 1 of <see cref="BoxCoordinates(IReadOnlyList{PixelRect}, Device)"/>: one tile.</summary>
+    public static (Tensor Coords, Tensor Mask) BoxCoordinates(IReadOnlyList<PixelRect> boxes, Device device, int start, int count)
     {
-        int pmax = boxes.Max(b => b.Area);
-        var coords = new float[boxes.Count * pmax * 2];
-        var mask = new float[boxes.Count * pmax];
+        var coords = new float[boxes.Count * count * 2];
+        var mask = new float[boxes.Count * count];
         for (int j = 0; j < boxes.Count; j++)
         {
             var b = boxes[j];
-            for (int y = 0; y < b.H; y++)
-            for (int x = 0; x < b.W; x++)
+            for (int i = 0, p = start; i < count && p < b.Area; i++, p++)
             {
-                int p = j * pmax + y * b.W + x;
-                coords[2 * p] = -1f + (2f * x + 1f) / b.W;
-                coords[2 * p + 1] = -1f + (2f * y + 1f) / b.H;
-                mask[p] = 1f;
+                int x = p % b.W, y = p / b.W, k = j * count + i;
+                coords[2 * k] = -1f + (2f * x + 1f) / b.W;
+                coords[2 * k + 1] = -1f + (2f * y + 1f) / b.H;
+                mask[k] = 1f;
             }
         }
-        return (tensor(coords, [boxes.Count, pmax, 2]).to(device), tensor(mask, [boxes.Count, pmax, 1]).to(device));
+        return (tensor(coords, [boxes.Count, count, 2]).to(device), tensor(mask, [boxes.Count, count, 1]).to(device));
+    }
+
+    /// <summary>
+    /// Fewest coordinates per network in one pass. Why: CPU matrix multiplies with fewer than ~32
+    /// rows take another kernel whose sums round differently, so a tail tile of 12 pixels came out
+    /// 1 ulp off; with every pass at least this long (the last tile overlaps its predecessor rather
+    /// than running short) tiled and one-pass decodes give the same floats.
+    /// </summary>
+    public const int MinTilePixels = 256;
+
+    /// <summary>
+    /// The networks' outputs, [B, pixels, out], computed tile by tile: each pass sees about
+    /// tilePixels coordinates over the whole batch (at least <see cref="MinTilePixels"/> per network),
+    /// so memory is bounded by the tile and the output, never by the frame size times the network's width.
+    /// </summary>
+    private Tensor ForwardTiled(BatchedSiren net, int pixels, Func<int, int, Tensor> coordinates)
+    {
+        var output = empty([net.Batch, pixels, net.Shape.Out], device: device);
+        int tile = Math.Min(pixels, Math.Max(MinTilePixels, tilePixels / net.Batch));
+        for (int next = 0; next < pixels; next += tile)
+        {
+            int start = Math.Min(next, pixels - tile); // the last tile ends at the last pixel, full length
+            using var scope = NewDisposeScope();
+            output.narrow(1, start, tile).copy_(net.Forward(coordinates(start, tile)));
+        }
+        return output;
     }
 
     /// <summary>Stacks the dequantised networks layer by layer on the CPU, then moves each layer over in one copy.</summary>

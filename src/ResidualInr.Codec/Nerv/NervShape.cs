@@ -13,8 +13,9 @@ public sealed record NervShape(int FrameWidth, int FrameHeight, int PeLevels, in
     public const double PeBase = 1.25;
 
     public int Upsampling => Strides.Aggregate(1, (a, s) => a * s);
-    public int BaseHeight => FrameHeight / Upsampling;
-    public int BaseWidth => FrameWidth / Upsampling;
+    // Why the guard: a header with a zero stride is refused by Validate, whose message prints the shape; that must not divide by zero.
+    public int BaseHeight => Upsampling > 0 ? FrameHeight / Upsampling : 0;
+    public int BaseWidth => Upsampling > 0 ? FrameWidth / Upsampling : 0;
 
     /// <summary>
     /// Strides for a frame size: the prime factors of gcd(W, H), largest first, so that the base
@@ -65,6 +66,28 @@ public sealed record NervShape(int FrameWidth, int FrameHeight, int PeLevels, in
 
     /// <summary>Networks above this many parameters are refused (a corrupt header must not allocate gigabytes).</summary>
     public const long MaxParameters = 50_000_000;
+
+    /// <summary>
+    /// Frame activations the decoder refuses beyond: 2^28 floats (1 GiB) admits the default NeRV's
+    /// 16 channels per pixel at 4096x4096, the largest frame a payload may claim.
+    /// </summary>
+    public const long MaxActivationsPerFrame = 1L << 28;
+
+    /// <summary>The largest activation (elements) one frame's forward pass holds: the stem's map, every block's conv output, the head's input.</summary>
+    public long ActivationsPerFrame
+    {
+        get
+        {
+            long h = BaseHeight, w = BaseWidth, largest = (long)StemChannels * h * w;
+            for (int i = 0; i < Strides.Count; i++)
+            {
+                largest = Math.Max(largest, (long)Channels[i] * Strides[i] * Strides[i] * h * w);
+                h *= Strides[i];
+                w *= Strides[i];
+            }
+            return Math.Max(largest, 3L * FrameWidth * FrameHeight);
+        }
+    }
 
     public void Validate()
     {

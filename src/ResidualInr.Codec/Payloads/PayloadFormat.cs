@@ -25,7 +25,19 @@ public static class PayloadFormat
 {
     public const ushort Version = 1;
     private static readonly byte[] Magic = "RINR"u8.ToArray();
-    private const int MaxSide = 8192;
+    /// <summary>
+    /// The largest frame side a payload may claim: the encoder writes at most 4096 per side, and a
+    /// header is all it takes to make the decoder do width x height work, so anything larger is
+    /// refused as input, not attempted (a 6 kB file once claimed 4096x4096 and decoding took 23 GB).
+    /// </summary>
+    public const int MaxSide = 4096;
+
+    /// <summary>Checks a claimed frame size against <see cref="MaxSide"/>.</summary>
+    internal static void CheckFrameSize(ref PayloadReader r, int width, int height)
+    {
+        if (width < 1 || height < 1) throw r.Error($"frame size {width}x{height} is impossible");
+        if (width > MaxSide || height > MaxSide) throw r.Error($"frame size {width}x{height} is beyond the limit of {MaxSide} pixels per side");
+    }
 
     public static byte[] Write(InrPayload payload)
     {
@@ -116,7 +128,7 @@ public static class PayloadFormat
         int nameLength = r.U8();
         var codec = Encoding.ASCII.GetString(r.Bytes(nameLength));
         int fw = r.U16(), fh = r.U16();
-        if (fw < 1 || fh < 1 || fw > MaxSide || fh > MaxSide) throw r.Error($"frame size {fw}x{fh} is impossible");
+        CheckFrameSize(ref r, fw, fh);
         var box = ReadBox(ref r, fw, fh, "");
         float q = r.F32();
         if (!float.IsFinite(q) || q < 0) throw r.Error($"residual scale Q = {q} is not a finite non-negative number");
@@ -169,6 +181,8 @@ public static class PayloadFormat
     internal static QuantizedTensor ReadTensor(ref PayloadReader r, int count, int bits)
     {
         float min = r.F32(), scale = r.F32();
+        // Why: a shape field must not make us allocate more than the file could possibly hold.
+        if ((long)count * (bits / 8) > r.Remaining) throw r.Error($"payload is truncated (a {count:N0}-value tensor at {bits} bits cannot fit)");
         if (!float.IsFinite(min) || !float.IsFinite(scale) || scale < 0) throw r.Error($"quantisation parameters min {min}, scale {scale} are invalid");
         if (bits == 32)
         {

@@ -94,7 +94,7 @@ public static class SequencePayloadFormat
         var r = PayloadFormat.Open(bytes, Magic, Version, file, "rinr sequence payload");
         var codec = Encoding.ASCII.GetString(r.Bytes(r.U8()));
         int fw = r.U16(), fh = r.U16();
-        if (fw < 1 || fh < 1 || fw > 8192 || fh > 8192) throw r.Error($"frame size {fw}x{fh} is impossible");
+        PayloadFormat.CheckFrameSize(ref r, fw, fh);
         int pe = r.U8(), hidden = r.U16(), stem = r.U16(), blocks = r.U8();
         if (blocks is < 1 or > 8) throw r.Error($"{blocks} NeRV blocks is impossible");
         var strides = new List<int>();
@@ -107,6 +107,10 @@ public static class SequencePayloadFormat
         var shape = new NervShape(fw, fh, pe, hidden, stem, strides, channels);
         try { shape.Validate(); }
         catch (InputException) { throw r.Error($"NeRV shape ({shape}) is impossible"); }
+        // Why: a NeRV cannot be tiled like a SIREN, so a frame's activations are bounded here instead
+        // (a 600 kB container with a 1,024-channel last block once asked for 68 GB for one frame).
+        if (shape.ActivationsPerFrame > NervShape.MaxActivationsPerFrame)
+            throw r.Error($"NeRV shape ({shape}) needs {shape.ActivationsPerFrame:N0} activations per frame, beyond the limit of {NervShape.MaxActivationsPerFrame:N0}");
         if (shape.ParameterCount > r.Remaining) throw r.Error($"payload is truncated (a {shape.ParameterCount:N0}-parameter NeRV cannot fit)");
         int bits = r.U8();
         if (!QuantizedTensor.SupportedBits.Contains(bits)) throw r.Error($"the NeRV is stored at {bits} bits (expected 8, 16 or 32)");

@@ -6,16 +6,18 @@ namespace ResidualInr.Codec.Siren;
 public static class CoordinateGrid
 {
     /// <summary>[height * width, 2] rows of (x, y), row-major like the image.</summary>
-    public static Tensor For(int width, int height, Device device)
+    public static Tensor For(int width, int height, Device device) => For(width, height, device, 0, width * height);
+
+    /// <summary>Rows <paramref name="start"/> .. start + count - 1 of <see cref="For(int, int, Device)"/> (pixels in row-major order): one tile of a decode.</summary>
+    public static Tensor For(int width, int height, Device device, int start, int count)
     {
-        var coords = new float[width * height * 2];
-        for (int y = 0; y < height; y++)
-        for (int x = 0; x < width; x++)
+        var coords = new float[count * 2];
+        for (int i = 0; i < count; i++)
         {
-            int i = (y * width + x) * 2;
-            coords[i] = -1f + (2f * x + 1f) / width;
-            coords[i + 1] = -1f + (2f * y + 1f) / height;
+            int p = start + i, x = p % width, y = p / width;
+            coords[2 * i] = -1f + (2f * x + 1f) / width;
+            coords[2 * i + 1] = -1f + (2f * y + 1f) / height;
         }
-        return tensor(coords, [width * height, 2]).to(device);
+        return tensor(coords, [count, 2]).to(device);
     }
 }

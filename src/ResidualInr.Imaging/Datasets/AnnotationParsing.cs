@@ -56,6 +56,24 @@ internal static partial class AnnotationParsing
     }
 
     /// <summary>
+    /// The size every image of a sequence has, read from each file's header. Why: a tracker sequence
+    /// never mixes sizes, and a frame that did (1x1 among 720x576) lost its box silently and put
+    /// NaN/Infinity PSNRs into metrics.csv; such a frame is an input error naming it.
+    /// </summary>
+    public static (int Width, int Height) SequenceSize(IEnumerable<string> images)
+    {
+        (int Width, int Height)? first = null;
+        foreach (var image in images)
+        {
+            var size = Images.ImageFiles.ReadSize(image);
+            first ??= size;
+            if (size != first.Value)
+                throw new InputException(image, null, $"frame is {size.Width}x{size.Height}, the sequence's frames are {first.Value.Width}x{first.Value.Height}");
+        }
+        return first ?? throw new ArgumentException("a sequence needs at least one image", nameof(images));
+    }
+
+    /// <summary>
     /// Checks a box against its image: a box wholly outside is an error; one that only crosses an
     /// edge (common when a target leaves the view) is clipped to the image.
     /// </summary>

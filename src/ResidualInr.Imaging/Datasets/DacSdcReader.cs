@@ -20,8 +20,13 @@ public static class DacSdcReader
         {
             var name = Path.GetFileName(dir);
             var images = AnnotationParsing.NumberedImages(dir);
+            // Why: an annotation without its image is an error like an image without its annotation,
+            // also in a folder that has no images at all (that folder used to be skipped silently).
+            var annotated = images.Values.Select(i => Path.ChangeExtension(i, ".xml")).ToHashSet(StringComparer.Ordinal);
+            var orphan = Directory.GetFiles(dir, "*.xml").Order(StringComparer.Ordinal).FirstOrDefault(x => !annotated.Contains(x));
+            if (orphan is not null) throw new InputException(orphan, null, "annotation has no image beside it");
             if (images.Count == 0) continue;
-            var (w, h) = Images.ImageFiles.ReadSize(images.Values.First());
+            var (w, h) = AnnotationParsing.SequenceSize(images.Values);
             var frames = new List<Frame>(images.Count);
             foreach (var (number, image) in images)
             {
@@ -29,8 +34,6 @@ public static class DacSdcReader
                 var (box, label, line) = ReadAnnotation(xml);
                 frames.Add(new Frame(name, number, image, AnnotationParsing.CheckInside(box, w, h, xml, line), label));
             }
-            var orphan = Directory.GetFiles(dir, "*.xml").FirstOrDefault(x => !images.Values.Any(i => Path.ChangeExtension(i, ".xml") == x));
-            if (orphan is not null) throw new InputException(orphan, null, "annotation has no image beside it");
             sequences.Add(new Sequence(name, w, h, frames));
         }
         if (sequences.Count == 0) throw new InputException(root, null, "no DAC-SDC folders with numbered images and .xml annotations");

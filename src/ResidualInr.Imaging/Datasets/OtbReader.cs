@@ -63,7 +63,7 @@ public static class OtbReader
         if (numbers.Count != boxes.Count)
             throw new InputException(annotationPath, null, $"{boxes.Count} annotations for {numbers.Count} images in {Path.Combine(dir, "img")}");
 
-        var (w, h) = Images.ImageFiles.ReadSize(images[numbers[0]]);
+        var (w, h) = AnnotationParsing.SequenceSize(numbers.Select(n => images[n]));
         var frames = new List<Frame>(numbers.Count);
         for (int i = 0; i < numbers.Count; i++)
         {

@@ -55,13 +55,15 @@ public static class Uav123Reader
                 throw new InputException(annotationPath, null, $"{boxes.Count} annotations but frames {first}-{last} of {folder} are {count}");
             if (images.Count == 0) throw new InputException(folderPath, null, "no numbered .jpg or .png images");
 
-            var (w, h) = Images.ImageFiles.ReadSize(images.Values.First());
+            for (int i = 0; i < count; i++)
+                if (!images.ContainsKey(first + i))
+                    throw new InputException(annotationPath, boxes[i].Line, $"frame {first + i} has no image in {folderPath}");
+            var (w, h) = AnnotationParsing.SequenceSize(Enumerable.Range(first, count).Select(n => images[n]));
             var frames = new List<Frame>(count);
             for (int i = 0; i < count; i++)
             {
                 int number = first + i;
-                if (!images.TryGetValue(number, out var image))
-                    throw new InputException(annotationPath, boxes[i].Line, $"frame {number} has no image in {folderPath}");
+                var image = images[number];
                 var box = AnnotationParsing.CheckInside(boxes[i].Box, w, h, annotationPath, boxes[i].Line);
                 frames.Add(new Frame(name, number, image, box));
             }

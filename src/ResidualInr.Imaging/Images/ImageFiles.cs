@@ -5,6 +5,21 @@ namespace ResidualInr.Imaging.Images;
 /// <summary>Reading and writing image files through SkiaSharp, with errors that name the file.</summary>
 public static class ImageFiles
 {
+    /// <summary>
+    /// The largest image read: 8192 pixels per side and 2^25 pixels (e.g. 8192x4096, 128 MB as RGBA).
+    /// Why: a JPEG header is a few bytes, and one claiming 65500x65500 asked for 17 GB (an int
+    /// overflow, then an internal error); the size is checked from the header before any pixel.
+    /// </summary>
+    public const int MaxSide = 8192;
+    public const long MaxPixels = 1L << 25;
+
+    private static void CheckSize(string? nameForErrors, int width, int height)
+    {
+        if (width <= 0 || height <= 0) throw new InputException(nameForErrors, null, "image has no pixels");
+        if (width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+            throw new InputException(nameForErrors, null, $"image is {width}x{height}, beyond the limit of {MaxSide} pixels per side and {MaxPixels:N0} pixels");
+    }
+
     public static RgbImage Load(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, null, "image file not found");
@@ -26,8 +41,8 @@ public static class ImageFiles
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data)
             ?? throw new InputException(nameForErrors, null, "not a readable image (corrupt or unsupported format)");
+        CheckSize(nameForErrors, codec.Info.Width, codec.Info.Height);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        if (info.Width <= 0 || info.Height <= 0) throw new InputException(nameForErrors, null, "image has no pixels");
         var rgba = new byte[info.Width * info.Height * 4];
         SKCodecResult result;
         unsafe
@@ -45,6 +60,7 @@ public static class ImageFiles
         if (!File.Exists(path)) throw new InputException(path, null, "image file not found");
         using var codec = SKCodec.Create(path)
             ?? throw new InputException(path, null, "not a readable image (corrupt or unsupported format)");
+        CheckSize(path, codec.Info.Width, codec.Info.Height);
         return (codec.Info.Width, codec.Info.Height);
     }
 
