@@ -220,3 +220,100 @@ public class HardeningTests
         }
     }
 }
+
+/// <summary>
+/// The exit-code contract as a property: every command, given each bad input, exits 0 or 2 with exactly one
+/// "rinr: " line on stderr (progress lines, "[rinr] ...", aside), never 1, never a stack trace without --verbose.
+/// The inputs fail before any encode starts, so the whole table runs in seconds.
+/// </summary>
+public class BadInputPropertyTests
+{
+    private static readonly string Missing = Path.Combine(Path.GetTempPath(), "rinr-missing-" + Guid.NewGuid().ToString("N"));
+    private static readonly string Empty = CreateEmpty();
+    private static readonly string Folder = Directory.CreateTempSubdirectory("rinr-folder-").FullName;
+
+    private static string CreateEmpty()
+    {
+        var f = Path.Combine(Directory.CreateTempSubdirectory("rinr-empty-").FullName, "empty");
+        File.WriteAllText(f, "");
+        return f;
+    }
+
+    private static readonly string[] BadNumbers = ["-1", "0", "NaN", "1e308", "-1e308", "2147483648", "9223372036854775807", "1e-300", "x"];
+
+    /// <summary>Each command with its required arguments pointing at something that is not there, and its numeric options.</summary>
+    private static readonly (string[] Command, string[] NumericOptions)[] Commands =
+    [
+        (["simulate", "--devices", "2", "--frames", "1"], ["--frames", "--jpeg-bytes", "--inr-bytes", "--model-bytes", "--capacity", "--latency", "--loss",
+            "--retries", "--frame-interval", "--encode-s-per-batch", "--fog-batch", "--jpeg-decode-s", "--inr-decode-s", "--edge-train-s", "--fog-train-s",
+            "--epochs", "--jobs", "--devices"]),
+        (["run", "SCENARIO"], ["--seed", "--jobs", "--devices"]),
+        (["encode", "--codec", "jpeg", "--dataset", "DATASET", "--out", "OUT"], ["--steps", "--lr", "--batch", "--frames", "--quality", "--seed",
+            "--object-steps", "--qat-steps", "--epochs", "--nerv-lr", "--nerv-batch"]),
+        (["decode", "PAYLOAD", "--out", "OUT"], ["--frame"]),
+        (["train", "--dataset", "DATASET", "--codecs", "DATASET", "--out", "OUT"], ["--epochs", "--seeds", "--seed", "--batch", "--lr", "--test-frames"]),
+        (["dataset", "info", "DATASET"], ["--quality"]),
+        (["bench", "--out", "OUT", "--device", "cuda-none"], ["--steps", "--fog-batch", "--edge-train-s", "--fog-train-s", "--jpeg-quality"]),
+    ];
+
+    public static IEnumerable<object[]> Cases()
+    {
+        var paths = new[] { Missing, Empty, Folder };
+        foreach (var (command, numeric) in Commands)
+        {
+            // Missing file, empty file, a folder where a file is expected (and the reverse).
+            foreach (var p in paths)
+                yield return [Replace(command, p)];
+            foreach (var option in numeric)
+            foreach (var bad in BadNumbers)
+                yield return [Replace(command, Missing).Concat([option, bad]).ToArray()];
+        }
+        foreach (var option in new[] { "--sequences", "--frames" })
+        foreach (var bad in BadNumbers)
+            yield return [new[] { "dataset", "synth", "--out", Path.Combine(Folder, "synth"), option, bad }];
+        // The inputs that once broke the loader or the simulator.
+        yield return [new[] { "simulate", "--devices", "2147483647" }];
+        yield return [new[] { "simulate", "--devices", "100000" }];
+        yield return [new[] { "simulate", "--latency", "1e308", "--devices", "2", "--frames", "1" }];
+    }
+
+    private static string[] Replace(string[] command, string path) =>
+        command.Select(a => a is "SCENARIO" or "DATASET" or "PAYLOAD" ? path : a == "OUT" ? Path.Combine(Folder, "out") : a).ToArray();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_input_exits_0_or_2_with_one_rinr_line(string[] args)
+    {
+        var (exit, _, err) = CliRunner.Run(args);
+        var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("[rinr]")).ToList();
+        Assert.True(exit is 0 or 2, $"exit {exit}: {err}");
+        if (exit == 2)
+        {
+            Assert.True(lines.Count == 1, $"{lines.Count} lines: {err}");
+            Assert.StartsWith("rinr: ", lines[0]);
+            Assert.DoesNotContain("internal error", lines[0]);
+        }
+        Assert.DoesNotContain(lines, l => l.StartsWith("at ") || l.Contains("Exception:"));
+    }
+}
+
+public class SyntheticDatasetBoundTests
+{
+    // Before: dataset synth --sequences 100000 --frames 100000 started "Generating frames (1410065408)": the int product
+    // overflowed and the generator set off to write 1e10 frames.
+    [Fact]
+    public void A_synthetic_dataset_beyond_a_million_frames_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-synth-").FullName;
+        try
+        {
+            var (exit, _, err) = CliRunner.Run("dataset", "synth", "--out", dir, "--sequences", "10000", "--frames", "100000");
+            Assert.Equal(2, exit);
+            Assert.StartsWith("rinr: --sequences x --frames: 10000 x 100000", err.Trim());
+            (exit, _, err) = CliRunner.Run("dataset", "synth", "--out", dir, "--sequences", "100000");
+            Assert.Equal(2, exit);
+            Assert.Contains("--sequences 100000: must be a whole number in [1, 10000]", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

@@ -15,8 +15,7 @@ public static class OptionRanges
     {
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Count == 0) return; // the default
-            var value = result.GetValueOrDefault<T>();
+            if (result.Tokens.Count == 0 || !TryValue(result, out T value)) return; // the default, or text the parser already refuses
             if (!key.InRange(double.CreateChecked(value)))
                 result.AddError($"{option.Name} {result.Tokens[^1].Value}: must be {(key.Kind == KeyKind.Double ? "a finite number" : "a whole number")} in {key.RangeText}");
         });
@@ -28,10 +27,16 @@ public static class OptionRanges
     {
         option.Validators.Add(result =>
         {
-            if (result.Tokens.Count == 0 || result.GetValueOrDefault<T?>() is not { } value) return;
+            if (result.Tokens.Count == 0 || !TryValue(result, out T? given) || given is not { } value) return;
             if (!key.InRange(double.CreateChecked(value)))
                 result.AddError($"{option.Name} {result.Tokens[^1].Value}: must be {(key.Kind == KeyKind.Double ? "a finite number" : "a whole number")} in {key.RangeText}");
         });
         return option;
+    }
+
+    private static bool TryValue<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try { value = result.GetValueOrDefault<T>(); return true; }
+        catch (InvalidOperationException) { value = default!; return false; } // not a number of that type: a parse error already says so
     }
 }

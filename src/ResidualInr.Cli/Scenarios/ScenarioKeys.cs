@@ -108,6 +108,15 @@ public static class ScenarioKeys
         public static readonly Key Size = Key.Size("size", "320x180", "Generated frame size WxH, pixels.");
         public static readonly Key Seed = Key.Int("seed", 1, "Seed of the generator.");
         public static readonly Section Section = new("synthetic", "The embedded synthetic dataset generator.", [Sequences, Frames, Size, Seed]);
+
+        /// <summary>At most a million generated frames in all (each range alone would allow 1e9, and sequences x frames overflowed an int).</summary>
+        public const long MaxTotalFrames = 1_000_000;
+
+        public static void CheckTotal(int sequences, int frames, string what)
+        {
+            if ((long)sequences * frames > MaxTotalFrames)
+                throw new Imaging.InputException($"{what}: {sequences} x {frames} = {(long)sequences * frames:N0} frames, over the {MaxTotalFrames:N0} the generator makes");
+        }
     }
 
     public static class Dataset

@@ -82,6 +82,8 @@ public static class ScenarioLoader
         {
             var (w, h) = Size(synthetic, K.Synthetic.Size);
             var options = new SyntheticOptions(synthetic.Int(K.Synthetic.Sequences), synthetic.Int(K.Synthetic.Frames), w, h, synthetic.Int(K.Synthetic.Seed));
+            try { K.Synthetic.CheckTotal(options.Sequences, options.Frames, "sequences x frames"); }
+            catch (InputException e) { throw synthetic.Error(synthetic.Peek(K.Synthetic.Frames.Name), K.Synthetic.Frames.Name, e.Reason); }
             synthetic.RejectUnknownKeys();
             spec = new DatasetSpec(options, null, null);
         }
