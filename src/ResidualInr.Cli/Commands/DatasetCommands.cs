@@ -19,8 +19,10 @@ public static class DatasetCommands
     private static Command BuildSynth()
     {
         var outDir = new Option<string>("--out") { Description = "Folder to write (OTB layout: SEQ/img/0001.jpg and SEQ/groundtruth_rect.txt).", Required = true };
-        var sequences = new Option<int>("--sequences") { Description = "Number of sequences; sequence k aims at size group (k mod 4)+1, so 4 covers all groups.", DefaultValueFactory = _ => 4 };
-        var frames = new Option<int>("--frames") { Description = "Frames per sequence.", DefaultValueFactory = _ => 30 };
+        var sequences = new Option<int>("--sequences") { Description = "Number of sequences; sequence k aims at size group (k mod 4)+1, so 4 covers all groups.", DefaultValueFactory = _ => 4 }
+            .Within(Scenarios.ScenarioKeys.Synthetic.Sequences);
+        var frames = new Option<int>("--frames") { Description = "Frames per sequence.", DefaultValueFactory = _ => 30 }
+            .Within(Scenarios.ScenarioKeys.Synthetic.Frames);
         var size = new Option<string>("--size") { Description = "Frame size WxH in pixels.", DefaultValueFactory = _ => "320x180" };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed writes byte-identical files.", DefaultValueFactory = _ => 1 };
         var cmd = new Command("synth", "Generate the embedded default dataset: textured scenes, camera motion, one moving object per sequence with exact boxes.")
@@ -32,6 +34,7 @@ public static class DatasetCommands
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             var options = new SyntheticOptions(parse.GetValue(sequences), parse.GetValue(frames), w, h, parse.GetValue(seed));
             options.Validate();
+            Scenarios.ScenarioKeys.Synthetic.CheckTotal(options.Sequences, options.Frames, "--sequences x --frames");
             var dir = parse.GetValue(outDir)!;
             var dataset = ConsoleProgress.Run("Generating frames", options.Sequences * options.Frames,
                 progress => SyntheticDataset.Generate(options, dir, progress));

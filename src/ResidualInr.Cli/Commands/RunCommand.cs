@@ -1,5 +1,8 @@
 using System.CommandLine;
 using ResidualInr.Cli.Caching;
+using ResidualInr.Cli.Codecs;
+using ResidualInr.Cli.Sweeps;
+using ResidualInr.Simulation.Strategies;
 using ResidualInr.Cli.Output;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Cli.Scenarios;
@@ -20,7 +23,8 @@ public static class RunCommand
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var cacheDir = new Option<string?>("--cache") { Description = $"Cache of finished datasets, encodes (with their timings) and learning results, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
         var codecsFrom = new Option<string?>("--codecs-from") { Description = "An earlier run's output folder: take its codecs.csv, profile.json and accuracy.csv instead of encoding and training, and re-make the simulation, report and plots (no GPU needed)." };
-        var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount }
+            .Within(ScenarioKeys.Options.Jobs);
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {
             file, outDir, devices, seed, jobs, device, allTransfers, cacheDir, codecsFrom,
@@ -34,7 +38,12 @@ public static class RunCommand
             if (parse.GetValue(device) is { } dev)
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
+            // The sweep's size is known before anything is encoded: refuse now what would not fit, not after an hour.
+            WorkEstimate.Check(SweepShape(scenario, parse.GetValue(allTransfers)), parse.GetValue(jobs),
+                $"{scenario.File}: devices {scenario.Devices.Max()}, frames_per_device {scenario.FramesPerDevice}", int.MaxValue,
+                "use 'network: { downlink: broadcast }', fewer devices or frames_per_device");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
+            if (TextValues.OutputFolderProblem(dir) is { } problem) throw new InputException($"--out: {problem}");
             var cache = ResultCache.Resolve(parse.GetValue(cacheDir));
             var from = parse.GetValue(codecsFrom) is { } f ? (Directory.Exists(f) ? f : throw new InputException(f, null, "--codecs-from: folder not found")) : null;
             // The config hash covers what decides the results, not where the files are: the same scenario into
@@ -46,5 +55,26 @@ public static class RunCommand
             return RinrApp.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// The sweep's points as far as its cost goes (devices, frames, strategy, network, model size, whether transfers
+    /// are recorded), before the encodes that give the payload sizes: what <see cref="WorkEstimate"/> needs.
+    /// inr-train-edge runs once per INR codec, the others once (with the JPEG codec), train-fog once per model size.
+    /// </summary>
+    private static IEnumerable<SimulationConfig> SweepShape(Scenario s, bool allTransfers)
+    {
+        int largest = s.Devices.Max();
+        int inrCodecs = s.Codecs.Count(c => c.Codec is not JpegCodecDescriptor);
+        foreach (var n in s.Devices)
+        foreach (var strategy in s.Strategies)
+        {
+            int carriers = strategy == SharingStrategy.InrTrainEdge ? inrCodecs : 1;
+            var models = strategy == SharingStrategy.TrainFog ? s.Training.ModelBytes : [0L];
+            for (int c = 0; c < carriers; c++)
+            foreach (var model in models)
+                yield return new SimulationConfig(n, s.FramesPerDevice, strategy, FrameSizes.Fixed(0, 0), s.Network.Downlink, s.Network.Topology,
+                    s.Network.Channel, new ComputeTimings(ModelBytes: model), RecordTransfers: allTransfers || n == largest);
+        }
     }
 }

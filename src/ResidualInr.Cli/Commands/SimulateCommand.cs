@@ -5,6 +5,7 @@ using ResidualInr.Cli.Sweeps;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
 using ResidualInr.Simulation.Strategies;
+using K = ResidualInr.Cli.Scenarios.ScenarioKeys;
 
 namespace ResidualInr.Cli.Commands;
 
@@ -18,26 +19,26 @@ public static class SimulateCommand
     {
         var strategies = new Option<string>("--strategies") { Description = $"Comma-separated: {string.Join(", ", SharingStrategyNames.All)}, or 'all'.", DefaultValueFactory = _ => "all" };
         var devices = new Option<string>("--devices") { Description = "Device counts to sweep, e.g. 2,4,8,16.", DefaultValueFactory = _ => "10" };
-        var frames = new Option<int>("--frames") { Description = "New frames per device per round (F).", DefaultValueFactory = _ => 30 };
-        var jpeg = new Option<long>("--jpeg-bytes") { Description = "JPEG bytes per frame (s_j).", DefaultValueFactory = _ => 30_000 };
-        var inr = new Option<long>("--inr-bytes") { Description = "INR payload bytes per frame (s_i).", DefaultValueFactory = _ => 8_000 };
-        var model = new Option<long>("--model-bytes") { Description = "Model bytes the fog sends in train-fog (M).", DefaultValueFactory = _ => 6_000_000 };
-        var capacity = new Option<double>("--capacity") { Description = "Channel capacity C in bytes/s.", DefaultValueFactory = _ => 2_000_000 };
-        var latency = new Option<double>("--latency") { Description = "Set-up time per transmission attempt, s.", DefaultValueFactory = _ => 0 };
-        var loss = new Option<double>("--loss") { Description = "Probability that an attempt is lost.", DefaultValueFactory = _ => 0 };
-        var retries = new Option<int>("--retries") { Description = "Resends before a transfer counts as lost.", DefaultValueFactory = _ => 3 };
+        var frames = (new Option<int>("--frames") { Description = "New frames per device per round (F).", DefaultValueFactory = _ => 30 }).Within(K.FramesPerDevice);
+        var jpeg = (new Option<long>("--jpeg-bytes") { Description = "JPEG bytes per frame (s_j).", DefaultValueFactory = _ => 30_000 }).Within(K.Options.PayloadBytes);
+        var inr = (new Option<long>("--inr-bytes") { Description = "INR payload bytes per frame (s_i).", DefaultValueFactory = _ => 8_000 }).Within(K.Options.PayloadBytes);
+        var model = (new Option<long>("--model-bytes") { Description = "Model bytes the fog sends in train-fog (M).", DefaultValueFactory = _ => 6_000_000 }).Within(K.Training.ModelBytes);
+        var capacity = (new Option<double>("--capacity") { Description = "Channel capacity C in bytes/s.", DefaultValueFactory = _ => 2_000_000 }).Within(K.Network.Capacity);
+        var latency = (new Option<double>("--latency") { Description = "Set-up time per transmission attempt, s.", DefaultValueFactory = _ => 0 }).Within(K.Network.Latency);
+        var loss = (new Option<double>("--loss") { Description = "Probability that an attempt is lost.", DefaultValueFactory = _ => 0 }).Within(K.Network.LossProbability);
+        var retries = (new Option<int>("--retries") { Description = "Resends before a transfer counts as lost.", DefaultValueFactory = _ => 3 }).Within(K.Network.Retries);
         var downlink = new Option<string>("--downlink") { Description = "unicast or broadcast.", DefaultValueFactory = _ => "unicast" };
         var topology = new Option<string>("--topology") { Description = "shared (one collision domain) or per-device (a link per device to the fog).", DefaultValueFactory = _ => "shared" };
-        var interval = new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 };
-        var encode = new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode a full batch of --fog-batch frames; a partial batch of b frames costs b/--fog-batch of it.", DefaultValueFactory = _ => 0 };
-        var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 16 };
-        var jpegDecode = new Option<double>("--jpeg-decode-s") { Description = "Device seconds to decode one JPEG.", DefaultValueFactory = _ => 0 };
-        var inrDecode = new Option<double>("--inr-decode-s") { Description = "Device seconds to decode one INR payload.", DefaultValueFactory = _ => 0 };
-        var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training seconds per frame per epoch.", DefaultValueFactory = _ => 0 };
-        var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training seconds per frame per epoch.", DefaultValueFactory = _ => 0 };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the loss draws; same seed, same CSVs.", DefaultValueFactory = _ => 1 };
-        var jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var interval = (new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
+        var encode = (new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode a full batch of --fog-batch frames; a partial batch of b frames costs b/--fog-batch of it.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
+        var batch = (new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 16 }).Within(K.Training.FogBatch);
+        var jpegDecode = (new Option<double>("--jpeg-decode-s") { Description = "Device seconds to decode one JPEG.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
+        var inrDecode = (new Option<double>("--inr-decode-s") { Description = "Device seconds to decode one INR payload.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
+        var edgeTrain = (new Option<double>("--edge-train-s") { Description = "Device training seconds per frame per epoch.", DefaultValueFactory = _ => 0 }).Within(K.Training.EdgeSeconds);
+        var fogTrain = (new Option<double>("--fog-train-s") { Description = "Fog training seconds per frame per epoch.", DefaultValueFactory = _ => 0 }).Within(K.Training.FogSeconds);
+        var epochs = (new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 1 }).Within(K.Training.Epochs);
+        var seed = (new Option<int>("--seed") { Description = "Seed of the loss draws; same seed, same CSVs.", DefaultValueFactory = _ => 1 }).Within(K.Seed);
+        var jobs = (new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount }).Within(K.Options.Jobs);
         var jpegMetrics = new Option<string?>("--jpeg-metrics") { Description = "metrics.csv of a JPEG encode: per-frame JPEG bytes (and mean decode time) replace --jpeg-bytes (and --jpeg-decode-s)." };
         var inrMetrics = new Option<string?>("--inr-metrics") { Description = "metrics.csv of an INR encode: per-frame payload bytes (and mean decode time) replace --inr-bytes (and --inr-decode-s)." };
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
@@ -55,7 +56,6 @@ public static class SimulateCommand
                 : throw new InputException($"--downlink '{parse.GetValue(downlink)}' must be one of {string.Join(", ", NetworkNames.DownlinkNames)}");
             var topo = NetworkNames.TryParseTopology(parse.GetValue(topology)!, out var tp) ? tp
                 : throw new InputException($"--topology '{parse.GetValue(topology)}' must be one of {string.Join(", ", NetworkNames.TopologyNames)}");
-            if (parse.GetValue(jpeg) < 0 || parse.GetValue(inr) < 0) throw new InputException("--jpeg-bytes and --inr-bytes must be >= 0");
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
                 new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
@@ -76,6 +76,7 @@ public static class SimulateCommand
             // What each strategy carried: the codec named in a metrics file, else the fixed sizes' kind.
             string jpegCodec = jpegRows?[0].Codec ?? "jpeg", inrCodec = inrRows?[0].Codec ?? "inr";
             int largest = counts.Max();
+            var dir = parse.GetValue(outDir);
             var points = (from n in counts
                           from s in chosen
                           select new SweepPoint(s == SharingStrategy.InrTrainEdge ? inrCodec : jpegCodec, s == SharingStrategy.TrainFog ? parse.GetValue(model) : null,
@@ -83,12 +84,16 @@ public static class SimulateCommand
                               {
                                   Devices = n,
                                   Strategy = s,
-                                  RecordTransfers = n == largest,
+                                  RecordTransfers = n == largest && dir is not null, // kept only to be written
                                   Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
                               })).ToList();
+            long largestPayload = new[] { parse.GetValue(jpeg), parse.GetValue(inr) }
+                .Concat((jpegRows ?? []).Concat(inrRows ?? []).Select(r => (long)r.PayloadBytes)).Max();
+            WorkEstimate.Check(points.Select(p => p.Config), parse.GetValue(jobs), $"--devices {largest} --frames {parse.GetValue(frames)}", largestPayload,
+                "use --downlink broadcast, fewer devices or frames");
             var results = Sweep.Run(points, parse.GetValue(jobs));
             Print(parse.InvocationConfiguration.Output, results);
-            if (parse.GetValue(outDir) is { } dir)
+            if (dir is not null)
             {
                 Sweep.WriteCsvs(dir, results);
                 run.Finish(dir);

@@ -37,9 +37,9 @@ public static class KeyReads
 
     public static InputException EnumError(YamlSection s, Key k, string value) => s.Error(s.Peek(k.Name), k.Name, $"'{value}' is not {k.AllowedText}");
 
-    public static IReadOnlyList<int> IntList(this YamlSection s, Key k) => s.IntList(k.Name, (int[])k.Default!, k.IntMin);
+    public static IReadOnlyList<int> IntList(this YamlSection s, Key k) => s.IntList(k.Name, (int[])k.Default!, k.IntMin, k.IntMax);
 
-    public static IReadOnlyList<long> LongList(this YamlSection s, Key k) => s.LongList(k.Name, (long[])k.Default!, k.Min is { } m ? (long)m : long.MinValue);
+    public static IReadOnlyList<long> LongList(this YamlSection s, Key k) => s.LongList(k.Name, (long[])k.Default!, k.LongMin, k.LongMax);
 
     public static IReadOnlyList<string> StringList(this YamlSection s, Key k) => s.StringList(k.Name, (string[])k.Default!);
 

@@ -57,6 +57,16 @@ public sealed record Key(string Name, KeyKind Kind, string Description)
 
     public int IntMin => Min is { } m ? (int)m : int.MinValue;
     public int IntMax => Max is { } m ? (int)m : int.MaxValue;
+    public long LongMin => Min is { } m ? (long)m : long.MinValue;
+    public long LongMax => Max is { } m ? (long)m : long.MaxValue;
+
+    /// <summary>"[1, 1000]", "[0, 1)", "[1, inf)": the range error messages quote.</summary>
+    public string RangeText => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"[{(Min is { } lo ? lo.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "-inf")}, {(Max is { } hi ? hi.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "inf")}{(MaxExclusive || Max is null ? ")" : "]")}");
+
+    /// <summary>Whether <paramref name="value"/> is a finite number within <see cref="Min"/> and <see cref="Max"/>.</summary>
+    public bool InRange(double value) =>
+        double.IsFinite(value) && (Min is not { } lo || value >= lo) && (Max is not { } hi || (MaxExclusive ? value < hi : value <= hi));
 
     /// <summary>"a or b", "a, b or c": how error messages list <see cref="Allowed"/>.</summary>
     public string AllowedText => Allowed.Count <= 1 ? string.Join("", Allowed)
@@ -80,6 +90,17 @@ public sealed record Section(string Name, string Description, IReadOnlyList<Key>
 /// </summary>
 public static class ScenarioKeys
 {
+    /// <summary>
+    /// Bounds that keep the simulator's arithmetic and memory safe, shared by scenario keys and command-line options:
+    /// device counts and frames per device stay far from int overflow (N x F is checked again by
+    /// SimulationConfig.Validate; the work a sweep would do is bounded by Sweeps.WorkEstimate), a payload or model is at
+    /// most 2^40 bytes (1 TiB, so byte totals of any sweep that fits in memory stay far from 2^63), and every
+    /// duration is at most a day.
+    /// </summary>
+    public const int MaxDevices = 1_000_000, MaxFrames = 1_000_000, MaxEpochs = 1_000_000;
+    public const long MaxPayloadBytes = 1L << 40;
+    public const double MaxSeconds = 86_400;
+
     public static class Synthetic
     {
         public static readonly Key Sequences = Key.Int("sequences", 4, "Sequences to generate; sequence k aims at INR size group (k mod 4) + 1.", 1, 10_000);
@@ -87,6 +108,15 @@ public static class ScenarioKeys
         public static readonly Key Size = Key.Size("size", "320x180", "Generated frame size WxH, pixels.");
         public static readonly Key Seed = Key.Int("seed", 1, "Seed of the generator.");
         public static readonly Section Section = new("synthetic", "The embedded synthetic dataset generator.", [Sequences, Frames, Size, Seed]);
+
+        /// <summary>At most a million generated frames in all (each range alone would allow 1e9, and sequences x frames overflowed an int).</summary>
+        public const long MaxTotalFrames = 1_000_000;
+
+        public static void CheckTotal(int sequences, int frames, string what)
+        {
+            if ((long)sequences * frames > MaxTotalFrames)
+                throw new Imaging.InputException($"{what}: {sequences} x {frames} = {(long)sequences * frames:N0} frames, over the {MaxTotalFrames:N0} the generator makes");
+        }
     }
 
     public static class Dataset
@@ -113,7 +143,7 @@ public static class ScenarioKeys
     public static class Network
     {
         public static readonly Key Capacity = Key.Double("capacity_bytes_per_s", 2_000_000, "Channel capacity C, bytes/s.", 1);
-        public static readonly Key Latency = Key.Double("latency_s", 0, "Set-up time per transmission attempt, s.", 0);
+        public static readonly Key Latency = Key.Double("latency_s", 0, "Set-up time per transmission attempt, s.", 0, MaxSeconds);
         public static readonly Key LossProbability = Key.Double("loss_probability", 0, "Probability that an attempt is lost.", 0, 1, maxExclusive: true);
         public static readonly Key Retries = Key.Int("retries", 3, "Resends before a transfer counts as lost.", 0, 1000);
         public static readonly Key Downlink = Key.Enum("downlink", "unicast", "How the fog sends to the devices.", "unicast", "broadcast");
@@ -123,16 +153,17 @@ public static class ScenarioKeys
 
     public static class Training
     {
-        public static readonly Key Epochs = Key.Int("epochs", 1, "Training epochs in the simulation.", 1);
-        public static readonly Key EdgeSeconds = Key.Double("edge_s_per_frame_epoch", 0.01, "Device training time per frame per epoch, s (a learning stage's measured time per codec replaces it).", 0);
-        public static readonly Key FogSeconds = Key.Double("fog_s_per_frame_epoch", 0.001, "Fog GPU training time per frame per epoch, s.", 0);
+        public static readonly Key Epochs = Key.Int("epochs", 1, "Training epochs in the simulation.", 1, MaxEpochs);
+        public static readonly Key EdgeSeconds = Key.Double("edge_s_per_frame_epoch", 0.01, "Device training time per frame per epoch, s (a learning stage's measured time per codec replaces it).", 0, MaxSeconds);
+        public static readonly Key FogSeconds = Key.Double("fog_s_per_frame_epoch", 0.001, "Fog GPU training time per frame per epoch, s.", 0, MaxSeconds);
         public static readonly Key ModelBytes = new Key("model_bytes", KeyKind.Long, "M: the model the fog sends in train-fog; a list sweeps it.")
         {
             Default = new long[] { 6_000_000 },
             Min = 0,
+            Max = MaxPayloadBytes,
             ListOrSingle = true,
         };
-        public static readonly Key FogBatch = Key.Int("fog_batch", 16, "Frames per fog INR-encode batch.", 1);
+        public static readonly Key FogBatch = Key.Int("fog_batch", 16, "Frames per fog INR-encode batch.", 1, MaxFrames);
         public static readonly Section Section = new("training", "Training times and the model size for the simulation.", [Epochs, EdgeSeconds, FogSeconds, ModelBytes, FogBatch]);
     }
 
@@ -165,8 +196,8 @@ public static class ScenarioKeys
     public static readonly Key Name = new("name", KeyKind.String, "Names the scenario and its default output folder.") { Required = true };
     public static readonly Key Seed = Key.Int("seed", 1, "INR initialisation and the simulator's loss draws.");
     public static readonly Key FrameSize = Key.Size("frame_size", "160x90", "Frames are resized to this before encoding, pixels.");
-    public static readonly Key FramesPerDevice = Key.Int("frames_per_device", 4, "F: new frames per device per round; also frames encoded per sequence.", 1);
-    public static readonly Key Devices = new("devices", KeyKind.Int, "Device counts: one or a list to sweep.") { Default = new[] { 10 }, Min = 1, ListOrSingle = true };
+    public static readonly Key FramesPerDevice = Key.Int("frames_per_device", 4, "F: new frames per device per round; also frames encoded per sequence.", 1, MaxFrames);
+    public static readonly Key Devices = new("devices", KeyKind.Int, "Device counts: one or a list to sweep.") { Default = new[] { 10 }, Min = 1, Max = MaxDevices, ListOrSingle = true };
     public static readonly Key Codecs = new("codecs", KeyKind.CodecMap, "Codecs to compare, name: settings (empty for the defaults); JPEG is always needed.")
     {
         Default = new[] { "jpeg", "rapid-inr", "residual-inr" },
@@ -184,5 +215,15 @@ public static class ScenarioKeys
         Name, Seed, Key.Of(Dataset.Section), FrameSize, FramesPerDevice, Devices, Key.Of(Inr.Section), Codecs,
         Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
     ]);
-}
 
+    /// <summary>
+    /// Ranges of command-line options that have no scenario key (rinr simulate's what-if values, --jobs); declared
+    /// here beside the scenario keys so both use the same bounds. Not part of the scenario schema.
+    /// </summary>
+    public static class Options
+    {
+        public static readonly Key Jobs = Key.Int("jobs", null, "Sweep points simulated in parallel.", 1, 1024);
+        public static readonly Key PayloadBytes = new("payload_bytes", KeyKind.Long, "Bytes of one payload.") { Min = 0, Max = MaxPayloadBytes };
+        public static readonly Key Seconds = Key.Double("seconds", 0, "A duration, s.", 0, MaxSeconds);
+    }
+}

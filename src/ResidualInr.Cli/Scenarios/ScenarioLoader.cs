@@ -23,14 +23,26 @@ public static class ScenarioLoader
     {
         if (!System.IO.File.Exists(file)) throw new InputException(file, null, "scenario file not found");
         YamlStream yaml = new();
-        try
+        using (var reader = new StreamReader(file))
         {
-            using var reader = new StreamReader(file);
-            yaml.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new InputException(file, (int)e.Start.Line, $"malformed YAML: {e.Message.Split('\n')[0]}");
+            var parser = new Parser(reader);
+            try { yaml.Load(parser); }
+            catch (YamlException e)
+            {
+                throw new InputException(file, (int)e.Start.Line, $"malformed YAML: {e.Message.Split('\n')[0]}");
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet's scanner throws this, with no position, on some malformed input, e.g. a flow sequence
+                // left open before the next key ("devices: [2" then "seed: 1"): report where parsing stopped.
+                throw new InputException(file, parser.Current is { } last ? (int)last.End.Line : 1,
+                    "malformed YAML: cannot read on from here (a '[' or '{' left open?)");
+            }
+            catch (ArgumentException e)
+            {
+                // YamlDotNet builds mappings with a dictionary: a key given twice (two empty keys, say) throws this.
+                throw new InputException(file, parser.Current is { } last ? (int)last.End.Line : 1, $"malformed YAML: a key appears twice in one mapping ({e.Message.Split('\n')[0]})");
+            }
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new InputException(file, 1, "a scenario is a mapping of keys (name:, dataset:, devices:, ...)");
@@ -56,6 +68,8 @@ public static class ScenarioLoader
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
         var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
+        var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
+        if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
         s.RejectUnknownKeys();
         return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output);
     }
@@ -73,6 +87,8 @@ public static class ScenarioLoader
         {
             var (w, h) = Size(synthetic, K.Synthetic.Size);
             var options = new SyntheticOptions(synthetic.Int(K.Synthetic.Sequences), synthetic.Int(K.Synthetic.Frames), w, h, synthetic.Int(K.Synthetic.Seed));
+            try { K.Synthetic.CheckTotal(options.Sequences, options.Frames, "sequences x frames"); }
+            catch (InputException e) { throw synthetic.Error(synthetic.Peek(K.Synthetic.Frames.Name), K.Synthetic.Frames.Name, e.Reason); }
             synthetic.RejectUnknownKeys();
             spec = new DatasetSpec(options, null, null);
         }

@@ -94,20 +94,20 @@ public sealed class YamlSection
     }
 
     /// <summary>A single value or a list of them, e.g. <c>devices: 8</c> or <c>devices: [2, 4, 8]</c>.</summary>
-    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, int min)
+    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, int min, int max = int.MaxValue)
     {
         var node = Get(key);
         if (node is null) return fallback;
         if (node is YamlSequenceNode seq)
         {
             if (seq.Children.Count == 0) throw Error(node, key, "must list at least one value");
-            return seq.Children.Select(c => ToInt(key, c, min, int.MaxValue)).ToList();
+            return seq.Children.Select(c => ToInt(key, c, min, max)).ToList();
         }
-        return [ToInt(key, node, min, int.MaxValue)];
+        return [ToInt(key, node, min, max)];
     }
 
     /// <summary>A single whole number or a list of them.</summary>
-    public IReadOnlyList<long> LongList(string key, IReadOnlyList<long> fallback, long min)
+    public IReadOnlyList<long> LongList(string key, IReadOnlyList<long> fallback, long min, long max = long.MaxValue)
     {
         var node = Get(key);
         if (node is null) return fallback;
@@ -118,7 +118,7 @@ public sealed class YamlSection
             var text = Scalar(key, item, "a whole number");
             if (!long.TryParse(text.Replace("_", ""), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v))
                 throw Error(item, key, $"'{text}' is not a whole number");
-            if (v < min) throw Error(item, key, $"{v} is below the minimum {min}");
+            if (v < min || v > max) throw Error(item, key, $"{v} is out of range [{min}, {max}]");
             return v;
         }).ToList();
     }

@@ -37,6 +37,8 @@ public sealed record SimulationConfig(
         var t = TimingsOrDefault;
         Check(Devices >= 1, "devices", Devices, "must be at least 1");
         Check(FramesPerDevice >= 1, "frames per device", FramesPerDevice, "must be at least 1");
+        // The simulation counts frames (N x F, (N-1) x F) in int.
+        Check((long)Devices * FramesPerDevice <= int.MaxValue, "devices x frames per device", (long)Devices * FramesPerDevice, $"must be at most {int.MaxValue}");
         Check(double.IsFinite(FrameIntervalSeconds) && FrameIntervalSeconds >= 0, "frame interval (s)", FrameIntervalSeconds, "must be a finite number >= 0");
         Check(double.IsFinite(c.CapacityBytesPerSecond) && c.CapacityBytesPerSecond > 0, "capacity (bytes/s)", c.CapacityBytesPerSecond, "must be positive");
         Check(double.IsFinite(c.LatencySeconds) && c.LatencySeconds >= 0, "latency (s)", c.LatencySeconds, "must be >= 0");

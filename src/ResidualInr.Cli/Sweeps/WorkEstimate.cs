@@ -1,0 +1,108 @@
+using System.Globalization;
+using ResidualInr.Imaging;
+using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Strategies;
+
+namespace ResidualInr.Cli.Sweeps;
+
+/// <summary>
+/// What a sweep would cost before it starts: the transfers each point queues (DESIGN.md's table), the memory
+/// they take, the rows transfers.csv would get, the deliveries the simulator plays out, and how large its byte
+/// totals could grow. <see cref="Check"/> refuses, as an input error, a sweep that would not fit this machine, so
+/// <c>rinr simulate</c> and <c>rinr run</c> fail in a second instead of growing until the machine kills them.
+/// </summary>
+public static class WorkEstimate
+{
+    // Measured on the dev machine (.NET 10, Release, 2 cores), peak RSS from /usr/bin/time over the 32 MB of an
+    // empty run: jpeg-p2p unicast N=400 F=4 queues its 638,400 transfers at t=0 and peaked 173 MB higher, 278 B
+    // each; jpeg-fog N=800 F=2 (1,280,000 transfers) 279 B each. Recording them for transfers.csv added 49-70 B per
+    // transfer (GC.GetTotalAllocatedBytes: 733-797 B allocated per transfer, 145-154 B more when recorded).
+    // train-fog broadcast N=1,000,000 F=1 peaked at 3.35 GB: about 3.2 kB per device (radio, streams, state).
+    public const double BytesPerQueuedTransfer = 300, BytesPerRecordedTransfer = 100, BytesPerDevice = 3_200;
+
+    /// <summary>transfers.csv: 4.2 GB for the 54 million transfers of --devices 3000 --frames 2, about 78 B a row.</summary>
+    public const double CsvBytesPerTransfer = 80;
+
+    /// <summary>transfers.csv is for looking at, not for bulk data: at most about 1 GiB (13 million rows).</summary>
+    public const double MaxTransfersCsvBytes = 1L << 30;
+
+    /// <summary>
+    /// Every frame or model that reaches a device is work even when one broadcast carries it to many:
+    /// a broadcast jpeg-p2p sweep point with N = 20,000 and F = 20 (8e9 deliveries) took 170 s here.
+    /// </summary>
+    public const double MaxDeliveries = 1e10;
+
+    /// <summary>Half of the memory this process may use (the machine's, or the container's limit).</summary>
+    public static double MemoryBudgetBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2.0;
+
+    /// <summary>Logical transfers (a unicast per receiver, a broadcast once) and deliveries (frame or model x receiver) of one point, as doubles: they may not fit a long.</summary>
+    public static (double Transfers, double Deliveries) Count(SimulationConfig c)
+    {
+        double n = c.Devices, f = c.FramesPerDevice, frames = n * f, toOthers = n * (n - 1) * f;
+        bool deviceBroadcast = c.Downlink == Downlink.Broadcast;
+        // Separate links cannot share an airtime: with per-device links the fog sends one copy per device.
+        bool fogBroadcast = deviceBroadcast && c.Topology == Topology.SharedChannel;
+        return c.Strategy switch
+        {
+            SharingStrategy.JpegP2p => (deviceBroadcast ? frames : toOthers, toOthers),
+            SharingStrategy.TrainFog => (frames + (fogBroadcast ? 1 : n), frames + n),
+            _ => (frames + (fogBroadcast ? frames : toOthers), frames + toOthers),
+        };
+    }
+
+    /// <summary>Bytes of simulator memory one point needs while it runs (its transfer records stay until the CSVs are written).</summary>
+    public static double MemoryBytes(SimulationConfig c)
+    {
+        var (transfers, _) = Count(c);
+        return c.Devices * BytesPerDevice + transfers * (BytesPerQueuedTransfer + (c.RecordTransfers ? BytesPerRecordedTransfer : 0));
+    }
+
+    /// <summary>
+    /// Throws an <see cref="InputException"/> when the sweep would exceed this machine's memory budget, the
+    /// transfers.csv cap, the delivery limit, or a 64-bit byte total.
+    /// </summary>
+    /// <param name="jobs">Points simulated at once: the memory of the largest that many adds up, plus every point's records.</param>
+    /// <param name="source">Names what to change, e.g. "--devices 100000" or "scenario.yaml: devices 100000".</param>
+    /// <param name="maxFramePayloadBytes">The largest JPEG or INR payload of one frame (model sizes come from the configs).</param>
+    /// <param name="advice">What to do instead, e.g. "use --downlink broadcast, fewer devices or frames".</param>
+    public static void Check(IEnumerable<SimulationConfig> points, int jobs, string source, long maxFramePayloadBytes, string advice)
+    {
+        var list = points.ToList();
+        if (list.Count == 0) return;
+        var counts = list.Select(Count).ToList();
+        double transfers = counts.Sum(c => c.Transfers), deliveries = counts.Sum(c => c.Deliveries);
+        double recordMemory = list.Zip(counts).Where(p => p.First.RecordTransfers).Sum(p => p.Second.Transfers * BytesPerRecordedTransfer);
+        double runMemory = list.Select(c => MemoryBytes(c) - (c.RecordTransfers ? Count(c).Transfers * BytesPerRecordedTransfer : 0))
+            .OrderDescending().Take(Math.Max(1, jobs)).Sum();
+        double memory = runMemory + recordMemory, budget = MemoryBudgetBytes;
+        if (memory > budget)
+            throw new InputException($"{source}: about {Sci(transfers)} transfers (~{Bytes(memory)} of simulator memory) exceed this machine's budget of {Bytes(budget)}; {advice}");
+
+        double rows = list.Zip(counts).Where(p => p.First.RecordTransfers).Sum(p => p.Second.Transfers);
+        if (rows * CsvBytesPerTransfer > MaxTransfersCsvBytes)
+            throw new InputException($"{source}: transfers.csv would get about {Sci(rows)} rows (~{Bytes(rows * CsvBytesPerTransfer)}), over its cap of {Bytes(MaxTransfersCsvBytes)}; {advice}");
+
+        if (deliveries > MaxDeliveries)
+            throw new InputException($"{source}: about {Sci(deliveries)} deliveries (a frame or model reaching a device) exceed the limit of {Sci(MaxDeliveries)} (minutes of simulation); {advice}");
+
+        // Every byte total (on air, offered, per device) is at most transfers x attempts x the largest payload.
+        foreach (var (c, count) in list.Zip(counts))
+        {
+            double attempts = 1.0 + c.ChannelOrDefault.MaxRetries;
+            double payload = Math.Max(maxFramePayloadBytes, c.TimingsOrDefault.ModelBytes);
+            if (count.Transfers * attempts * payload >= long.MaxValue)
+                throw new InputException($"{source}: byte totals could reach {Sci(count.Transfers * attempts * payload)} ({Sci(count.Transfers)} transfers x {attempts} attempts x {Sci(payload)} bytes), beyond a 64-bit count; use smaller payloads, fewer retries, devices or frames");
+        }
+    }
+
+    private static string Sci(double x) => x.ToString("0.0e0", CultureInfo.InvariantCulture);
+
+    /// <summary>"2.5 TB", "12 GB", "350 MB" (decimal units).</summary>
+    public static string Bytes(double b)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+        int u = 0;
+        while (b >= 1000 && u < units.Length - 1) { b /= 1000; u++; }
+        return (b < 10 && u > 0 ? b.ToString("0.0", CultureInfo.InvariantCulture) : b.ToString("0", CultureInfo.InvariantCulture)) + " " + units[u];
+    }
+}
