@@ -84,9 +84,15 @@ public static class SimulateCommand
                                   RecordTransfers = n == largest,
                                   Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
                               })).ToList();
+            // The three CSVs are staged beside --out and swapped in whole at the end (OutputFolder); the folder is checked before simulating.
+            using var folder = parse.GetValue(outDir) is { } dir ? OutputFolder.Begin(dir, [parse.GetValue(jpegMetrics), parse.GetValue(inrMetrics)], Interrupt.Token) : null;
             var results = Sweep.Run(points, parse.GetValue(jobs));
             Print(parse.InvocationConfiguration.Output, results);
-            if (parse.GetValue(outDir) is { } dir) Sweep.WriteCsvs(dir, results);
+            if (folder is not null)
+            {
+                Sweep.WriteCsvs(folder.Staging, results);
+                folder.Commit();
+            }
             return RinrApp.ExitOk;
         });
         return cmd;
