@@ -85,7 +85,9 @@ public sealed class OutputFolder : IDisposable
         if (_committed) throw new InvalidOperationException("the output folder was already committed or abandoned");
         _cancel.ThrowIfCancellationRequested();
         var previous = Target + ".previous";
-        // Another process may swap its own set in at the same moment: whoever renames last wins, whole.
+        // Another process may swap its own set in at the same moment: whoever renames last wins, whole. A failed
+        // rename is retried whether or not OUT is there now (someone may have just moved it aside), with a short
+        // random pause once it keeps colliding; every lost round is some other writer's finished swap.
         for (int attempt = 0; ; attempt++)
         {
             try
@@ -93,12 +95,16 @@ public sealed class OutputFolder : IDisposable
                 Directory.Move(Staging, Target);
                 break;
             }
-            catch (IOException) when (attempt < 20 && (Directory.Exists(Target) || File.Exists(Target)))
+            catch (IOException) when (attempt < 200 && Directory.Exists(Staging))
             {
-                ScratchPaths.TryDelete(previous);
-                try { Directory.Move(Target, previous); }
-                catch (IOException) { } // someone else moved it, or put theirs there: try again
-                catch (UnauthorizedAccessException) { }
+                if (Directory.Exists(Target))
+                {
+                    ScratchPaths.TryDelete(previous);
+                    try { Directory.Move(Target, previous); }
+                    catch (IOException) { } // someone else moved it, or put theirs at OUT.previous: try again
+                    catch (UnauthorizedAccessException) { }
+                }
+                if (attempt >= 3) Thread.Sleep(Random.Shared.Next(1, 20));
             }
         }
         _committed = true;
