@@ -38,9 +38,16 @@ public static class ConsoleProgress
         return result;
     }
 
-    /// <summary>Reports on the calling thread: Progress&lt;T&gt; would post to the thread pool and lag behind.</summary>
+    /// <summary>
+    /// Reports on the calling thread: Progress&lt;T&gt; would post to the thread pool and lag behind.
+    /// Every report is also where long work notices Ctrl-C (<see cref="Interrupt"/>).
+    /// </summary>
     private sealed class SyncProgress<TValue>(Action<TValue> report) : IProgress<TValue>
     {
-        public void Report(TValue value) => report(value);
+        public void Report(TValue value)
+        {
+            Interrupt.ThrowIfRequested();
+            report(value);
+        }
     }
 }

@@ -6,7 +6,8 @@ namespace ResidualInr.Cli;
 
 /// <summary>
 /// The <c>rinr</c> command tree and its exit-code contract: 0 on success, 2 for usage and input
-/// errors (one line on stderr, no stack trace unless --verbose), 1 for anything unexpected.
+/// errors (one line on stderr, no stack trace unless --verbose), 1 for anything unexpected, 130 when
+/// interrupted (Ctrl-C or SIGTERM, <see cref="Interrupt"/>).
 /// </summary>
 public static class RinrApp
 {
@@ -51,9 +52,16 @@ public static class RinrApp
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
+        catch (Exception e) when (Interrupt.Requested)
+        {
+            // Whatever the cancellation surfaced as (OperationCanceledException, an AggregateException from the sweep, ...).
+            stderr.WriteLine(Interrupt.Message);
+            if (verbose) stderr.WriteLine(e);
+            return Interrupt.ExitCode;
+        }
         catch (InputException e)
         {
-            stderr.WriteLine($"rinr: {e.Message}");
+            stderr.WriteLine($"rinr: {OutputFolder.InTermsOfTargets(e.Message)}");
             if (verbose) stderr.WriteLine(e);
             return ExitUsage;
         }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace ResidualInr.Imaging;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace ResidualInr.Imaging;
 /// one, never half of either, even if the process dies mid-write. A write that fails (a full disk, a
 /// read-only folder, a file where a folder should be) is an <see cref="InputException"/> naming the
 /// file asked for, not the temporary one, with the system's reason ("No space left on device").
+/// The sibling is named <c>.NAME.PID.GUID.tmp</c>; one left by a process that is no longer running
+/// is removed the first time this process writes into the same folder.
 /// </summary>
 public static class AtomicFile
 {
@@ -43,8 +47,12 @@ public static class AtomicFile
         }
         finally
         {
-            try { if (tmp is not null && File.Exists(tmp)) File.Delete(tmp); }
-            catch (IOException) { } // the write's own error says more
+            if (tmp is not null)
+            {
+                try { if (File.Exists(tmp)) File.Delete(tmp); }
+                catch (IOException) { } // the write's own error says more
+                ScratchPaths.Unregister(tmp);
+            }
         }
     }
 
@@ -56,11 +64,32 @@ public static class AtomicFile
         return message.TrimEnd('.');
     }
 
+    private static readonly ConcurrentDictionary<string, byte> Swept = new();
+
     private static string TempPathFor(string path)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        return Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        if (Swept.TryAdd(dir, 0)) RemoveStaleTemps(dir);
+        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        ScratchPaths.Register(tmp);
+        return tmp;
+    }
+
+    /// <summary>Removes the temporary files in <paramref name="dir"/> that a process no longer running left behind.</summary>
+    public static void RemoveStaleTemps(string dir)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(dir, ".*.tmp"))
+            {
+                // .NAME.PID.GUID.tmp: the pid is the third field from the end.
+                var parts = Path.GetFileName(file).Split('.');
+                if (parts.Length >= 5 && parts[^2].Length == 32 && int.TryParse(parts[^3], out int pid) && !ScratchPaths.IsAlive(pid))
+                    ScratchPaths.TryDelete(file);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }

@@ -45,10 +45,10 @@ public class SimulateCommandTests
             File.WriteAllLines(Path.Combine(dir, "jpeg.csv"), [header, "a,1,jpeg-q90,1000,1000,0,30,31,29,0.001,0.0005,1,a/1.jpg", "a,2,jpeg-q90,3000,3000,0,30,31,29,0.001,0.0005,1,a/2.jpg"]);
             File.WriteAllLines(Path.Combine(dir, "inr.csv"), [header, "a,1,residual-inr,200,150,50,30,31,29,1.5,0.002,1,a/1.rinr", "a,2,residual-inr,400,350,50,30,31,29,1.5,0.002,1,a/2.rinr"]);
             var (exit, _, err) = CliRunner.Run("simulate", "--devices", "2", "--frames", "1", "--strategies", "inr-train-edge",
-                "--jpeg-metrics", Path.Combine(dir, "jpeg.csv"), "--inr-metrics", Path.Combine(dir, "inr.csv"), "--out", dir);
+                "--jpeg-metrics", Path.Combine(dir, "jpeg.csv"), "--inr-metrics", Path.Combine(dir, "inr.csv"), "--out", Path.Combine(dir, "out"));
             Assert.True(exit == 0, err);
             // Device 1 collected frame a/1, device 2 frame a/2: uplink 1000 + 3000, downlink 200 + 400.
-            var row = File.ReadAllLines(Path.Combine(dir, "summary.csv"))[1].Split(',');
+            var row = File.ReadAllLines(Path.Combine(dir, "out", "summary.csv"))[1].Split(',');
             Assert.Equal(("inr-train-edge", "residual-inr"), (row[1], row[2]));
             Assert.Equal("4600", row[7]);
             File.WriteAllText(Path.Combine(dir, "bad.csv"), header + "\na,1,jpeg,-5,0,0,0,0,0,0,0.1,0,x\n");

@@ -26,6 +26,8 @@ public sealed class ResultCache
 
     public string Root { get; }
 
+    private int _swept;
+
     /// <summary>
     /// <paramref name="option"/> (<c>--cache</c>), else <c>$RINR_CACHE</c>, else
     /// <c>$XDG_CACHE_HOME/rinr</c>, else <c>~/.cache/rinr</c>.
@@ -60,6 +62,8 @@ public sealed class ResultCache
     {
         var final = PathOf(name);
         built = false;
+        // Once per run: staging folders of any entry whose builder died (killed, power cut) and that no one rebuilt since.
+        if (Interlocked.Exchange(ref _swept, 1) == 0) ScratchPaths.RemoveStaleStaging(Root);
         if (Directory.Exists(final)) return final;
         try { Directory.CreateDirectory(Root); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -72,6 +76,7 @@ public sealed class ResultCache
             // Holding the lock, no one else is building this entry: leftovers of killed builds can go.
             foreach (var stale in Directory.EnumerateDirectories(Root, name + ".staging-*")) TryDelete(stale);
             var staging = $"{final}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            ScratchPaths.Register(staging);
             Directory.CreateDirectory(staging);
             try
             {
@@ -88,6 +93,7 @@ public sealed class ResultCache
                 TryDelete(staging);
                 throw;
             }
+            finally { ScratchPaths.Unregister(staging); }
         }
         built = true;
         return final;
@@ -111,6 +117,7 @@ public sealed class ResultCache
             {
                 if (!told) log?.WriteLine($"waiting for another rinr process building cache entry {name}");
                 told = true;
+                Interrupt.ThrowIfRequested();
                 Thread.Sleep(200);
             }
         }

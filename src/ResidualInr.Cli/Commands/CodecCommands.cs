@@ -53,8 +53,10 @@ public static class CodecCommands
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var run = RunMetadata.Start(parse, parse.GetValue(seed), ComputeDevice.Describe(torchDevice));
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
-            var dir = parse.GetValue(outDir)!;
             var datasetPath = parse.GetValue(dataset)!;
+            // Payloads and metrics.csv are staged beside --out and swapped in whole at the end (OutputFolder).
+            using var folder = OutputFolder.Begin(parse.GetValue(outDir)!, [datasetPath == "synthetic" ? null : datasetPath], Interrupt.Token);
+            var dir = folder.Staging;
             var settings = descriptor.FromCommandLine(new EncodeCommandValues(parse.GetValue(quality), parse.GetValue(steps), parse.GetValue(lr),
                 parse.GetValue(objectSteps), parse.GetValue(qatSteps), parse.GetValue(bgShape) is { } bs ? ParseShape(bs) : null, parse.GetValue(warm),
                 parse.GetValue(epochs), parse.GetValue(nervLr), parse.GetValue(nervBatch)));
@@ -66,7 +68,8 @@ public static class CodecCommands
             var spec = new CodecSpec(descriptor, settings);
             var metrics = ConsoleProgress.RunFractional($"Encoding with {spec.Key}", options.FrameCount(data), p => descriptor.Encode(settings, job, p));
             CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(dir, "metrics.csv"), metrics);
-            run.Finish(dir);
+            run.Finish(folder.Staging);
+            folder.Commit();
             PrintSummary(parse.InvocationConfiguration.Output, metrics[0].Codec, metrics);
             return RinrApp.ExitOk;
         });

@@ -51,7 +51,6 @@ public static class RunCommand
             var run = RunMetadata.Start("run", parse.Tokens.Select(t => t.Value).ToList(), RunMetadata.Canonical(scenario with { File = "", Output = "" }),
                 scenario.Seed, from is null ? ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)) : null);
             new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers), from, run).Run();
-            run.Finish(dir);
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -91,12 +91,15 @@ public static class SimulateCommand
                 .Concat((jpegRows ?? []).Concat(inrRows ?? []).Select(r => (long)r.PayloadBytes)).Max();
             WorkEstimate.Check(points.Select(p => p.Config), parse.GetValue(jobs), $"--devices {largest} --frames {parse.GetValue(frames)}", largestPayload,
                 "use --downlink broadcast, fewer devices or frames");
+            // The three CSVs are staged beside --out and swapped in whole at the end (OutputFolder); the folder is checked before simulating.
+            using var folder = dir is not null ? OutputFolder.Begin(dir, [parse.GetValue(jpegMetrics), parse.GetValue(inrMetrics)], Interrupt.Token) : null;
             var results = Sweep.Run(points, parse.GetValue(jobs));
             Print(parse.InvocationConfiguration.Output, results);
-            if (dir is not null)
+            if (folder is not null)
             {
-                Sweep.WriteCsvs(dir, results);
-                run.Finish(dir);
+                Sweep.WriteCsvs(folder.Staging, results);
+                run.Finish(folder.Staging);
+                folder.Commit();
             }
             return RinrApp.ExitOk;
         });

@@ -43,14 +43,17 @@ public static class TrainCommand
             int max = parse.GetValue(testFrames);
             if (max < 1) throw new InputException($"--test-frames must be at least 1, got {max}");
             var fmt = parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : (DatasetFormat?)null;
+            // The accuracy files are staged beside --out and swapped in whole at the end (OutputFolder).
+            using var folder = OutputFolder.Begin(parse.GetValue(outDir)!, [parse.GetValue(dataset), .. parse.GetValue(codecs)!], Interrupt.Token);
             var data = DatasetLoader.Load(parse.GetValue(dataset)!, fmt);
             var encoded = parse.GetValue(codecs)!.Select(EncodedFolder.Read).Select(f => (f.CodecKey, f)).ToList();
             var output = parse.InvocationConfiguration.Output;
             var rows = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
                 ComputeDevice.Resolve(parse.GetValue(device)), output);
             var dir = parse.GetValue(outDir)!;
-            AccuracyFile.Write(dir, rows);
-            run.Finish(dir);
+            AccuracyFile.Write(folder.Staging, rows);
+            run.Finish(folder.Staging);
+            folder.Commit();
             PrintTable(output, AccuracySummary.Of(rows));
             output.WriteLine($"wrote accuracy.csv and accuracy_summary.csv to {dir}");
             return RinrApp.ExitOk;

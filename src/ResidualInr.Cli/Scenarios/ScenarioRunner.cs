@@ -32,7 +32,22 @@ namespace ResidualInr.Cli.Scenarios;
 public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
     string? codecsFrom = null, RunMetadata? run = null)
 {
-    public IReadOnlyList<SweepResult> Run() => codecsFrom is null ? RunFromScratch() : RunFrom(codecsFrom);
+    /// <summary>Where the files are written: a staging folder beside <c>outDir</c>, swapped in whole at the end of <see cref="Run"/>.</summary>
+    private string _dir = outDir;
+
+    /// <summary>
+    /// Everything is written into a staging folder that replaces <c>outDir</c> as a whole once the run is
+    /// done (<see cref="OutputFolder"/>): a run that dies or fails leaves the earlier set untouched.
+    /// </summary>
+    public IReadOnlyList<SweepResult> Run()
+    {
+        using var folder = OutputFolder.Begin(outDir, [scenario.File, scenario.Dataset.Path, cache.Root], Interrupt.Token);
+        _dir = folder.Staging;
+        var results = codecsFrom is null ? RunFromScratch() : RunFrom(codecsFrom);
+        run?.Finish(_dir); // run.json belongs to the set it describes
+        folder.Commit();
+        return results;
+    }
 
     /// <summary>Re-simulates from an earlier run's codec results, timing profile and accuracy; nothing is encoded or trained.</summary>
     private IReadOnlyList<SweepResult> RunFrom(string earlier)
@@ -62,7 +77,6 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
         var stored = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : null;
         stored?.Require(scenario.Codecs.Select(c => c.Key));
-        Directory.CreateDirectory(outDir);
         var dataset = LoadDataset();
         if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
             throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
@@ -78,15 +92,14 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     private IReadOnlyList<SweepResult> Report(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile,
         IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
     {
-        Directory.CreateDirectory(outDir);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "profile.json"), profile.ToJson());
-        CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(outDir, "codecs.csv"), metrics.Values.SelectMany(m => m));
-        var summary = accuracy is null ? null : AccuracyFile.Write(outDir, accuracy);
+        AtomicFile.WriteAllText(Path.Combine(_dir, "profile.json"), profile.ToJson());
+        CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(_dir, "codecs.csv"), metrics.Values.SelectMany(m => m));
+        var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy);
 
         var results = Sweep.Run(Points(metrics, profile), jobs);
-        Sweep.WriteCsvs(outDir, results);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom));
-        var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results, summary);
+        Sweep.WriteCsvs(_dir, results);
+        AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom));
+        var plots = Plots.ScenarioPlots.WriteAll(_dir, scenario, metrics, results, summary);
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;

@@ -43,7 +43,7 @@ public static class Sweep
         ConsoleProgress.Run("Simulating", points.Count, progress =>
         {
             int done = 0;
-            Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) }, i =>
+            Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = Interrupt.Token }, i =>
             {
                 results[i] = new SweepResult(points[i], FogSimulation.Run(points[i].Config));
                 progress.Report(Interlocked.Increment(ref done));

@@ -58,10 +58,21 @@ public static class ImageFiles
     public static (int Width, int Height) ReadSize(string path)
     {
         if (!File.Exists(path)) throw new InputException(path, null, "image file not found");
-        using var codec = SKCodec.Create(path)
-            ?? throw new InputException(path, null, "not a readable image (corrupt or unsupported format)");
-        CheckSize(path, codec.Info.Width, codec.Info.Height);
-        return (codec.Info.Width, codec.Info.Height);
+        // Opened by .NET, not by Skia's fopen: .NET collapses "a/../b" before the kernel sees it, the kernel does
+        // not, so a path through a missing folder ("nothere/../data") passes File.Exists and fails in native code.
+        FileStream stream;
+        try { stream = File.OpenRead(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(path, null, $"cannot read image: {e.Message}", e);
+        }
+        using (stream)
+        using (var codec = SKCodec.Create(stream)
+            ?? throw new InputException(path, null, "not a readable image (corrupt or unsupported format)"))
+        {
+            CheckSize(path, codec.Info.Width, codec.Info.Height);
+            return (codec.Info.Width, codec.Info.Height);
+        }
     }
 
     public static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
