@@ -52,16 +52,16 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             var mine = rows.Where(r => r.Codec == c.Key).ToList();
             return mine.Count > 0 ? (IReadOnlyList<FrameMetrics>)mine : throw new InputException(codecsFile, null, $"no rows for codec '{c.Key}' of the scenario");
         });
-        var profile = TimingProfile.Read(scenario.Timing.ProfilePath ?? Path.Combine(earlier, "profile.json"));
-        profile.Require(scenario.Codecs.Select(c => c.Key));
+        var (stored, fog, edge) = StoredProfiles();
+        var profile = (stored ?? TimingProfile.Read(Path.Combine(earlier, "profile.json"))).WithRoles(fog, edge);
+        profile.Require(EncodedCodecs, DecodedCodecs);
         return Report(metrics, profile, accuracy);
     }
 
     private IReadOnlyList<SweepResult> RunFromScratch()
     {
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
-        var stored = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : null;
-        stored?.Require(scenario.Codecs.Select(c => c.Key));
+        var (stored, fog, edge) = StoredProfiles();
         Directory.CreateDirectory(outDir);
         var dataset = LoadDataset();
         if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
@@ -70,8 +70,30 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset));
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
         var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
-        var profile = stored ?? MeasuredProfile(metrics, accuracy);
+        var profile = (stored ?? MeasuredProfile(metrics, accuracy)).WithRoles(fog, edge);
         return Report(metrics, profile, accuracy);
+    }
+
+    /// <summary>The INR codecs, whose frames the fog encodes (the fog's profile needs their batch costs).</summary>
+    private IEnumerable<string> EncodedCodecs => scenario.Codecs.Where(c => c.Codec is not JpegCodecDescriptor).Select(c => c.Key);
+    /// <summary>Every codec: devices decode JPEGs and INR payloads (the edge's profile needs their decode times).</summary>
+    private IEnumerable<string> DecodedCodecs => scenario.Codecs.Select(c => c.Key);
+
+    /// <summary>
+    /// The stored profiles the scenario names (timing.profile, timing.fog, timing.edge), each checked for
+    /// the figures its role supplies before any encode: a codec one lacks is an input error now, not after an hour.
+    /// </summary>
+    private (TimingProfile? Stored, TimingProfile? Fog, TimingProfile? Edge) StoredProfiles()
+    {
+        var t = scenario.Timing;
+        var stored = t.ProfilePath is { } p ? TimingProfile.Read(p) : null;
+        var fog = t.FogProfilePath is { } f ? TimingProfile.Read(f) : null;
+        var edge = t.EdgeProfilePath is { } e ? TimingProfile.Read(e) : null;
+        fog?.RequireFog(EncodedCodecs);
+        edge?.RequireEdge(DecodedCodecs);
+        if (fog is null) stored?.RequireFog(EncodedCodecs);
+        if (edge is null) stored?.RequireEdge(DecodedCodecs);
+        return (stored, fog, edge);
     }
 
     /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
@@ -148,7 +170,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// <summary>Timings measured here: encode and decode from the encodes, and edge training per codec from the learning stage when it ran.</summary>
     private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
     {
-        var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Training.FogBatch,
+        // The encodes ran in batches of inr.batch (and a last, partial one): each batch size seen is a measured point t(b).
+        var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Inr.Batch,
             metrics.Select(m => (m.Key.Key, m.Value)), scenario.Training.EdgeSecondsPerFrameEpoch, scenario.Training.FogSecondsPerFrameEpoch);
         if (accuracy is null) return profile;
         // The detector's epoch time over its training frames, data loading included, averaged over seeds.
@@ -180,7 +203,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
             {
                 var timings = new ComputeTimings(
-                    FogEncode: BatchCost.Measured(profile.FogBatch, profile.FogEncodeSecondsPerBatchFor(codec.Key)),
+                    FogEncode: strategy == SharingStrategy.InrTrainEdge ? profile.FogEncodeFor(codec.Key) : null,
                     EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpegSpec!.Key),
                     EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
                     EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
@@ -190,7 +213,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                 var sizes = CodecMetricsFile.Sizes(jpegRows, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
                 points.Add(new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
                     scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest,
-                    Batching: FogBatching.Greedy(profile.FogBatch))));
+                    Arrivals: scenario.Arrivals, Batching: scenario.Fog)));
             }
         }
         return points;
