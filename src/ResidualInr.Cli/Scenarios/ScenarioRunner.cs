@@ -107,7 +107,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 
         var results = Sweep.Run(Points(metrics, profile), jobs);
         Sweep.WriteCsvs(outDir, results);
-        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom));
+        var breakEven = BreakEvens(metrics, profile);
+        AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
         var plots = Plots.ScenarioPlots.WriteAll(outDir, scenario, metrics, results, summary);
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
@@ -186,37 +187,67 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// </summary>
     private List<SweepPoint> Points(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
+        var (jpeg, inrs) = Carriers(metrics);
+        var jpegs = jpeg is { } j ? new[] { j } : [];
+        int largest = scenario.Devices.Max();
+        var points = new List<SweepPoint>();
+        foreach (var n in scenario.Devices)
+        foreach (var strategy in scenario.Strategies)
+        {
+            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
+            foreach (var (codec, rows) in carriers)
+            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
+                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, allTransfers || n == largest));
+        }
+        return points;
+    }
+
+    /// <summary>The JPEG codec (devices upload JPEGs in every fog strategy) and the INR codecs.</summary>
+    private (KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>? Jpeg, List<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> Inrs) Carriers(
+        IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
+    {
         var jpegs = metrics.Where(m => m.Key.Codec is JpegCodecDescriptor).ToList();
         var inrs = metrics.Where(m => m.Key.Codec is not JpegCodecDescriptor).ToList();
         if (jpegs.Count == 0 && (scenario.Strategies.Any(s => s != SharingStrategy.InrTrainEdge) || inrs.Count > 0))
             throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
         if (jpegs.Count > 1)
             throw new InputException(scenario.File, null, "codecs: list one JPEG codec (devices store and upload one JPEG quality)");
-        var (jpegSpec, jpegRows) = jpegs.Count == 1 ? (jpegs[0].Key, jpegs[0].Value) : (null, null);
-        int largest = scenario.Devices.Max();
-        var points = new List<SweepPoint>();
-        foreach (var n in scenario.Devices)
-        foreach (var strategy in scenario.Strategies)
-        {
-            var carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
-            foreach (var (codec, rows) in carriers)
-            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
-            {
-                var timings = new ComputeTimings(
-                    FogEncode: strategy == SharingStrategy.InrTrainEdge ? profile.FogEncodeFor(codec.Key) : null,
-                    EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpegSpec!.Key),
-                    EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
-                    EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
-                    FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
-                    Epochs: scenario.Training.Epochs,
-                    ModelBytes: model ?? 0);
-                var sizes = CodecMetricsFile.Sizes(jpegRows, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
-                points.Add(new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
-                    scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest,
-                    Arrivals: scenario.Arrivals, Batching: scenario.Fog)));
-            }
-        }
-        return points;
+        return (jpegs.Count == 1 ? jpegs[0] : null, inrs);
+    }
+
+    /// <summary>One sweep point: N devices, a strategy, what it carries, the scenario's network, arrivals and fog batching, the profile's timings.</summary>
+    private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
+        KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool record)
+    {
+        var timings = new ComputeTimings(
+            FogEncode: strategy == SharingStrategy.InrTrainEdge ? profile.FogEncodeFor(codec.Key) : null,
+            EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpeg.Key.Key),
+            EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
+            EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
+            FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
+            Epochs: scenario.Training.Epochs,
+            ModelBytes: model ?? 0);
+        var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
+        return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
+            scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: record,
+            Arrivals: scenario.Arrivals, Batching: scenario.Fog));
+    }
+
+    /// <summary>
+    /// For every N and INR codec, the fog encode time per frame at which inr-train-edge stops finishing
+    /// before jpeg-p2p, found with the simulator (<see cref="BreakEven"/>), whether or not the scenario lists those strategies.
+    /// </summary>
+    private IReadOnlyList<BreakEvenRow> BreakEvens(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
+    {
+        var (jpeg, inrs) = Carriers(metrics);
+        if (jpeg is not { } j) return [];
+        var cases = (from n in scenario.Devices.Distinct()
+                     from inr in inrs
+                     select new BreakEvenCase(n, inr.Key.Key,
+                         Point(n, SharingStrategy.JpegP2p, j.Key, j.Value, j, null, profile, false).Config,
+                         Point(n, SharingStrategy.InrTrainEdge, inr.Key, inr.Value, j, null, profile, false).Config,
+                         profile.FogEncodeFor(inr.Key.Key).SecondsFor(scenario.Fog.MaxBatch) / scenario.Fog.MaxBatch)).ToList();
+        return BreakEven.FindAll(cases, jobs);
     }
 
     private static string DatasetFingerprint(Dataset dataset)
