@@ -93,7 +93,7 @@ public sealed record TimingProfile(
         if (fog is null && edge is null) return this;
         var f = fog ?? this;
         var e = edge ?? this;
-        return new TimingProfile(fog is null && edge is null ? Device : $"fog: {f.Device}; edge: {e.Device}", f.FogEncodeBatchSeconds, e.EdgeDecodeSecondsPerFrame,
+        return new TimingProfile($"fog: {f.Device}; edge: {e.Device}", f.FogEncodeBatchSeconds, e.EdgeDecodeSecondsPerFrame,
             e.EdgeTrainSecondsPerFrameEpoch, f.FogTrainSecondsPerFrameEpoch, e.EdgeTrainSecondsPerFrameEpochByCodec, BothRoles);
     }
 
