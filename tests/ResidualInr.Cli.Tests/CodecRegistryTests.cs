@@ -73,7 +73,7 @@ public class CodecRegistryTests
             var jpegRows = measured.Single(m => m.Item1 == "jpeg-q90").Item2;
             foreach (var (key, rows) in measured.Where(m => m.Item1 != "jpeg-q90"))
             {
-                var timings = new ComputeTimings(BatchCost.Measured(4, profile.FogEncodeSecondsPerBatchFor(key)), profile.EdgeDecodeSecondsFor("jpeg-q90"),
+                var timings = new ComputeTimings(profile.FogEncodeFor(key), profile.EdgeDecodeSecondsFor("jpeg-q90"),
                     profile.EdgeDecodeSecondsFor(key), profile.EdgeTrainSecondsFor(key));
                 var config = new SimulationConfig(2, 2, SharingStrategy.InrTrainEdge, Commands.CodecMetricsFile.Sizes(jpegRows, rows, 2, 0, 0)!, Timings: timings,
                     Batching: FogBatching.Greedy(4));
@@ -94,9 +94,9 @@ public class CodecRegistryTests
         Assert.Throws<InputException>(() => CodecRegistry.ForKey("jpeg-q"));
         Assert.Throws<InputException>(() => CodecRegistry.ForKey("jpeg-q101"));
         Assert.IsType<JpegCodecDescriptor>(CodecRegistry.ForKey("jpeg-q7"));
-        var profile = new TimingProfile("cpu", 1, new Dictionary<string, double> { ["jpeg-q90"] = 1 }, new Dictionary<string, double> { ["jpeg-q90"] = 1 }, 0.5, 0.1,
-            new Dictionary<string, double> { ["jpeg-q90"] = 0.2 });
-        Assert.Throws<InputException>(() => profile.FogEncodeSecondsPerBatchFor("nerv"));
+        var profile = new TimingProfile("cpu", new Dictionary<string, IReadOnlyDictionary<int, double>> { ["jpeg-q90"] = new Dictionary<int, double> { [1] = 1 } },
+            new Dictionary<string, double> { ["jpeg-q90"] = 1 }, 0.5, 0.1, new Dictionary<string, double> { ["jpeg-q90"] = 0.2 });
+        Assert.Throws<InputException>(() => profile.FogEncodeFor("nerv"));
         Assert.Throws<InputException>(() => profile.EdgeDecodeSecondsFor("nerv"));
         Assert.Throws<InputException>(() => profile.EdgeTrainSecondsFor("nerv"));
         // Without any learning-stage table, the scenario's single figure is the documented value for every codec.

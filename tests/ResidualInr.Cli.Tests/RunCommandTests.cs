@@ -15,7 +15,8 @@ public class RunCommandTests
           jpeg: { quality: 80 }
           residual-inr:
         network: { capacity_bytes_per_s: 100000, latency_s: 0.001 }
-        training: { epochs: 2, edge_s_per_frame_epoch: 0.01, model_bytes: 20000, fog_batch: 4 }
+        training: { epochs: 2, edge_s_per_frame_epoch: 0.01, model_bytes: 20000 }
+        fog: { max_batch: 4 }
         learning: { epochs: 3, seeds: 2, batch: 4 }
         """;
 
@@ -33,7 +34,7 @@ public class RunCommandTests
             Assert.True(exit == 0, err);
             string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
-            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "accuracy_vs_bytes" })
+            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "time_breakdown", "accuracy_vs_bytes" })
             foreach (var ext in new[] { ".png", ".svg" })
                 Assert.True(new FileInfo(Path.Combine(outDir, plot + ext)).Length > 1000, $"{plot}{ext} is missing or empty");
 
@@ -43,8 +44,8 @@ public class RunCommandTests
             var codecs = codecLines.Skip(1).Select(l => l.Split(',')).ToList();
             long jpegRound = codecs.Where(c => c[2] == "jpeg-q80").Sum(c => long.Parse(c[3])); // 2 sequences x 2 frames = 4 frames
             var summary = File.ReadAllLines(Path.Combine(outDir, "summary.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-            Assert.Equal("devices,strategy,codec,model_bytes,downlink,topology,frames_per_device,bytes_on_air,bytes_offered,bytes_delivered,bytes_lost," +
-                         "transfers,airtime_s,makespan_s,channel_utilisation,frames_lost,events", File.ReadLines(Path.Combine(outDir, "summary.csv")).First());
+            Assert.StartsWith("devices,strategy,codec,model_bytes,downlink,topology,frames_per_device,bytes_on_air,bytes_offered,bytes_delivered,bytes_lost," +
+                         "transfers,airtime_s,makespan_s,channel_utilisation,frames_lost,events,devices_complete,", File.ReadLines(Path.Combine(outDir, "summary.csv")).First());
             long Bytes(string devices, string strategy) => long.Parse(summary.Single(r => r[0] == devices && r[1] == strategy)[7]);
             // With 2 devices and 2 frames each, the 4 encoded frames are dealt one per device slot: the round is exactly those 4.
             Assert.Equal((2 - 1) * jpegRound, Bytes("2", "jpeg-p2p"));
@@ -126,7 +127,8 @@ public class RunCommandTests
             var (exit, _, err) = CliRunner.Run("bench", "--out", profile, "--size", "48x32", "--steps", "5", "--fog-batch", "2", "--jpeg-quality", "80");
             Assert.True(exit == 0, err);
             var text = File.ReadAllText(profile);
-            Assert.Contains("\"fog_encode_seconds_per_batch\"", text);
+            Assert.Contains("\"fog_encode_batch_seconds\"", text);
+            Assert.Contains("\"role\": \"fog+edge\"", text);
             Assert.Contains("\"residual-inr\"", text);
             Assert.Contains("\"jpeg-q80\"", text);
 
@@ -158,7 +160,7 @@ public class RunCommandTests
             File.WriteAllText(scenario, Tiny + "\ntiming: { source: profile, profile: profile.json }\n");
             var (exit, _, err) = CliRunner.Run("run", scenario, "--out", Path.Combine(dir, "out"), "--cache", Path.Combine(dir, "cache"));
             Assert.Equal(2, exit);
-            Assert.Equal($"rinr: {profile}: timing profile has no fog_encode_seconds_per_batch for codec 'jpeg-q80' (it has: jpeg-q90, residual-inr)", err.Trim());
+            Assert.Equal($"rinr: {profile}: timing profile (fog+edge, cpu) has no edge_decode_seconds_per_frame for codec 'jpeg-q80' (it has: jpeg-q90, residual-inr)", err.Trim());
             Assert.False(Directory.Exists(Path.Combine(dir, "cache")), "nothing was encoded");
         }
         finally { Directory.Delete(dir, true); }

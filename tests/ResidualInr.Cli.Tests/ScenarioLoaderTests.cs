@@ -30,7 +30,9 @@ public class ScenarioLoaderTests
           retries: 2
           links: per-device
         strategies: [jpeg-p2p, train-fog]
-        training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000, fog_batch: 32 }
+        training: { epochs: 3, edge_s_per_frame_epoch: 0.02, fog_s_per_frame_epoch: 0.001, model_bytes: 5000000 }
+        fog: { max_batch: 32, max_wait_s: 0.5 }
+        arrivals: { rounds: 3, round_interval_s: 10 }
         timing: { source: measure }
         output: out/paper
         """;
@@ -59,6 +61,19 @@ public class ScenarioLoaderTests
         Assert.Equal((Downlink.Broadcast, Topology.PerDeviceLinks), (s.Network.Downlink, s.Network.Topology));
         Assert.Equal([SharingStrategy.JpegP2p, SharingStrategy.TrainFog], s.Strategies);
         Assert.Equal([5_000_000L], s.Training.ModelBytes);
+        Assert.Equal(new FogBatching(32, 0.5), s.Fog);
+        Assert.Equal(Arrivals.Rounds(3, 10), s.Arrivals);
+    }
+
+    [Fact]
+    public void The_time_axis_defaults_to_one_round_and_greedy_batches_of_16_and_takes_a_poisson_process()
+    {
+        var s = ScenarioLoader.Load(Write("name: tiny\n"));
+        Assert.Equal((FogBatching.Greedy(16), Arrivals.OneRound), (s.Fog, s.Arrivals));
+        s = ScenarioLoader.Load(Write("name: tiny\narrivals: { poisson_rate_per_device_s: 2.5, duration_s: 60 }\n"));
+        Assert.Equal(Arrivals.Poisson(2.5, 60), s.Arrivals);
+        s = ScenarioLoader.Load(Write("name: tiny\narrivals: { round_interval_s: 5 }\n"));
+        Assert.Equal(Arrivals.Rounds(1, 5), s.Arrivals);
     }
 
     [Fact]
@@ -90,6 +105,13 @@ public class ScenarioLoaderTests
     [InlineData("name: x\ndataset: { path: /definitely/not/here }\n", "dataset.path: folder '/definitely/not/here' not found")]
     [InlineData("name: x\ntiming: { source: profile, profile: nope.json }\n", "timing.profile: file 'nope.json' not found")]
     [InlineData("name: x\nframe_size: huge\n", "frame_size: 'huge' is not a size")]
+    [InlineData("name: x\ntraining: { fog_batch: 8 }\n", ":2: training.fog_batch: moved to fog.max_batch")]
+    [InlineData("name: x\nfog: { max_batch: 0 }\n", "fog.max_batch: 0 is out of range")]
+    [InlineData("name: x\nfog: { max_wait: 1 }\n", "fog.max_wait: unknown key (did you mean 'max_wait_s'?)")]
+    [InlineData("name: x\narrivals: { rounds: 2, duration_s: 5 }\n", "arrivals: give either rounds")]
+    [InlineData("name: x\narrivals: { poisson_rate_per_device_s: 2 }\n", "arrivals.duration_s: is required")]
+    [InlineData("name: x\narrivals: { rounds: 0 }\n", "arrivals.rounds: 0 is out of range")]
+    [InlineData("name: x\ntiming: { edge: nope.json }\n", "timing.edge: file 'nope.json' not found")]
     [InlineData("seed: 3\n", "name: is required")]
     [InlineData("name: x\ndevices: [2, 4\n", "malformed YAML")]
     [InlineData("- just\n- a list\n", "a scenario is a mapping")]

@@ -122,6 +122,11 @@ public class ScenarioSchemaTests
     [InlineData("neither synthetic nor path", "name: x\ndataset: {}\n")]
     [InlineData("profile source without a profile", "name: x\ntiming: { source: profile }\n")]
     [InlineData("a profile the measure source ignores", "name: x\ntiming: { source: measure, profile: scenario.yaml }\n")]
+    [InlineData("the moved training.fog_batch", "name: x\ntraining: { fog_batch: 8 }\n")]
+    [InlineData("rounds and a Poisson process", "name: x\narrivals: { rounds: 2, poisson_rate_per_device_s: 1, duration_s: 5 }\n")]
+    [InlineData("a round interval with a Poisson process", "name: x\narrivals: { round_interval_s: 2, poisson_rate_per_device_s: 1, duration_s: 5 }\n")]
+    [InlineData("a Poisson rate without a duration", "name: x\narrivals: { poisson_rate_per_device_s: 1 }\n")]
+    [InlineData("a duration alone", "name: x\narrivals: { duration_s: 5 }\n")]
     public void Invalid_scenarios_are_rejected_by_the_schema_and_the_loader(string what, string yaml)
     {
         Assert.False(Validate(yaml).IsValid, $"the schema accepted {what}");
@@ -139,6 +144,8 @@ public class ScenarioSchemaTests
     [InlineData("name: l\nlearning:\n  epochs: 2\n")]
     [InlineData("name: m\ntraining: { model_bytes: [200000, 1000000], edge_s_per_frame_epoch: 0 }\n")]
     [InlineData("name: c\ncodecs:\n  jpeg:\n  rapid-inr: { steps: 10, lr: 0.01 }\n  residual-inr: { steps: 800, qat_steps: 0, object_steps: 5 }\n  nerv: { epochs: 10, lr: 0.003, object_steps: 5 }\n")]
+    [InlineData("name: a\narrivals: { poisson_rate_per_device_s: 0.5, duration_s: 30 }\nfog: { max_batch: 8, max_wait_s: 0.2 }\n")]
+    [InlineData("name: a\narrivals: { rounds: 3 }\ntiming: { source: measure, edge: scenario.yaml, fog: scenario.yaml }\n")]
     [InlineData(ScenarioLoaderTests.Full)]
     public void Valid_scenarios_are_accepted_by_the_schema_and_the_loader(string yaml)
     {

@@ -17,7 +17,8 @@ public class SharedCacheTests
         codecs:
           jpeg: { quality: 90 }
           residual-inr:
-        training: { epochs: 1, model_bytes: 20000, fog_batch: 4 }
+        training: { epochs: 1, model_bytes: 20000 }
+        fog: { max_batch: 4 }
         """;
 
     [Fact]

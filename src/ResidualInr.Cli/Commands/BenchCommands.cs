@@ -16,53 +16,101 @@ namespace ResidualInr.Cli.Commands;
 public static class BenchCommands
 {
     /// <summary>
-    /// <c>rinr bench --out PROFILE.json</c>: a timing profile for scenarios (timing.source: profile),
-    /// measured by encoding and decoding a small synthetic batch with each codec on this machine.
+    /// <c>rinr bench --out PROFILE.json</c>: a timing profile for scenarios (timing.profile, timing.fog,
+    /// timing.edge), measured on this machine with small synthetic frames. As the fog (<c>--role fog</c>) it
+    /// records each codec's encode time at every batch size (a real encode of that many frames in one batch);
+    /// as an edge device (<c>--role edge</c>) each codec's decode time per payload, one at a time; with
+    /// <c>fog+edge</c> (the default) both, decode times then taken from the largest batch.
     /// </summary>
     private static void AddProfile(Command bench)
     {
-        var outFile = new Option<string?>("--out") { Description = "Write a timing profile (JSON) measured on this machine, for scenarios' timing.profile." };
+        var outFile = new Option<string?>("--out") { Description = "Write a timing profile (JSON) measured on this machine, for scenarios' timing.profile, timing.fog or timing.edge." };
+        var role = new Option<string>("--role") { Description = "fog (encode batch costs), edge (decode times) or fog+edge (both).", DefaultValueFactory = _ => TimingProfile.BothRoles };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var size = new Option<string>("--size") { Description = "Frame size WxH to measure at.", DefaultValueFactory = _ => "160x90" };
         var steps = new Option<int>("--steps") { Description = "Adam steps per INR.", DefaultValueFactory = _ => 300 };
-        var batch = new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--fog-batch") { Description = "Largest fog encode batch to time: batch sizes 1, 2, 4, ... up to it (and it).", DefaultValueFactory = _ => 8 };
+        var sizes = new Option<string?>("--batch-sizes") { Description = "Batch sizes to time instead, e.g. 1,2,4,8." };
+        var frames = new Option<int>("--frames") { Description = "Edge role: payloads to decode, one at a time.", DefaultValueFactory = _ => 4 };
         var edgeTrain = new Option<double>("--edge-train-s") { Description = "Device training s per frame per epoch, recorded as given (a scenario with a learning stage measures it per codec instead).", DefaultValueFactory = _ => 0.01 };
         var fogTrain = new Option<double>("--fog-train-s") { Description = "Fog training s per frame per epoch, recorded as given.", DefaultValueFactory = _ => 0.001 };
         var codecs = new Option<string>("--codecs") { Description = $"Comma-separated codecs to time (of: {string.Join(", ", CodecRegistry.Ids)}).", DefaultValueFactory = _ => "jpeg,rapid-inr,residual-inr" };
         var quality = new Option<int>("--jpeg-quality") { Description = "JPEG quality to time (a profile names JPEG by quality, e.g. jpeg-q90).", DefaultValueFactory = _ => 90 };
-        foreach (var o in new Option[] { outFile, device, size, steps, batch, edgeTrain, fogTrain, codecs, quality }) bench.Options.Add(o);
+        foreach (var o in new Option[] { outFile, role, device, size, steps, batch, sizes, frames, edgeTrain, fogTrain, codecs, quality }) bench.Options.Add(o);
         bench.SetAction(parse =>
         {
             var path = parse.GetValue(outFile) ?? throw new InputException("rinr bench needs --out PROFILE.json, or a subcommand (see 'rinr bench --help')");
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
-            int fogBatch = parse.GetValue(batch);
-            if (fogBatch < 1 || parse.GetValue(steps) < 1) throw new InputException("--fog-batch and --steps must be at least 1");
+            var r = parse.GetValue(role)!;
+            if (r is not (TimingProfile.FogRole or TimingProfile.EdgeRole or TimingProfile.BothRoles))
+                throw new InputException($"--role '{r}' must be fog, edge or fog+edge");
+            int fogBatch = parse.GetValue(batch), edgeFrames = parse.GetValue(frames);
+            if (fogBatch < 1 || parse.GetValue(steps) < 1 || edgeFrames < 1) throw new InputException("--fog-batch, --steps and --frames must be at least 1");
+            var batchSizes = BatchSizes(parse.GetValue(sizes), fogBatch);
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             var run = RunMetadata.Start(parse, device: ComputeDevice.Describe(torchDevice));
             var dir = Directory.CreateTempSubdirectory("rinr-profile-").FullName;
+            var output = parse.InvocationConfiguration.Output;
             try
             {
-                var data = SyntheticDataset.Generate(new SyntheticOptions(Math.Min(fogBatch, 8), (fogBatch + 7) / 8, w, h), Path.Combine(dir, "data"));
                 var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: 1e-3);
-                var measured = new List<(string, IReadOnlyList<FrameMetrics>)>();
                 var chosen = parse.GetValue(codecs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CodecRegistry.Get).ToList();
                 if (chosen.Count == 0) throw new InputException("--codecs needs at least one codec");
+                // One real encode of b frames in one batch: b synthetic sequences of one frame each.
+                IReadOnlyList<FrameMetrics> Encode(CodecDescriptor descriptor, CodecSettings settings, string key, int b)
+                {
+                    var data = SyntheticDataset.Generate(new SyntheticOptions(b, 1, w, h), Path.Combine(dir, $"data-{b}"));
+                    var job = new EncodeJob(data, new EncodeOptions(w, h, b), Path.Combine(dir, $"{descriptor.Id}-{b}"), torchDevice, training, output);
+                    return ConsoleProgress.RunFractional($"Timing {key}, batch of {b}", data.FrameCount, p => descriptor.Encode(settings, job, p));
+                }
+                var encodeTables = new Dictionary<string, IReadOnlyDictionary<int, double>>();
+                var decode = new Dictionary<string, double>();
                 foreach (var descriptor in chosen)
                 {
                     var settings = descriptor is JpegCodecDescriptor ? new JpegSettings(parse.GetValue(quality)) : descriptor.DefaultSettings;
-                    var spec = new CodecSpec(descriptor, settings);
-                    var job = new EncodeJob(data, new EncodeOptions(w, h, fogBatch), Path.Combine(dir, descriptor.Id), torchDevice, training, parse.InvocationConfiguration.Output);
-                    var metrics = ConsoleProgress.RunFractional($"Timing {spec.Key}", data.FrameCount, p => descriptor.Encode(settings, job, p));
-                    measured.Add((spec.Key, metrics));
+                    var key = new CodecSpec(descriptor, settings).Key;
+                    if (r == TimingProfile.EdgeRole)
+                    {
+                        // A device decodes each payload as it arrives: encode (only to make payloads) and decode one at a time.
+                        var rows = new List<FrameMetrics>();
+                        var data = SyntheticDataset.Generate(new SyntheticOptions(edgeFrames, 1, w, h), Path.Combine(dir, "data-edge"));
+                        var job = new EncodeJob(data, new EncodeOptions(w, h, 1), Path.Combine(dir, $"{descriptor.Id}-edge"), torchDevice, training, output);
+                        rows.AddRange(ConsoleProgress.RunFractional($"Timing {key} decode", data.FrameCount, p => descriptor.Encode(settings, job, p)));
+                        decode[key] = rows.Average(f => f.DecodeSecondsPerFrame);
+                        continue;
+                    }
+                    var measured = batchSizes.Select(b => Encode(descriptor, settings, key, b)).ToList();
+                    encodeTables[key] = TimingProfile.BatchPoints(measured.SelectMany(m => m), fogBatch);
+                    decode[key] = measured[^1].Average(f => f.DecodeSecondsPerFrame);
                 }
-                var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(torchDevice), fogBatch, measured, parse.GetValue(edgeTrain), parse.GetValue(fogTrain));
+                var profile = new TimingProfile(ComputeDevice.Describe(torchDevice),
+                    r == TimingProfile.EdgeRole ? null : encodeTables, r == TimingProfile.FogRole ? null : decode,
+                    parse.GetValue(edgeTrain), parse.GetValue(fogTrain), Role: r);
                 AtomicFile.WriteAllText(path, profile.ToJson());
                 run.Finish(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                parse.InvocationConfiguration.Output.WriteLine($"wrote {path}");
+                output.WriteLine($"wrote {path}");
             }
             finally { Directory.Delete(dir, true); }
             return RinrApp.ExitOk;
         });
+    }
+
+    /// <summary>--batch-sizes when given (ascending, distinct, >= 1), else 1, 2, 4, ... below <paramref name="largest"/>, and it.</summary>
+    internal static IReadOnlyList<int> BatchSizes(string? text, int largest)
+    {
+        if (text is null)
+        {
+            var sizes = new List<int>();
+            for (int b = 1; b < largest; b *= 2) sizes.Add(b);
+            sizes.Add(largest);
+            return sizes;
+        }
+        var parsed = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            parsed.Add(int.TryParse(part, System.Globalization.NumberStyles.None, CultureInfo.InvariantCulture, out int b) && b >= 1 ? b
+                : throw new InputException($"--batch-sizes: '{part}' is not a batch size >= 1"));
+        if (parsed.Count == 0) throw new InputException("--batch-sizes needs at least one size");
+        return parsed.Distinct().Order().ToList();
     }
 
     private static Command BuildNerv()

@@ -31,7 +31,15 @@ public static class SimulateCommand
         var topology = new Option<string>("--topology") { Description = "shared (one collision domain) or per-device (a link per device to the fog).", DefaultValueFactory = _ => "shared" };
         var interval = (new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
         var encode = (new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode a full batch of --fog-batch frames; a partial batch of b frames costs b/--fog-batch of it.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
-        var batch = (new Option<int>("--fog-batch") { Description = "Frames per fog encode batch.", DefaultValueFactory = _ => 16 }).Within(K.Training.FogBatch);
+        var batch = (new Option<int>("--fog-batch") { Description = "The batch size --encode-s-per-batch was measured at, and the default --fog-max-batch.", DefaultValueFactory = _ => 16 }).Within(K.Fog.MaxBatch);
+        // The time axis: arrivals, the fog's batch cost table and its batching rule.
+        var rounds = (new Option<int?>("--rounds") { Description = "Rounds of --frames new frames per device (default 1)." }).Within(K.Arrivals.Rounds);
+        var roundInterval = (new Option<double?>("--round-interval-s") { Description = "Seconds between the starts of two rounds (default 0)." }).Within(K.Arrivals.RoundInterval);
+        var arrivalRate = (new Option<double?>("--arrival-rate") { Description = "Instead of rounds: Poisson captures per device, frames/s (needs --duration-s; --frames is then unused)." }).Within(K.Arrivals.PoissonRate);
+        var duration = (new Option<double?>("--duration-s") { Description = "With --arrival-rate: frames are captured over [0, duration), s." }).Within(K.Arrivals.Duration);
+        var batchCost = new Option<string?>("--fog-batch-cost") { Description = "Measured fog encode batch costs SIZE:SECONDS,..., e.g. 1:0.8,8:2.1 (piecewise linear through 0); replaces --encode-s-per-batch." };
+        var maxBatch = (new Option<int?>("--fog-max-batch") { Description = "Most frames in one fog encode batch (default --fog-batch)." }).Within(K.Fog.MaxBatch);
+        var maxWait = (new Option<double>("--fog-max-wait-s") { Description = "Longest the oldest waiting frame is held back to fill a batch, s; 0 is greedy.", DefaultValueFactory = _ => 0 }).Within(K.Fog.MaxWait);
         var jpegDecode = (new Option<double>("--jpeg-decode-s") { Description = "Device seconds to decode one JPEG.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
         var inrDecode = (new Option<double>("--inr-decode-s") { Description = "Device seconds to decode one INR payload.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
         var edgeTrain = (new Option<double>("--edge-train-s") { Description = "Device training seconds per frame per epoch.", DefaultValueFactory = _ => 0 }).Within(K.Training.EdgeSeconds);
@@ -45,7 +53,7 @@ public static class SimulateCommand
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
             strategies, devices, frames, jpeg, inr, model, capacity, latency, loss, retries, downlink, topology, interval,
-            encode, batch, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics, outDir,
+            encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics, outDir,
         };
         cmd.SetAction(parse =>
         {
@@ -59,9 +67,11 @@ public static class SimulateCommand
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
                 new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
-                new ComputeTimings(BatchCost.Measured(parse.GetValue(batch), parse.GetValue(encode)), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
+                new ComputeTimings(FogEncodeCost(parse.GetValue(batchCost), parse.GetValue(batch), parse.GetValue(encode)), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
                     parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
-                parse.GetValue(interval), parse.GetValue(seed), Batching: FogBatching.Greedy(parse.GetValue(batch)));
+                parse.GetValue(interval), parse.GetValue(seed),
+                Arrivals: ArrivalsFrom(parse.GetValue(rounds), parse.GetValue(roundInterval), parse.GetValue(arrivalRate), parse.GetValue(duration)),
+                Batching: new FogBatching(parse.GetValue(maxBatch) ?? parse.GetValue(batch), parse.GetValue(maxWait)));
             var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
             var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
             if (jpegRows is not null || inrRows is not null)
@@ -104,6 +114,30 @@ public static class SimulateCommand
             return RinrApp.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary>--fog-batch-cost's table when given, else one measured point t(--fog-batch) = --encode-s-per-batch.</summary>
+    private static BatchCost FogEncodeCost(string? table, int batch, double secondsPerBatch)
+    {
+        if (table is not null)
+        {
+            try { return BatchCost.Parse(table); }
+            catch (ArgumentException e) { throw new InputException($"--fog-batch-cost: {e.Message}"); }
+        }
+        if (batch < 1) throw new InputException($"--fog-batch {batch}: must be at least 1");
+        try { return BatchCost.Measured(batch, secondsPerBatch); }
+        catch (ArgumentException e) { throw new InputException($"--encode-s-per-batch: {e.Message}"); }
+    }
+
+    /// <summary>Rounds (--rounds, --round-interval-s) or Poisson (--arrival-rate with --duration-s), not both; default one round.</summary>
+    private static Arrivals ArrivalsFrom(int? rounds, double? interval, double? rate, double? duration)
+    {
+        bool poisson = rate is not null || duration is not null;
+        if (poisson && (rounds is not null || interval is not null))
+            throw new InputException("give either --rounds/--round-interval-s or --arrival-rate/--duration-s, not both");
+        if (!poisson) return Arrivals.Rounds(rounds ?? 1, interval ?? 0);
+        if (rate is null || duration is null) throw new InputException("--arrival-rate and --duration-s go together");
+        return Arrivals.Poisson(rate.Value, duration.Value);
     }
 
     private static void Print(TextWriter output, IReadOnlyList<SweepResult> results)

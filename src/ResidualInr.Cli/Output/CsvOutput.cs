@@ -66,6 +66,8 @@ public class FrameMetricsMap : ClassMap<FrameMetrics>
         Map(m => m.DecodeSecondsPerFrame).Name("decode_s_per_frame").Default(double.NaN);
         Map(m => m.SizeGroup).Name("size_group").Default(0);
         Map(m => m.PayloadFile).Name("payload_file").Default("");
+        // The frames encoded together with this one (encode_s_per_frame is that batch's time over them); 0 in older files.
+        Map(m => m.EncodeBatchFrames).Name("encode_batch_frames").Default(0);
         this.ReadThroughConstructor();
     }
 }
@@ -78,5 +80,6 @@ public sealed class CodecSummaryMap : FrameMetricsMap
         Map(m => m.EncodeSecondsPerFrame).Ignore();
         Map(m => m.DecodeSecondsPerFrame).Ignore();
         Map(m => m.PayloadFile).Ignore();
+        Map(m => m.EncodeBatchFrames).Ignore();
     }
 }

@@ -50,6 +50,24 @@ public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
         Map(m => m.Sweep.Summary.ChannelUtilisation).Name("channel_utilisation").Index(14);
         Map(m => m.Sweep.Summary.FramesLost).Name("frames_lost").Index(15);
         Map(m => m.Sweep.Summary.EventsProcessed).Name("events").Index(16);
+        // The time axis (after the original columns, so readers by position keep working).
+        Map(m => m.Sweep.Summary.DevicesComplete).Name("devices_complete").Index(17);
+        Map(m => m.Sweep.Summary.FramesCaptured).Name("frames_captured").Index(18);
+        Map(m => m.Sweep.Summary.FramesDelivered).Name("frames_delivered").Index(19);
+        Map(m => m.Sweep.Summary.FramesPerSecond).Name("frames_per_s").Index(20);
+        Map(m => m.Sweep.Summary.FrameAgeSecondsMean).Name("frame_age_s_mean").Index(21);
+        Map(m => m.Sweep.Summary.FrameAgeSecondsP95).Name("frame_age_s_p95").Index(22);
+        Map(m => m.Sweep.Summary.FogGpuUtilisation).Name("fog_gpu_utilisation").Index(23);
+        Map(m => m.Sweep.Summary.FogBacklogMax).Name("fog_backlog_max").Index(24);
+        Map(m => m.Sweep.Summary.FogWaitSecondsMean).Name("fog_wait_s_mean").Index(25);
+        Map(m => m.Sweep.Summary.Path.Device).Name("path_device").Index(26);
+        Map(m => m.Sweep.Summary.Path.CaptureSeconds).Name("path_capture_s").Index(27);
+        Map(m => m.Sweep.Summary.Path.UplinkSeconds).Name("path_uplink_s").Index(28);
+        Map(m => m.Sweep.Summary.Path.FogWaitSeconds).Name("path_fog_wait_s").Index(29);
+        Map(m => m.Sweep.Summary.Path.EncodeSeconds).Name("path_encode_s").Index(30);
+        Map(m => m.Sweep.Summary.Path.DownlinkSeconds).Name("path_downlink_s").Index(31);
+        Map(m => m.Sweep.Summary.Path.DecodeSeconds).Name("path_decode_s").Index(32);
+        Map(m => m.Sweep.Summary.Path.TrainSeconds).Name("path_train_s").Index(33);
     }
 }
 
@@ -67,6 +85,10 @@ public sealed class DeviceRowMap : SweepRowMap<DeviceRow>
         Map(m => m.Record.DataCompleteSeconds).Name("data_complete_s").Index(7);
         Map(m => m.Record.TrainingDoneSeconds).Name("training_done_s").Index(8);
         Map(m => m.Record.FramesLost).Name("frames_lost").Index(9);
+        Map(m => m.Record.Complete).Name("complete").Index(10);
+        Map(m => m.Record.FirstPayloadSeconds).Name("first_payload_s").Index(11);
+        Map(m => m.Record.LastPayloadSeconds).Name("last_payload_s").Index(12);
+        Map(m => m.Record.TrainingStartSeconds).Name("training_start_s").Index(13);
     }
 }
 

@@ -31,6 +31,7 @@ public static class ScenarioPlots
         written.AddRange(Save(CompletionTime(results), outDir, "completion_time"));
         written.AddRange(Save(PsnrAgainstBytes(metrics), outDir, "psnr_vs_payload"));
         if (TimelinePoint(results) is { } point) written.AddRange(Save(Timeline(point), outDir, "timeline"));
+        if (TimeBreakdown(results) is { } breakdown) written.AddRange(Save(breakdown, outDir, "time_breakdown"));
         return written;
     }
 
@@ -153,28 +154,104 @@ public static class ScenarioPlots
                ?? atLargest.FirstOrDefault(r => r.Result.Summary.Strategy == SharingStrategy.InrTrainEdge) ?? atLargest.FirstOrDefault();
     }
 
+    /// <summary>
+    /// One horizontal bar per device: waiting (grey: nothing on the air for it yet or between payloads, i.e.
+    /// capture, uplinks, the fog's queue and encode), receiving (a transfer to it on the air; a broadcast counts
+    /// for every device), decoding what is still queued after its last payload arrived, and training.
+    /// The point is one that recorded its transfers; without them the receiving span is first to last arrival.
+    /// </summary>
     private static Plot Timeline(SweepResult point)
     {
         var plot = PlotFonts.NewPlot();
         var devices = point.Result.Devices;
-        var receiving = new List<Bar>();
-        var training = new List<Bar>();
         var palette = new ScottPlot.Palettes.Category10();
-        for (int d = 0; d < devices.Count; d++)
+        var transfers = point.Result.Transfers;
+        var series = new (string Legend, Color Colour, Func<DeviceRecord, IEnumerable<(double From, double To)>> Spans)[]
         {
-            receiving.Add(new Bar { Position = d, ValueBase = 0, Value = devices[d].DataCompleteSeconds, FillColor = palette.GetColor(0) });
-            training.Add(new Bar { Position = d, ValueBase = devices[d].DataCompleteSeconds, Value = devices[d].TrainingDoneSeconds, FillColor = palette.GetColor(1) });
+            ("waiting (capture, uplink, fog queue and encode)", Colors.LightGray,
+                d => [(0, double.IsFinite(d.TrainingStartSeconds) ? d.TrainingStartSeconds : d.DataCompleteSeconds)]),
+            ("receiving (a payload for it on the air)", palette.GetColor(0),
+                d => transfers.Count > 0 ? Receiving(d.Device, transfers) : [(d.FirstPayloadSeconds, d.LastPayloadSeconds)]),
+            ("decoding after the last payload", palette.GetColor(2), d => [(d.LastPayloadSeconds, d.DataCompleteSeconds)]),
+            ("training", palette.GetColor(1), d => [(d.TrainingStartSeconds, d.TrainingDoneSeconds)]),
+        };
+        foreach (var (legend, colour, spans) in series)
+        {
+            var bars = new List<Bar>();
+            for (int i = 0; i < devices.Count; i++)
+                foreach (var (from, to) in spans(devices[i]))
+                    if (double.IsFinite(from) && double.IsFinite(to) && to > from)
+                        bars.Add(new Bar { Position = i, ValueBase = from, Value = to, FillColor = colour, LineWidth = 0 });
+            if (bars.Count == 0) continue;
+            var added = plot.Add.Bars(bars);
+            added.Horizontal = true;
+            added.Color = colour;
+            added.LegendText = legend;
         }
-        var rx = plot.Add.Bars(receiving);
-        rx.Horizontal = true;
-        rx.LegendText = "receiving and decoding shared frames";
-        var tx = plot.Add.Bars(training);
-        tx.Horizontal = true;
-        tx.LegendText = "training";
         plot.Axes.Left.SetTicks(Enumerable.Range(0, devices.Count).Select(d => (double)d).ToArray(), devices.Select(d => d.Device).ToArray());
         plot.Title($"Per-device timeline: {Label(point)}, N = {point.Result.Summary.Devices}");
         plot.XLabel("time (s)");
         plot.YLabel("device");
+        plot.ShowLegend(Edge.Right);
+        return plot;
+    }
+
+    /// <summary>The merged intervals when a delivered transfer to <paramref name="device"/> was on the air (broadcasts from others count).</summary>
+    private static List<(double From, double To)> Receiving(string device, IReadOnlyList<TransferRecord> transfers)
+    {
+        var spans = transfers.Where(t => !t.Lost && t.Source != device && (t.Destinations == device || t.Destinations.StartsWith("broadcast:", StringComparison.Ordinal)))
+            .Select(t => (From: t.StartSeconds, To: t.EndSeconds)).OrderBy(t => t.From).ToList();
+        var merged = new List<(double From, double To)>();
+        foreach (var span in spans)
+        {
+            if (merged.Count > 0 && span.From <= merged[^1].To) merged[^1] = (merged[^1].From, Math.Max(merged[^1].To, span.To));
+            else merged.Add(span);
+        }
+        return merged;
+    }
+
+    /// <summary>The critical path's parts in the order they happen, as <c>summary.csv</c>'s path_*_s columns.</summary>
+    internal static readonly (string Legend, Func<CriticalPath, double> Seconds)[] PathParts =
+    [
+        ("capture", p => p.CaptureSeconds),
+        ("uplink", p => p.UplinkSeconds),
+        ("fog wait", p => p.FogWaitSeconds),
+        ("encode", p => p.EncodeSeconds),
+        ("downlink", p => p.DownlinkSeconds),
+        ("decode", p => p.DecodeSeconds),
+        ("train", p => p.TrainSeconds),
+    ];
+
+    /// <summary>
+    /// "Where the time goes": for every strategy (and codec) and N, the makespan as a horizontal bar split
+    /// into the critical path's parts, which add up to it. Points where no device completed are left out.
+    /// </summary>
+    private static Plot? TimeBreakdown(IReadOnlyList<SweepResult> results)
+    {
+        var rows = results.Where(r => double.IsFinite(r.Summary.MakespanSeconds))
+            .OrderByDescending(r => r.Summary.Devices).ThenByDescending(r => r.Label, StringComparer.Ordinal).ToList();
+        if (rows.Count == 0) return null;
+        var plot = PlotFonts.NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int k = 0; k < PathParts.Length; k++)
+        {
+            var bars = new List<Bar>();
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var path = rows[i].Summary.Path;
+                double from = PathParts.Take(k).Sum(p => p.Seconds(path)), part = PathParts[k].Seconds(path);
+                if (part > 0) bars.Add(new Bar { Position = i, ValueBase = from, Value = from + part, FillColor = palette.GetColor(k) });
+            }
+            if (bars.Count == 0) continue;
+            var added = plot.Add.Bars(bars);
+            added.Horizontal = true;
+            added.Color = palette.GetColor(k);
+            added.LegendText = PathParts[k].Legend;
+        }
+        plot.Axes.Left.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(),
+            rows.Select(r => $"N = {r.Summary.Devices}: {r.Label}").ToArray());
+        plot.Title("Where the time goes: the critical path of the last device to finish");
+        plot.XLabel("time until the last complete device has trained (s)");
         plot.ShowLegend(Edge.Right);
         return plot;
     }

@@ -6,6 +6,8 @@ using ResidualInr.Simulation.Strategies;
 namespace ResidualInr.Cli.Scenarios;
 
 /// <summary>A scenario file, parsed and validated. Every field has a default except the name.</summary>
+/// <param name="Fog">How the fog forms encode batches (fog: max_batch, max_wait_s).</param>
+/// <param name="Arrivals">When devices capture frames (arrivals: rounds or Poisson).</param>
 public sealed record Scenario(
     string File,
     string Name,
@@ -22,7 +24,9 @@ public sealed record Scenario(
     TrainingSpec Training,
     TimingSpec Timing,
     LearningSpec? Learning,
-    string Output);
+    string Output,
+    FogBatching Fog,
+    Arrivals Arrivals);
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
@@ -33,7 +37,7 @@ public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Top
 
 /// <param name="EdgeSecondsPerFrameEpoch">Device training time per frame-epoch; with a learning stage its measured time per codec replaces it.</param>
 /// <param name="ModelBytes">M; a list sweeps the model size (train-fog only).</param>
-public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, IReadOnlyList<long> ModelBytes, int FogBatch);
+public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, double FogSecondsPerFrameEpoch, IReadOnlyList<long> ModelBytes);
 
 /// <summary>
 /// The learning stage: a detector per codec and seed trained on the encoded frames and scored on the
@@ -41,5 +45,9 @@ public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, d
 /// </summary>
 public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device);
 
-/// <summary>Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile.</summary>
-public sealed record TimingSpec(string? ProfilePath);
+/// <summary>
+/// Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile;
+/// <paramref name="FogProfilePath"/> and <paramref name="EdgeProfilePath"/> (full paths, or null) then
+/// replace the fog's figures (encode batch costs, fog training) and the devices' (decode, edge training).
+/// </summary>
+public sealed record TimingSpec(string? ProfilePath, string? FogProfilePath = null, string? EdgeProfilePath = null);

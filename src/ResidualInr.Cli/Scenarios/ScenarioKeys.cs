@@ -81,6 +81,8 @@ public sealed record Key(string Name, KeyKind Kind, string Description)
 public sealed record Section(string Name, string Description, IReadOnlyList<Key> Keys)
 {
     public IReadOnlyList<string> ExactlyOneOf { get; init; } = [];
+    /// <summary>key: keys that must be given with it (JSON Schema's dependentRequired).</summary>
+    public IReadOnlyDictionary<string, string[]> DependentRequired { get; init; } = new Dictionary<string, string[]>();
     public (string Key, string Value, string Dependent)? OnlyWhen { get; init; }
 }
 
@@ -163,8 +165,36 @@ public static class ScenarioKeys
             Max = MaxPayloadBytes,
             ListOrSingle = true,
         };
-        public static readonly Key FogBatch = Key.Int("fog_batch", 16, "Frames per fog INR-encode batch.", 1, MaxFrames);
-        public static readonly Section Section = new("training", "Training times and the model size for the simulation.", [Epochs, EdgeSeconds, FogSeconds, ModelBytes, FogBatch]);
+        /// <summary>Not a key any more: moved to fog.max_batch. Named here so the loader can say so.</summary>
+        public const string FogBatchMoved = "fog_batch";
+        public static readonly Section Section = new("training", "Training times and the model size for the simulation.", [Epochs, EdgeSeconds, FogSeconds, ModelBytes]);
+    }
+
+    public static class Fog
+    {
+        public static readonly Key MaxBatch = Key.Int("max_batch", 16, "Most frames in one fog INR-encode batch (was training.fog_batch).", 1, MaxFrames);
+        public static readonly Key MaxWait = Key.Double("max_wait_s", 0, "Longest the oldest waiting frame is held back to fill a batch, s; 0 is greedy (start whenever the GPU is free).", 0, MaxSeconds);
+        public static readonly Section Section = new("fog", "How the fog node forms its INR-encode batches.", [MaxBatch, MaxWait]);
+    }
+
+    public static class Arrivals
+    {
+        public static readonly Key Rounds = Key.Int("rounds", 1, "Rounds: every device captures frames_per_device frames at the start of each round.", 1, MaxFrames);
+        public static readonly Key RoundInterval = Key.Double("round_interval_s", 0, "Seconds between the starts of two rounds.", 0, MaxSeconds);
+        public static readonly Key PoissonRate = Key.Double("poisson_rate_per_device_s", null, "Instead of rounds: each device captures frames as a Poisson process of this rate, frames/s (frames_per_device is then unused).", 1e-12, 1e6);
+        public static readonly Key Duration = Key.Double("duration_s", null, "With poisson_rate_per_device_s: frames are captured over [0, duration_s), s.", 1e-12, MaxSeconds);
+        public static readonly Section Section = new("arrivals",
+            "When devices capture frames: rounds (rounds, round_interval_s) or a Poisson process (poisson_rate_per_device_s, duration_s); default one round.",
+            [Rounds, RoundInterval, PoissonRate, Duration])
+        {
+            ExactlyOneOf = ["rounds", "poisson_rate_per_device_s"],
+            DependentRequired = new Dictionary<string, string[]>
+            {
+                ["round_interval_s"] = ["rounds"],
+                ["poisson_rate_per_device_s"] = ["duration_s"],
+                ["duration_s"] = ["poisson_rate_per_device_s"],
+            },
+        };
     }
 
     public static class Learning
@@ -187,7 +217,9 @@ public static class ScenarioKeys
     {
         public static readonly Key Source = Key.Enum("source", "measure", "measure: time the encodes on this machine now; profile: read 'profile'.", "measure", "profile");
         public static readonly Key Profile = Key.String("profile", null, "A timing profile written by 'rinr bench --out' or an earlier run, relative to the scenario file.");
-        public static readonly Section Section = new("timing", "Where encode and decode timings come from.", [Source, Profile])
+        public static readonly Key FogProfile = Key.String("fog", null, "A profile of the fog's hardware (rinr bench --role fog): its encode batch costs and fog training time replace the measured or 'profile' ones.");
+        public static readonly Key EdgeProfile = Key.String("edge", null, "A profile of the edge devices' hardware (rinr bench --role edge): its decode times and edge training time replace the measured or 'profile' ones.");
+        public static readonly Section Section = new("timing", "Where encode and decode timings come from; 'fog' and 'edge' give each role its own hardware.", [Source, Profile, FogProfile, EdgeProfile])
         {
             OnlyWhen = ("source", "profile", "profile"),
         };
@@ -213,7 +245,7 @@ public static class ScenarioKeys
     public static readonly Section Root = new("", "A rinr scenario: what to encode, simulate and learn, and how.",
     [
         Name, Seed, Key.Of(Dataset.Section), FrameSize, FramesPerDevice, Devices, Key.Of(Inr.Section), Codecs,
-        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
+        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Fog.Section), Key.Of(Arrivals.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
     ]);
 
     /// <summary>

@@ -65,13 +65,15 @@ public static class ScenarioLoader
             SharingStrategyNames.TryParse(n, out var st) ? st
                 : throw new InputException(s.File, null, $"strategies: unknown strategy '{n}'{Hint(n, K.Strategies.Allowed)}")).ToList();
         var training = ParseTraining(s.Section(K.Training.Section.Name));
+        var fog = ParseFog(s.Section(K.Fog.Section.Name));
+        var arrivals = ParseArrivals(s.Section(K.Arrivals.Section.Name));
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
         var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
         var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
         if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
         s.RejectUnknownKeys();
-        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output);
+        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output, fog, arrivals);
     }
 
     private static DatasetSpec ParseDataset(YamlSection? d, string baseDir)
@@ -147,10 +149,41 @@ public static class ScenarioLoader
     {
         if (t is null)
             return new TrainingSpec((int)K.Training.Epochs.Default!, (double)K.Training.EdgeSeconds.Default!, (double)K.Training.FogSeconds.Default!,
-                (long[])K.Training.ModelBytes.Default!, (int)K.Training.FogBatch.Default!);
+                (long[])K.Training.ModelBytes.Default!);
+        if (t.Peek(K.Training.FogBatchMoved) is { } moved)
+            throw t.Error(moved, K.Training.FogBatchMoved, "moved to fog.max_batch (write 'fog: { max_batch: N }'; see scenarios/README.md)");
         var spec = new TrainingSpec(t.Int(K.Training.Epochs), t.Double(K.Training.EdgeSeconds), t.Double(K.Training.FogSeconds),
-            t.LongList(K.Training.ModelBytes), t.Int(K.Training.FogBatch));
+            t.LongList(K.Training.ModelBytes));
         t.RejectUnknownKeys();
+        return spec;
+    }
+
+    private static FogBatching ParseFog(YamlSection? f)
+    {
+        if (f is null) return new FogBatching((int)K.Fog.MaxBatch.Default!, (double)K.Fog.MaxWait.Default!);
+        var spec = new FogBatching(f.Int(K.Fog.MaxBatch), f.Double(K.Fog.MaxWait));
+        f.RejectUnknownKeys();
+        return spec;
+    }
+
+    /// <summary>Rounds (rounds, round_interval_s) or Poisson (poisson_rate_per_device_s with duration_s): exactly one form.</summary>
+    private static Arrivals ParseArrivals(YamlSection? a)
+    {
+        if (a is null) return Arrivals.OneRound;
+        bool rounds = a.Has(K.Arrivals.Rounds.Name) || a.Has(K.Arrivals.RoundInterval.Name);
+        bool poisson = a.Has(K.Arrivals.PoissonRate.Name) || a.Has(K.Arrivals.Duration.Name);
+        if (rounds == poisson)
+            throw new InputException(a.File, null, "arrivals: give either rounds (rounds, round_interval_s) or a Poisson process (poisson_rate_per_device_s, duration_s), not both");
+        Arrivals spec;
+        if (rounds)
+            spec = Arrivals.Rounds(a.Int(K.Arrivals.Rounds), a.Double(K.Arrivals.RoundInterval));
+        else
+        {
+            var rate = a.OptionalDouble(K.Arrivals.PoissonRate) ?? throw a.Error(null, K.Arrivals.PoissonRate.Name, "is required with duration_s");
+            var duration = a.OptionalDouble(K.Arrivals.Duration) ?? throw a.Error(null, K.Arrivals.Duration.Name, "is required with poisson_rate_per_device_s");
+            spec = Arrivals.Poisson(rate, duration);
+        }
+        a.RejectUnknownKeys();
         return spec;
     }
 
@@ -167,14 +200,18 @@ public static class ScenarioLoader
         if (t is null) return new TimingSpec(null);
         var source = t.Enum(K.Timing.Source);
         string? profile = null;
-        if (source == K.Timing.Section.OnlyWhen!.Value.Value)
-        {
-            var path = t.String(K.Timing.Profile);
-            profile = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
-            if (!System.IO.File.Exists(profile)) throw new InputException(t.File, null, $"timing.profile: file '{path}' not found");
-        }
+        if (source == K.Timing.Section.OnlyWhen!.Value.Value) profile = ProfileFile(t, K.Timing.Profile, t.String(K.Timing.Profile), baseDir);
+        var fog = t.OptionalString(K.Timing.FogProfile) is { } f ? ProfileFile(t, K.Timing.FogProfile, f, baseDir) : null;
+        var edge = t.OptionalString(K.Timing.EdgeProfile) is { } e ? ProfileFile(t, K.Timing.EdgeProfile, e, baseDir) : null;
         t.RejectUnknownKeys();
-        return new TimingSpec(profile);
+        return new TimingSpec(profile, fog, edge);
+    }
+
+    private static string ProfileFile(YamlSection t, Key key, string path, string baseDir)
+    {
+        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDir, path));
+        if (!System.IO.File.Exists(full)) throw new InputException(t.File, null, $"timing.{key.Name}: file '{path}' not found");
+        return full;
     }
 
     private static (int, int) Size(YamlSection s, Key key)

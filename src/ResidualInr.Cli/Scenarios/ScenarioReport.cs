@@ -14,7 +14,7 @@ namespace ResidualInr.Cli.Scenarios;
 public static class ScenarioReport
 {
     public static string Render(Scenario scenario, IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<SweepResult> results,
-        IReadOnlyList<AccuracySummary>? accuracy = null, Output.RunMetadata? run = null, string? codecsFrom = null)
+        IReadOnlyList<AccuracySummary>? accuracy = null, Output.RunMetadata? run = null, string? codecsFrom = null, IReadOnlyList<BreakEvenRow>? breakEven = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -63,8 +63,31 @@ public static class ScenarioReport
                 ? $"- Against {edge.Key} payloads, training at the edge needs fewer bytes than sending a {m} at every N simulated."
                 : $"- Against {edge.Key} payloads, training at the fog and sending a {m} needs fewer bytes at N = {string.Join(", ", wins)}.");
         }
+        if (breakEven is { Count: > 0 }) AppendBreakEven(sb, breakEven, scenario);
         if (accuracy is not null) AppendAccuracy(sb, accuracy, scenario.Learning!);
         return sb.ToString();
+    }
+
+    private static void AppendBreakEven(StringBuilder sb, IReadOnlyList<BreakEvenRow> rows, Scenario scenario)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine();
+        sb.AppendLine("## Break-even fog encode time against serverless JPEG");
+        sb.AppendLine();
+        sb.AppendLine(string.Create(inv, $"The fog encode time per frame below which inr-train-edge's last device finishes training before jpeg-p2p's, ") +
+            string.Create(inv, $"found by the simulator: everything as in this scenario except the encode, priced at s per frame (a batch of b frames costs b x s), ") +
+            string.Create(inv, $"then bisection on s ({BreakEven.Iterations} steps). \"never\": even a free encode does not finish first. ") +
+            string.Create(inv, $"Measured: this run's encode time per frame in a full batch of {scenario.Fog.MaxBatch} (fog.max_batch). ") +
+            "Bytes saved: jpeg-p2p's bytes on air minus inr-train-edge's at the break-even.");
+        sb.AppendLine();
+        sb.AppendLine("| devices | codec | break-even encode s/frame | measured encode s/frame | jpeg-p2p completion s | bytes saved at break-even |");
+        sb.AppendLine("|---:|---|---:|---:|---:|---:|");
+        foreach (var r in rows.OrderBy(r => r.Devices).ThenBy(r => r.Codec, StringComparer.Ordinal))
+        {
+            string breakEven = double.IsFinite(r.JpegP2pMakespanSeconds) ? r.SecondsPerFrame is { } s ? s.ToString("G4", inv) : "never" : "- (jpeg-p2p completed no device)";
+            string saved = r.BytesSaved is { } b ? b.ToString("N0", inv) : "-";
+            sb.AppendLine(string.Create(inv, $"| {r.Devices} | {r.Codec} | {breakEven} | {r.MeasuredSecondsPerFrame:G4} | {r.JpegP2pMakespanSeconds:F2} | {saved} |"));
+        }
     }
 
     private static void AppendAccuracy(StringBuilder sb, IReadOnlyList<AccuracySummary> accuracy, LearningSpec learning)

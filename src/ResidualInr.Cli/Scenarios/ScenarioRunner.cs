@@ -67,16 +67,16 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             var mine = rows.Where(r => r.Codec == c.Key).ToList();
             return mine.Count > 0 ? (IReadOnlyList<FrameMetrics>)mine : throw new InputException(codecsFile, null, $"no rows for codec '{c.Key}' of the scenario");
         });
-        var profile = TimingProfile.Read(scenario.Timing.ProfilePath ?? Path.Combine(earlier, "profile.json"));
-        profile.Require(scenario.Codecs.Select(c => c.Key));
+        var (stored, fog, edge) = StoredProfiles();
+        var profile = (stored ?? TimingProfile.Read(Path.Combine(earlier, "profile.json"))).WithRoles(fog, edge);
+        profile.Require(EncodedCodecs, DecodedCodecs);
         return Report(metrics, profile, accuracy);
     }
 
     private IReadOnlyList<SweepResult> RunFromScratch()
     {
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
-        var stored = scenario.Timing.ProfilePath is { } p ? TimingProfile.Read(p) : null;
-        stored?.Require(scenario.Codecs.Select(c => c.Key));
+        var (stored, fog, edge) = StoredProfiles();
         var dataset = LoadDataset();
         if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
             throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
@@ -84,8 +84,30 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset));
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
         var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
-        var profile = stored ?? MeasuredProfile(metrics, accuracy);
+        var profile = (stored ?? MeasuredProfile(metrics, accuracy)).WithRoles(fog, edge);
         return Report(metrics, profile, accuracy);
+    }
+
+    /// <summary>The INR codecs, whose frames the fog encodes (the fog's profile needs their batch costs).</summary>
+    private IEnumerable<string> EncodedCodecs => scenario.Codecs.Where(c => c.Codec is not JpegCodecDescriptor).Select(c => c.Key);
+    /// <summary>Every codec: devices decode JPEGs and INR payloads (the edge's profile needs their decode times).</summary>
+    private IEnumerable<string> DecodedCodecs => scenario.Codecs.Select(c => c.Key);
+
+    /// <summary>
+    /// The stored profiles the scenario names (timing.profile, timing.fog, timing.edge), each checked for
+    /// the figures its role supplies before any encode: a codec one lacks is an input error now, not after an hour.
+    /// </summary>
+    private (TimingProfile? Stored, TimingProfile? Fog, TimingProfile? Edge) StoredProfiles()
+    {
+        var t = scenario.Timing;
+        var stored = t.ProfilePath is { } p ? TimingProfile.Read(p) : null;
+        var fog = t.FogProfilePath is { } f ? TimingProfile.Read(f) : null;
+        var edge = t.EdgeProfilePath is { } e ? TimingProfile.Read(e) : null;
+        fog?.RequireFog(EncodedCodecs);
+        edge?.RequireEdge(DecodedCodecs);
+        if (fog is null) stored?.RequireFog(EncodedCodecs);
+        if (edge is null) stored?.RequireEdge(DecodedCodecs);
+        return (stored, fog, edge);
     }
 
     /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
@@ -98,7 +120,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 
         var results = Sweep.Run(Points(metrics, profile), jobs);
         Sweep.WriteCsvs(_dir, results);
-        AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom));
+        var breakEven = BreakEvens(metrics, profile);
+        AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
         var plots = Plots.ScenarioPlots.WriteAll(_dir, scenario, metrics, results, summary);
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
@@ -161,7 +184,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// <summary>Timings measured here: encode and decode from the encodes, and edge training per codec from the learning stage when it ran.</summary>
     private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
     {
-        var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Training.FogBatch,
+        // The encodes ran in batches of inr.batch (and a last, partial one): each batch size seen is a measured point t(b).
+        var profile = TimingProfile.FromMeasurements(ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)), scenario.Inr.Batch,
             metrics.Select(m => (m.Key.Key, m.Value)), scenario.Training.EdgeSecondsPerFrameEpoch, scenario.Training.FogSecondsPerFrameEpoch);
         if (accuracy is null) return profile;
         // The detector's epoch time over its training frames, data loading included, averaged over seeds.
@@ -176,37 +200,67 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// </summary>
     private List<SweepPoint> Points(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
+        var (jpeg, inrs) = Carriers(metrics);
+        var jpegs = jpeg is { } j ? new[] { j } : [];
+        int largest = scenario.Devices.Max();
+        var points = new List<SweepPoint>();
+        foreach (var n in scenario.Devices)
+        foreach (var strategy in scenario.Strategies)
+        {
+            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
+            foreach (var (codec, rows) in carriers)
+            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
+                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, allTransfers || n == largest));
+        }
+        return points;
+    }
+
+    /// <summary>The JPEG codec (devices upload JPEGs in every fog strategy) and the INR codecs.</summary>
+    private (KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>? Jpeg, List<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> Inrs) Carriers(
+        IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
+    {
         var jpegs = metrics.Where(m => m.Key.Codec is JpegCodecDescriptor).ToList();
         var inrs = metrics.Where(m => m.Key.Codec is not JpegCodecDescriptor).ToList();
         if (jpegs.Count == 0 && (scenario.Strategies.Any(s => s != SharingStrategy.InrTrainEdge) || inrs.Count > 0))
             throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
         if (jpegs.Count > 1)
             throw new InputException(scenario.File, null, "codecs: list one JPEG codec (devices store and upload one JPEG quality)");
-        var (jpegSpec, jpegRows) = jpegs.Count == 1 ? (jpegs[0].Key, jpegs[0].Value) : (null, null);
-        int largest = scenario.Devices.Max();
-        var points = new List<SweepPoint>();
-        foreach (var n in scenario.Devices)
-        foreach (var strategy in scenario.Strategies)
-        {
-            var carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
-            foreach (var (codec, rows) in carriers)
-            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
-            {
-                var timings = new ComputeTimings(
-                    FogEncode: BatchCost.Measured(profile.FogBatch, profile.FogEncodeSecondsPerBatchFor(codec.Key)),
-                    EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpegSpec!.Key),
-                    EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
-                    EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
-                    FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
-                    Epochs: scenario.Training.Epochs,
-                    ModelBytes: model ?? 0);
-                var sizes = CodecMetricsFile.Sizes(jpegRows, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
-                points.Add(new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
-                    scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: allTransfers || n == largest,
-                    Batching: FogBatching.Greedy(profile.FogBatch))));
-            }
-        }
-        return points;
+        return (jpegs.Count == 1 ? jpegs[0] : null, inrs);
+    }
+
+    /// <summary>One sweep point: N devices, a strategy, what it carries, the scenario's network, arrivals and fog batching, the profile's timings.</summary>
+    private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
+        KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool record)
+    {
+        var timings = new ComputeTimings(
+            FogEncode: strategy == SharingStrategy.InrTrainEdge ? profile.FogEncodeFor(codec.Key) : null,
+            EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpeg.Key.Key),
+            EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
+            EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
+            FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
+            Epochs: scenario.Training.Epochs,
+            ModelBytes: model ?? 0);
+        var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
+        return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
+            scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: record,
+            Arrivals: scenario.Arrivals, Batching: scenario.Fog));
+    }
+
+    /// <summary>
+    /// For every N and INR codec, the fog encode time per frame at which inr-train-edge stops finishing
+    /// before jpeg-p2p, found with the simulator (<see cref="BreakEven"/>), whether or not the scenario lists those strategies.
+    /// </summary>
+    private IReadOnlyList<BreakEvenRow> BreakEvens(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
+    {
+        var (jpeg, inrs) = Carriers(metrics);
+        if (jpeg is not { } j) return [];
+        var cases = (from n in scenario.Devices.Distinct()
+                     from inr in inrs
+                     select new BreakEvenCase(n, inr.Key.Key,
+                         Point(n, SharingStrategy.JpegP2p, j.Key, j.Value, j, null, profile, false).Config,
+                         Point(n, SharingStrategy.InrTrainEdge, inr.Key, inr.Value, j, null, profile, false).Config,
+                         profile.FogEncodeFor(inr.Key.Key).SecondsFor(scenario.Fog.MaxBatch) / scenario.Fog.MaxBatch)).ToList();
+        return BreakEven.FindAll(cases, jobs);
     }
 
     private static string DatasetFingerprint(Dataset dataset)

@@ -49,6 +49,9 @@ public static class ScenarioSchema
         if (required.Length > 0) schema["required"] = new JsonArray(required);
         if (section.ExactlyOneOf.Count > 0)
             schema["oneOf"] = new JsonArray(section.ExactlyOneOf.Select(k => (JsonNode)new JsonObject { ["required"] = new JsonArray(k) }).ToArray());
+        if (section.DependentRequired.Count > 0)
+            schema["dependentRequired"] = new JsonObject(section.DependentRequired.Select(d =>
+                KeyValuePair.Create(d.Key, (JsonNode?)new JsonArray(d.Value.Select(v => (JsonNode)v).ToArray()))));
         if (section.OnlyWhen is var (when, value, dependent))
         {
             schema["if"] = new JsonObject

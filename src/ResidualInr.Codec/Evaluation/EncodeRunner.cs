@@ -63,7 +63,7 @@ public static class EncodeRunner
                 var (whole, bg, obj) = Quality(e.Frame, decoded[i]);
                 metrics.Add(new FrameMetrics(e.Frame.Sequence, e.Frame.Index, codec.Name, e.Payload.Length, e.BackgroundBytes, e.ObjectBytes,
                     whole, bg, obj, encodeSeconds, decodeSeconds,
-                    e.SizeGroup, Path.GetRelativePath(outDir, file)));
+                    e.SizeGroup, Path.GetRelativePath(outDir, file), inputs.Count));
             }
             done += inputs.Count;
             framesDone?.Report(done);
@@ -105,7 +105,7 @@ public static class EncodeRunner
                 var share = encoded.Frames[i];
                 var (whole, bg, obj) = Quality(inputs[i], decoded[i]);
                 metrics.Add(new FrameMetrics(inputs[i].Sequence, inputs[i].Index, codec.Name, share.PayloadBytes, share.BackgroundBytes, share.ObjectBytes,
-                    whole, bg, obj, encodeSeconds, decodeSeconds, share.SizeGroup, Path.GetRelativePath(outDir, file)));
+                    whole, bg, obj, encodeSeconds, decodeSeconds, share.SizeGroup, Path.GetRelativePath(outDir, file), inputs.Count));
             }
             done += inputs.Count;
             framesDone?.Report(done);

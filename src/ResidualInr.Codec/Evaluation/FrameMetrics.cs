@@ -14,4 +14,5 @@ public sealed record FrameMetrics(
     double EncodeSecondsPerFrame,
     double DecodeSecondsPerFrame,
     int SizeGroup,
-    string PayloadFile);
+    string PayloadFile,
+    int EncodeBatchFrames = 0);

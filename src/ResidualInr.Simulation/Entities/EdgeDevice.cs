@@ -53,6 +53,8 @@ public sealed class EdgeDevice
     public int PayloadsLost { get; private set; }
     /// <summary>The last payload decoded: the one that gated the data's completion (null when none was expected).</summary>
     public Transmission? LastPayload { get; private set; }
+    /// <summary>When the first payload that arrived (not lost) arrived; NaN until one did.</summary>
+    public double FirstPayloadSeconds { get; private set; } = double.NaN;
 
     /// <summary>Every expected payload arrived and training ended.</summary>
     public bool Complete => PayloadsLost == 0 && !double.IsNaN(TrainingDoneSeconds);
@@ -81,6 +83,7 @@ public sealed class EdgeDevice
             _decodeBusyUntilSeconds = Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds) + _decodeSeconds(t);
             frame?.Available(_decodeBusyUntilSeconds);
             LastPayload = t;
+            if (double.IsNaN(FirstPayloadSeconds)) FirstPayloadSeconds = _env.NowSeconds;
         }
         if (++_settled == _expected) FinishData(Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds));
     }

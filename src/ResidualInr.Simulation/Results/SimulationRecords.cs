@@ -18,6 +18,9 @@ public sealed record TransferRecord(
 /// <param name="TrainingDoneSeconds">When its training ended; NaN if it never trained (its model was lost).</param>
 /// <param name="FramesLost">Frames meant for this device (from other devices) that never reached it: lost past the retries on their uplink or on the way to it.</param>
 /// <param name="Complete">Every payload it expected (frames, or the model) arrived and its training ended.</param>
+/// <param name="FirstPayloadSeconds">When the first payload (frame or model) it received arrived; NaN when none did.</param>
+/// <param name="LastPayloadSeconds">When the last payload it received arrived (decoding may go on after it); NaN when none did.</param>
+/// <param name="TrainingStartSeconds">When its training started; NaN if it never trained.</param>
 public sealed record DeviceRecord(
     string Device,
     long BytesSent,
@@ -25,7 +28,10 @@ public sealed record DeviceRecord(
     double DataCompleteSeconds,
     double TrainingDoneSeconds,
     int FramesLost,
-    bool Complete);
+    bool Complete,
+    double FirstPayloadSeconds = double.NaN,
+    double LastPayloadSeconds = double.NaN,
+    double TrainingStartSeconds = double.NaN);
 
 /// <param name="BytesOnAir">Every attempt's bytes on every channel, retransmissions included.</param>
 /// <param name="BytesOffered">Bytes of every logical transfer once: always BytesDelivered + BytesLost.</param>

@@ -172,7 +172,7 @@ public sealed class FogSimulation
     {
         var strategy = _config.Strategy;
         var devices = _devices.Select(d => new DeviceRecord(d.Name, d.BytesSent, d.BytesReceived, d.DataCompleteSeconds, d.TrainingDoneSeconds,
-            d.FramesLost, d.Complete)).ToList();
+            d.FramesLost, d.Complete, d.FirstPayloadSeconds, d.LastPayload?.EndSeconds ?? double.NaN, d.TrainingStartSeconds)).ToList();
         // The makespan is over complete devices only: a device that never got its data or model did not finish.
         EdgeDevice? last = null;
         foreach (var d in _devices)
