@@ -53,7 +53,7 @@ public static class DcfModel
 
     private static readonly PhyRate[] OfdmRates =
     [
-        // Clause 17 OFDM / Clause 18 ERP-OFDM, 20 MHz: N_DBPS per rate (IEEE 802.11-2016 Table 17-4). Mandatory
+        // Clause 17 OFDM / Clause 18 ERP-OFDM, 20 MHz: N_DBPS per rate (IEEE 802.11-2016 Clause 17, modulation-dependent parameters table). Mandatory
         // rates {6, 12, 24} are the basic rates for control responses (§10.6.6.5.2).
         new(6, 24, 6, 24), new(9, 36, 6, 24), new(12, 48, 12, 48), new(18, 72, 12, 48),
         new(24, 96, 24, 96), new(36, 144, 24, 96), new(48, 192, 24, 96), new(54, 216, 24, 96),
@@ -61,7 +61,7 @@ public static class DcfModel
 
     private static readonly PhyRate[] HtRates =
     [
-        // Clause 19 HT, 20 MHz, one spatial stream, 800 ns GI, MCS 0-7 (IEEE 802.11-2016 Table 19-27). Control
+        // Clause 19 HT, 20 MHz, one spatial stream, 800 ns GI, MCS 0-7 (IEEE 802.11-2016 Clause 19, HT MCS tables). Control
         // responses: the highest basic rate not above the MCS's non-HT reference rate (§10.6.6.5.2).
         new(6.5, 26, 6, 24), new(13, 52, 12, 48), new(19.5, 78, 12, 48), new(26, 104, 24, 96),
         new(39, 156, 24, 96), new(52, 208, 24, 96), new(58.5, 234, 24, 96), new(65, 260, 24, 96),
@@ -69,14 +69,14 @@ public static class DcfModel
 
     private static readonly PhyRate[] VhtRates =
     [
-        // Clause 21 VHT, 20 MHz, one spatial stream, 800 ns GI, MCS 0-8 (IEEE 802.11-2016 Table 21-30).
+        // Clause 21 VHT, 20 MHz, one spatial stream, 800 ns GI, MCS 0-8 (IEEE 802.11-2016 Clause 21, VHT MCS tables).
         .. HtRates, new(78, 312, 24, 96),
     ];
 
     private static readonly PhyRate[] HeRates =
     [
         // IEEE 802.11ax-2021 Clause 27 HE SU, 20 MHz (242-tone RU, 234 data tones), one spatial stream, 0.8 µs GI,
-        // MCS 0-11 (Table 27-64); nominal rates = N_DBPS / 13.6 µs. Control responses as ns-3's 11ax reference.
+        // MCS 0-11 (Clause 27 HE-MCS tables); nominal rates = N_DBPS / 13.6 µs. Control responses as ns-3's 11ax reference.
         new(8.6, 117, 6, 24), new(17.2, 234, 12, 48), new(25.8, 351, 12, 48), new(34.4, 468, 24, 96),
         new(51.6, 702, 24, 96), new(68.8, 936, 24, 96), new(77.4, 1053, 24, 96), new(86.0, 1170, 24, 96),
         new(103.2, 1404, 24, 96), new(114.7, 1560, 24, 96), new(129.0, 1755, 24, 96), new(143.4, 1950, 24, 96),
@@ -111,28 +111,28 @@ public static class DcfModel
             nameof(rateMbps));
         return standard switch
         {
-            // Clause 15/16, 2.4 GHz (IEEE 802.11-2016 Table 15-5 DSSS PHY characteristics; Table 16-4 HR/DSSS alike):
+            // Clause 15/16, 2.4 GHz (IEEE 802.11-2016 Clause 15 DSSS PHY characteristics; Clause 16 HR/DSSS alike):
             // aSlotTime 20 µs, aSIFSTime 10 µs, DIFS = SIFS + 2 slots = 50 µs (§10.3.2.3.5), aCWmin 31, aCWmax 1023.
-            // Long PLCP preamble 144 µs + PLCP header 48 µs = 192 µs, sent at 1 Mb/s (§15.2.3, §16.2.2.2), for data and ACK.
+            // Long PLCP preamble 144 µs + PLCP header 48 µs = 192 µs, sent at 1 Mb/s (Clause 15 and 16 PLCP formats), for data and ACK.
             WifiStandard.B => new DcfParameters(standard, rate.Mbps, 0, rate.ControlMbps, 0, payloadBytes, rtsCts,
                 SlotSeconds: 20 * Us, SifsSeconds: 10 * Us, DifsSeconds: 50 * Us, CwMin: 31, CwMax: 1023,
                 DataPreambleSeconds: 192 * Us, DataSymbolSeconds: 0, ControlPreambleSeconds: 192 * Us, ControlSymbolSeconds: 0,
                 ServiceBits: 0, TailBits: 0, SignalExtensionSeconds: 0,
                 MacHeaderBytes: MacHeader, LlcSnapBytes: LlcSnap, AckBytes: Ack, RtsBytes: Rts, CtsBytes: Cts,
                 ZeroBackoffBurst: true),
-            // Clause 17 OFDM, 5 GHz, 20 MHz (Table 17-21 OFDM PHY characteristics): aSlotTime 9 µs, aSIFSTime 16 µs,
-            // DIFS 34 µs, aCWmin 15, aCWmax 1023. Preamble 16 µs + SIGNAL 4 µs = 20 µs; symbol 3.2 µs + 0.8 µs GI = 4 µs (Table 17-5).
+            // Clause 17 OFDM, 5 GHz, 20 MHz (Clause 17 OFDM PHY characteristics): aSlotTime 9 µs, aSIFSTime 16 µs,
+            // DIFS 34 µs, aCWmin 15, aCWmax 1023. Preamble 16 µs + SIGNAL 4 µs = 20 µs; symbol 3.2 µs + 0.8 µs GI = 4 µs (Clause 17 timing-related parameters).
             WifiStandard.A => Ofdm(rate, payloadBytes, rtsCts, standard, sifs: 16, difs: 34, signalExtension: 0),
-            // Clause 18 ERP-OFDM, 2.4 GHz, short slot (Table 18-5 ERP characteristics): aSlotTime 9 µs, aSIFSTime 10 µs,
-            // DIFS 28 µs, aCWmin 15, aCWmax 1023; every ERP-OFDM PPDU is followed by a 6 µs signal extension (§18.3.2.4).
+            // Clause 18 ERP-OFDM, 2.4 GHz, short slot (Clause 18 ERP characteristics): aSlotTime 9 µs, aSIFSTime 10 µs,
+            // DIFS 28 µs, aCWmin 15, aCWmax 1023; every ERP-OFDM PPDU is followed by a 6 µs signal extension (Clause 18).
             WifiStandard.G => Ofdm(rate, payloadBytes, rtsCts, standard, sifs: 10, difs: 28, signalExtension: 6),
-            // Clause 19 HT-mixed format, 5 GHz, 20 MHz, 1 SS (Table 19-6 timing constants): L-STF 8 + L-LTF 8 + L-SIG 4 +
+            // Clause 19 HT-mixed format, 5 GHz, 20 MHz, 1 SS (Clause 19 timing-related constants): L-STF 8 + L-LTF 8 + L-SIG 4 +
             // HT-SIG 8 + HT-STF 4 + one HT-LTF 4 = 36 µs; symbol 4 µs (800 ns GI). 5 GHz timing as 802.11a. QoS data header.
             WifiStandard.N => Mimo(rate, payloadBytes, rtsCts, standard, preamble: 36, symbol: 4),
-            // Clause 21 VHT, 5 GHz, 20 MHz, 1 SS (Table 21-5 timing constants): L-STF 8 + L-LTF 8 + L-SIG 4 + VHT-SIG-A 8 +
+            // Clause 21 VHT, 5 GHz, 20 MHz, 1 SS (Clause 21 timing-related constants): L-STF 8 + L-LTF 8 + L-SIG 4 + VHT-SIG-A 8 +
             // VHT-STF 4 + one VHT-LTF 4 + VHT-SIG-B 4 = 40 µs; symbol 4 µs (800 ns GI).
             WifiStandard.Ac => Mimo(rate, payloadBytes, rtsCts, standard, preamble: 40, symbol: 4),
-            // IEEE 802.11ax-2021 Clause 27 HE SU PPDU, 5 GHz, 20 MHz, 1 SS (Table 27-12 timing constants): L-STF 8 + L-LTF 8 +
+            // IEEE 802.11ax-2021 Clause 27 HE SU PPDU, 5 GHz, 20 MHz, 1 SS (Clause 27 timing-related constants): L-STF 8 + L-LTF 8 +
             // L-SIG 4 + RL-SIG 4 + HE-SIG-A 8 + HE-STF 4 + one 2x HE-LTF with 1.6 µs GI 8 = 44 µs (ns-3's T_PHY_DATA);
             // data symbol 12.8 µs + 0.8 µs GI = 13.6 µs. Packet extension not modelled (ns-3's reference neither).
             WifiStandard.Ax => Mimo(rate, payloadBytes, rtsCts, standard, preamble: 44, symbol: 13.6),

@@ -156,10 +156,10 @@ public sealed record DcfParameters(
     {
         if (bitsPerSymbol == 0)
         {
-            // DSSS/HR-DSSS: the PLCP LENGTH field counts microseconds, rounded up (IEEE 802.11-2016 §16.3.3.6).
+            // DSSS/HR-DSSS: the PLCP LENGTH field counts microseconds, rounded up (IEEE 802.11-2016 Clause 16, PLCP LENGTH field).
             return preamble + Math.Ceiling(psduBits / mbps - 1e-9) * 1e-6 + SignalExtensionSeconds;
         }
-        // OFDM: N_SYM = ceil((16 + 8·LENGTH + 6) / N_DBPS) (IEEE 802.11-2016 §17.3.5.4, likewise §19.3.9, §21.4.3).
+        // OFDM: N_SYM = ceil((16 + 8·LENGTH + 6) / N_DBPS) (IEEE 802.11-2016 Clause 17, PAD bits; HT, VHT and HE pad the same way).
         int symbols = (ServiceBits + psduBits + TailBits + bitsPerSymbol - 1) / bitsPerSymbol;
         return preamble + symbols * symbol + SignalExtensionSeconds;
     }
