@@ -33,6 +33,7 @@ public static class RinrApp
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(SchemaCommand.Build());
+        root.Subcommands.Add(ChannelCommand.Build());
         return root;
     }
 
