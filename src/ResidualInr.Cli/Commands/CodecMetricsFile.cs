@@ -47,6 +47,8 @@ public static class CodecMetricsFile
     /// <summary>
     /// Per-frame sizes keyed by (sequence, frame), frames dealt to the N devices in turn (the
     /// interleaved split). A side without a metrics file keeps its fixed size. Null when neither file is given.
+    /// Each frame also knows its sequence (<see cref="FrameSizes.SequenceOf"/>), which a video codec's
+    /// per-sequence fog encode groups by.
     /// </summary>
     public static FrameSizes? Sizes(IReadOnlyList<FrameMetrics>? jpeg, IReadOnlyList<FrameMetrics>? inr, int devices, long fixedJpeg, long fixedInr)
     {
@@ -65,6 +67,6 @@ public static class CodecMetricsFile
         var perDevice = Enumerable.Range(0, devices)
             .Select(d => (IReadOnlyList<(string, int)>)keys.Where((_, k) => k % devices == d).DefaultIfEmpty(keys[d % keys.Count]).ToList())
             .ToList();
-        return FrameSizes.FromTable(table, perDevice);
+        return FrameSizes.FromTable(table, perDevice, key => key.Item1);
     }
 }

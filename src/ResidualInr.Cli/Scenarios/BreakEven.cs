@@ -20,6 +20,8 @@ public sealed record BreakEvenRow(int Devices, string Codec, double? SecondsPerF
 /// before serverless jpeg-p2p's. Found by the simulator, not a formula: with contention, batching, decode
 /// and training in play, one run at s = 0 says whether any encode time is fast enough, then bisection
 /// over [0, jpeg-p2p's makespan] (an encode that slow cannot win) narrows the crossing to 2^-iterations of that range.
+/// For a video codec encoded per sequence (<see cref="ComputeTimings.SequenceFit"/>), s is the fit's cost per
+/// frame of the sequence (a sequence of L frames costs L x s), still fitted once that round's frames of it are in.
 /// </summary>
 public static class BreakEven
 {
@@ -36,7 +38,7 @@ public static class BreakEven
             var config = c.InrTrainEdge with
             {
                 RecordTransfers = false,
-                Timings = c.InrTrainEdge.TimingsOrDefault with { FogEncode = BatchCost.PerFrame(s) },
+                Timings = c.InrTrainEdge.TimingsOrDefault is { SequenceFit: null } t ? t with { FogEncode = BatchCost.PerFrame(s) } : c.InrTrainEdge.TimingsOrDefault with { SequenceFit = BatchCost.PerFrame(s) },
             };
             return FogSimulation.Run(config).Summary;
         }

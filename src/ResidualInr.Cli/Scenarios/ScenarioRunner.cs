@@ -228,12 +228,25 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         return (jpegs.Count == 1 ? jpegs[0] : null, inrs);
     }
 
-    /// <summary>One sweep point: N devices, a strategy, what it carries, the scenario's network, arrivals and fog batching, the profile's timings.</summary>
+    /// <summary>
+    /// One sweep point: N devices, a strategy, what it carries, the scenario's network, arrivals and fog batching, the profile's timings.
+    /// <para>
+    /// A video codec (<see cref="CodecKind.Sequence"/>: one NeRV per sequence) is encoded per sequence
+    /// (<see cref="ComputeTimings.SequenceFit"/>): the fog fits a sequence once that round's frames of it are in.
+    /// Its profile table is read as t(L), seconds to encode a sequence of L frames: the encodes time a
+    /// whole sequence (encode_s_per_frame is that time / L, encode_batch_frames is L), so each observed
+    /// sequence length is a measured point, and other lengths follow <see cref="BatchCost"/>'s rule (one
+    /// length measured: a cost per frame of the sequence). The object INRs are inside that measurement,
+    /// so no separate object-INR cost is played (<see cref="ComputeTimings.FogEncode"/> null).
+    /// </para>
+    /// </summary>
     private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
         KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool record)
     {
+        bool encodes = strategy == SharingStrategy.InrTrainEdge, perSequence = codec.Codec.Kind == CodecKind.Sequence;
         var timings = new ComputeTimings(
-            FogEncode: strategy == SharingStrategy.InrTrainEdge ? profile.FogEncodeFor(codec.Key) : null,
+            FogEncode: encodes && !perSequence ? profile.FogEncodeFor(codec.Key) : null,
+            SequenceFit: encodes && perSequence ? profile.FogEncodeFor(codec.Key) : null,
             EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpeg.Key.Key),
             EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
             EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
@@ -259,8 +272,19 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
                      select new BreakEvenCase(n, inr.Key.Key,
                          Point(n, SharingStrategy.JpegP2p, j.Key, j.Value, j, null, profile, false).Config,
                          Point(n, SharingStrategy.InrTrainEdge, inr.Key, inr.Value, j, null, profile, false).Config,
-                         profile.FogEncodeFor(inr.Key.Key).SecondsFor(scenario.Fog.MaxBatch) / scenario.Fog.MaxBatch)).ToList();
+                         MeasuredSecondsPerFrame(inr.Key, profile))).ToList();
         return BreakEven.FindAll(cases, jobs);
+    }
+
+    /// <summary>
+    /// The profile's encode time per frame: in a full batch (t(max_batch) / max_batch), or for a video codec per
+    /// frame of its longest measured sequence (t(L) / L).
+    /// </summary>
+    private double MeasuredSecondsPerFrame(CodecSpec codec, TimingProfile profile)
+    {
+        var cost = profile.FogEncodeFor(codec.Key);
+        int size = codec.Codec.Kind == CodecKind.Sequence ? cost.Points[^1].Size : scenario.Fog.MaxBatch;
+        return cost.SecondsFor(size) / size;
     }
 
     private static string DatasetFingerprint(Dataset dataset)

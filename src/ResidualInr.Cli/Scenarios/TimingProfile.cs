@@ -16,6 +16,12 @@ namespace ResidualInr.Cli.Scenarios;
 /// <c>fog+edge</c> (one machine measured both, as a scenario run or an old profile does).
 /// </para>
 /// <para>
+/// For a video codec (one NeRV per sequence, <see cref="Codecs.CodecKind.Sequence"/>) the table's sizes are
+/// frames per sequence: t(L) is the seconds to encode a whole sequence of L frames (its NeRV with the
+/// object INRs), which the simulation plays as one fit per sequence (<see cref="ComputeTimings.SequenceFit"/>).
+/// Measured encodes give exactly that: a sequence's frames carry its time / L and encode_batch_frames = L.
+/// </para>
+/// <para>
 /// Old profiles (before batch tables) hold <c>fog_batch</c> and <c>fog_encode_seconds_per_batch</c>: they
 /// are read as one measured point per codec, t(fog_batch) = that figure (<see cref="BatchCost.Measured"/>),
 /// and written back in the new form.
@@ -116,7 +122,8 @@ public sealed record TimingProfile(
 
     /// <summary>
     /// The measured points per batch size: frames encoded in a batch of b carry the batch's time / b
-    /// (<see cref="FrameMetrics.EncodeSecondsPerFrame"/>), so t(b) = b x their mean. Frames without a
+    /// (<see cref="FrameMetrics.EncodeSecondsPerFrame"/>), so t(b) = b x their mean. A video codec's batch is a
+    /// sequence, so its points are (frames per sequence, mean seconds per sequence) for each length seen. Frames without a
     /// recorded batch size (an older metrics.csv) count as batches of <paramref name="fallbackBatch"/>.
     /// Noise can make a smaller batch look dearer than a bigger one; such a point is lowered to the bigger
     /// batch's time (a batch cannot cost less for holding more frames).

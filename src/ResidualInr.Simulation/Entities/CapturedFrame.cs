@@ -16,7 +16,7 @@ public sealed class CapturedFrame
         Index = index;
         Size = size;
         CaptureSeconds = captureSeconds;
-        FogArrivalSeconds = EncodeStartSeconds = EncodeEndSeconds = double.NaN;
+        FogArrivalSeconds = EncodeStartSeconds = EncodeEndSeconds = FitStartSeconds = FitEndSeconds = QueuedSeconds = double.NaN;
         LastAvailableSeconds = captureSeconds;
     }
 
@@ -32,6 +32,17 @@ public sealed class CapturedFrame
     /// <summary>When the fog started and finished processing it: its encode batch (inr-train-edge), or the relay (jpeg-fog, both = arrival); NaN otherwise (train-fog's training is <see cref="FogNode.TrainStartSeconds"/>).</summary>
     public double EncodeStartSeconds { get; internal set; }
     public double EncodeEndSeconds { get; internal set; }
+    /// <summary>
+    /// Per-sequence encode (<see cref="ComputeTimings.SequenceFit"/>): when the GPU job that fitted its
+    /// sequence's network started and ended; NaN otherwise. Then <see cref="EncodeStartSeconds"/> and
+    /// <see cref="EncodeEndSeconds"/> are its object-INR batch (both = the fit's end when the fit includes the object INRs).
+    /// </summary>
+    public double FitStartSeconds { get; internal set; }
+    public double FitEndSeconds { get; internal set; }
+    /// <summary>GPU seconds of its sequence fit (0 without one).</summary>
+    internal double FitSeconds => double.IsNaN(FitStartSeconds) ? 0 : FitEndSeconds - FitStartSeconds;
+    /// <summary>When it joined the fog's encode queue: its arrival, or its sequence fit's end.</summary>
+    internal double QueuedSeconds { get; set; }
 
     /// <summary>Receivers that have it: devices that decoded it, or in train-fog the fog that received it.</summary>
     public int Deliveries { get; internal set; }

@@ -16,6 +16,7 @@ public sealed class FogNode
     private readonly List<CapturedFrame> _batch = [];
     private Event? _arrived, _full;
     private int _fullAt = int.MaxValue;
+    private int _fitWaiting;
 
     public FogNode(SimEnvironment env)
     {
@@ -25,21 +26,23 @@ public sealed class FogNode
 
     public Resource Gpu { get; }
 
-    /// <summary>Frames waiting for an encode batch now (not counting the batch on the GPU).</summary>
-    public int Backlog => _waiting.Count;
+    /// <summary>Frames waiting for the GPU now: for an encode batch, or (per-sequence encode) for their complete sequence's fit; not counting the job on the GPU.</summary>
+    public int Backlog => _waiting.Count + _fitWaiting;
     /// <summary>The largest <see cref="Backlog"/> seen.</summary>
     public int BacklogMax { get; private set; }
     /// <summary>Time the GPU spent encoding or training.</summary>
     public double GpuBusySeconds { get; private set; }
     /// <summary>Frames whose encode started, and the sum of their waits (fog arrival to encode start).</summary>
     public long FramesEncoded { get; private set; }
+    /// <remarks>With a per-sequence encode a frame's wait is its time at the fog outside GPU jobs: before its sequence's fit and between the fit and its object-INR batch.</remarks>
     public double EncodeWaitSecondsTotal { get; private set; }
 
-    /// <summary>A frame has arrived for encoding (its <see cref="CapturedFrame.FogArrivalSeconds"/> set).</summary>
+    /// <summary>A frame has arrived for encoding (its <see cref="CapturedFrame.FogArrivalSeconds"/> set), or its sequence was fitted.</summary>
     public void Enqueue(CapturedFrame frame)
     {
+        frame.QueuedSeconds = _env.NowSeconds;
         _waiting.Enqueue(frame);
-        if (_waiting.Count > BacklogMax) BacklogMax = _waiting.Count;
+        if (Backlog > BacklogMax) BacklogMax = Backlog;
         if (_arrived is { } arrived) { _arrived = null; arrived.Succeed(); }
         if (_full is { } full && _waiting.Count >= _fullAt) { _full = null; full.Succeed(); }
     }
@@ -62,7 +65,7 @@ public sealed class FogNode
             // Hold the GPU back until the batch fills or the oldest frame has waited MaxWait.
             if (policy.MaxWaitSeconds > 0 && _waiting.Count < policy.MaxBatch)
             {
-                double holdFor = _waiting.Peek().FogArrivalSeconds + policy.MaxWaitSeconds - _env.NowSeconds;
+                double holdFor = _waiting.Peek().QueuedSeconds + policy.MaxWaitSeconds - _env.NowSeconds;
                 if (holdFor > 0)
                 {
                     _full = new Event(_env);
@@ -80,7 +83,7 @@ public sealed class FogNode
                 foreach (var frame in _batch)
                 {
                     frame.EncodeStartSeconds = start;
-                    EncodeWaitSecondsTotal += start - frame.FogArrivalSeconds;
+                    EncodeWaitSecondsTotal += start - frame.FogArrivalSeconds - frame.FitSeconds;
                 }
                 FramesEncoded += _batch.Count;
                 double seconds = cost.SecondsFor(_batch.Count);
@@ -93,6 +96,43 @@ public sealed class FogNode
                 frame.EncodeEndSeconds = _env.NowSeconds;
                 encoded(frame);
             }
+        }
+    }
+
+    /// <summary>
+    /// Per-sequence encode: one GPU job fits the network of the sequence whose <paramref name="frames"/>
+    /// (those of a round that reached the fog) are all in, in <paramref name="cost"/>(frames) seconds (or an
+    /// exponential draw with that mean), then hands each frame to <paramref name="fitted"/>. With
+    /// <paramref name="includesObjects"/> the fit is the frames' whole encode: they are counted as encoded
+    /// and their encode starts and ends at the fit's end; otherwise <paramref name="fitted"/> queues them for their object INRs.
+    /// </summary>
+    public IEnumerable<Event> FitSequence(IReadOnlyList<CapturedFrame> frames, BatchCost cost, ServiceTimes times, Random rng, bool includesObjects,
+        Action<CapturedFrame> fitted)
+    {
+        _fitWaiting += frames.Count;
+        if (Backlog > BacklogMax) BacklogMax = Backlog;
+        using (var gpu = Gpu.Request())
+        {
+            yield return gpu;
+            _fitWaiting -= frames.Count;
+            double start = _env.NowSeconds;
+            foreach (var frame in frames) frame.FitStartSeconds = start;
+            double seconds = cost.SecondsFor(frames.Count);
+            if (times == ServiceTimes.Exponential && seconds > 0) seconds = RandomStreams.Exponential(rng, seconds);
+            if (seconds > 0) yield return _env.Timeout(seconds);
+            GpuBusySeconds += _env.NowSeconds - start;
+        }
+        double end = _env.NowSeconds;
+        foreach (var frame in frames)
+        {
+            frame.FitEndSeconds = end;
+            if (includesObjects)
+            {
+                frame.EncodeStartSeconds = frame.EncodeEndSeconds = end;
+                FramesEncoded++;
+                EncodeWaitSecondsTotal += frame.FitStartSeconds - frame.FogArrivalSeconds;
+            }
+            fitted(frame);
         }
     }
 

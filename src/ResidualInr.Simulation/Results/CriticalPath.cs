@@ -21,7 +21,10 @@ namespace ResidualInr.Simulation.Results;
 /// fog wait, encode and downlink are 0. jpeg-fog relays at once: fog wait and encode are 0.
 /// train-fog: the gating frame is the last one to settle at the fog (which trains on all of them),
 /// fog wait is its arrival to the fog's training start, the fog's training counts as train, the
-/// downlink is the model's transfer to the device, and decode is 0. A device that expects no
+/// downlink is the model's transfer to the device, and decode is 0. inr-train-edge with a
+/// per-sequence encode: fog wait is the frame's wait for the rest of its sequence's round and for
+/// the GPU (arrival to the sequence fit's start) plus its wait for an object-INR batch after the
+/// fit; encode is the fit plus that batch. A device that expects no
 /// payload (one device alone) spends everything in train, and capture is 0.
 /// All parts are NaN when no device completed.
 /// </para>

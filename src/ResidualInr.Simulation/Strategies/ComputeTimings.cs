@@ -19,7 +19,17 @@ public enum ServiceTimes
 /// <param name="EdgeTrainSecondsPerFrameEpoch">Device training time per frame per epoch; an epoch over F frames takes F times this.</param>
 /// <param name="FogTrainSecondsPerFrameEpoch">Fog GPU training time per frame per epoch.</param>
 /// <param name="ModelBytes">M: the size of the trained model the fog sends in train-fog.</param>
-/// <param name="FogEncodeTimes">Whether an encode batch takes exactly t(b) or an exponential draw with mean t(b) (for queueing checks and what-ifs).</param>
+/// <param name="FogEncodeTimes">Whether an encode batch (and a sequence fit) takes exactly its nominal time or an exponential draw with that mean (for queueing checks and what-ifs).</param>
+/// <param name="SequenceFit">
+/// t(L): GPU seconds to fit one sequence's network (a video codec's NeRV) on L frames; null (the
+/// default) means frames are encoded one by one in batches. Set, inr-train-edge runs per sequence:
+/// a frame at the fog waits until every frame of its sequence captured in the same round has
+/// settled on the uplink (see <see cref="FogSimulation"/>), one GPU job fits the sequence on the L
+/// frames that arrived, and then each frame's object INR goes through the batches of
+/// <see cref="FogEncode"/>; with <see cref="FogEncode"/> null the fit's time includes the object
+/// INRs and the frames are done when the fit is. Frames whose sizes know no sequence
+/// (<see cref="FrameSizes.SequenceOf"/> null) are each a sequence of one.
+/// </param>
 public sealed record ComputeTimings(
     BatchCost? FogEncode = null,
     double EdgeJpegDecodeSeconds = 0,
@@ -28,7 +38,8 @@ public sealed record ComputeTimings(
     double FogTrainSecondsPerFrameEpoch = 0,
     int Epochs = 1,
     long ModelBytes = 0,
-    ServiceTimes FogEncodeTimes = ServiceTimes.Fixed)
+    ServiceTimes FogEncodeTimes = ServiceTimes.Fixed,
+    BatchCost? SequenceFit = null)
 {
     public BatchCost FogEncodeOrFree => FogEncode ?? BatchCost.Free;
 }

@@ -33,6 +33,13 @@ internal static class CriticalPathTracer
         if (strategy == SharingStrategy.JpegP2p)
             return new(device.Name, c, received - c, 0, 0, 0, decode, end - trainStart);
         double a = frame.FogArrivalSeconds, es = frame.EncodeStartSeconds, ee = frame.EncodeEndSeconds;
+        if (!double.IsNaN(frame.FitStartSeconds))
+        {
+            // Per-sequence encode: waiting for the sequence's other frames and the GPU, then for an
+            // object-INR batch, is fog wait; the fit and the object batch are encode.
+            double fs = frame.FitStartSeconds, fe = frame.FitEndSeconds;
+            return new(device.Name, c, a - c, (fs - a) + (es - fe), (fe - fs) + (ee - es), received - ee, decode, end - trainStart);
+        }
         return new(device.Name, c, a - c, es - a, ee - es, received - ee, decode, end - trainStart);
     }
 }

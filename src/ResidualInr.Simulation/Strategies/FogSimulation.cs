@@ -14,6 +14,14 @@ namespace ResidualInr.Simulation.Strategies;
 /// epochs x all captured frames x the per-frame time. In train-fog the fog trains once, when every
 /// uplink has settled, and sends one model.
 /// </para>
+/// <para>
+/// Per-sequence encode (inr-train-edge with <see cref="ComputeTimings.SequenceFit"/>): frames are
+/// grouped by their sequence (<see cref="FrameSizes.SequenceOf"/>) and round (device frame k is in
+/// round k / F; under Poisson arrivals these are blocks of F frames in capture order). The group's
+/// size is known up front; once every frame of it has settled on the uplink (arrived or finally
+/// lost), the fog fits the sequence on the frames that arrived, then their object INRs are batched.
+/// A group all of whose frames were lost is never fitted.
+/// </para>
 /// </summary>
 public sealed class FogSimulation
 {
@@ -29,6 +37,9 @@ public sealed class FogSimulation
     private readonly long _totalFrames;
     private readonly List<CapturedFrame> _frames = [];
     private int _uplinkSettled;
+    /// <summary>Per-sequence encode: each device frame's (sequence, round) group; null otherwise.</summary>
+    private readonly SequenceRound[][]? _sequenceOf;
+    private Random? _fitRng;
     private CapturedFrame? _lastAtFog;
     private long _fogFramesLost;
     private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost;
@@ -47,6 +58,28 @@ public sealed class FogSimulation
         _captureTimes = Enumerable.Range(0, config.Devices)
             .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
         _totalFrames = _captureTimes.Sum(t => (long)t.Length);
+        if (config.Strategy == SharingStrategy.InrTrainEdge && config.TimingsOrDefault.SequenceFit is not null)
+            _sequenceOf = SequenceRounds();
+    }
+
+    /// <summary>The frames of one sequence captured in one round: how many there are, how many settled at the fog, and those that arrived.</summary>
+    private sealed class SequenceRound
+    {
+        public int Expected, Settled;
+        public readonly List<CapturedFrame> Arrived = [];
+    }
+
+    private SequenceRound[][] SequenceRounds()
+    {
+        var groups = new Dictionary<(string, int), SequenceRound>();
+        return _captureTimes.Select((times, d) => Enumerable.Range(0, times.Length).Select(k =>
+        {
+            var group = _config.Sizes.SequenceOf(d, k) is { } sequence
+                ? groups.TryGetValue((sequence, k / _config.FramesPerDevice), out var g) ? g : groups[(sequence, k / _config.FramesPerDevice)] = new SequenceRound()
+                : new SequenceRound(); // no sequence: a sequence of one
+            group.Expected++;
+            return group;
+        }).ToArray()).ToArray();
     }
 
     public static SimulationResult Run(SimulationConfig config) => new FogSimulation(config).Execute();
@@ -72,7 +105,7 @@ public sealed class FogSimulation
             }
             _env.Process(Collect(device));
         }
-        if (strategy == SharingStrategy.InrTrainEdge)
+        if (strategy == SharingStrategy.InrTrainEdge && (_sequenceOf is null || Timings.FogEncode is not null))
             _env.Process(_fog.Encoder(_config.BatchingOrDefault, Timings.FogEncodeOrFree, Timings.FogEncodeTimes, _streams.For("fog/gpu"), SendInr));
         if (strategy == SharingStrategy.TrainFog)
         {
@@ -119,7 +152,8 @@ public sealed class FogSimulation
                 break;
             case SharingStrategy.InrTrainEdge:
                 if (t.Lost) LoseForOthers(frame);
-                else _fog.Enqueue(frame);
+                if (_sequenceOf is not null) SettledInSequence(frame, t.Lost);
+                else if (!t.Lost) _fog.Enqueue(frame);
                 break;
             case SharingStrategy.TrainFog:
                 // A frame lost on the uplink is simply missing from the fog's training set; the fog is its receiver.
@@ -129,6 +163,17 @@ public sealed class FogSimulation
                 if (++_uplinkSettled == _totalFrames) _fogHasAllFrames.Succeed();
                 break;
         }
+    }
+
+    /// <summary>Per-sequence encode: once the frame's whole group has settled, the fog fits the sequence on the frames that arrived.</summary>
+    private void SettledInSequence(CapturedFrame frame, bool lost)
+    {
+        var group = _sequenceOf![frame.Device][frame.Index];
+        if (!lost) group.Arrived.Add(frame);
+        if (++group.Settled < group.Expected || group.Arrived.Count == 0) return;
+        bool includesObjects = Timings.FogEncode is null;
+        _env.Process(_fog.FitSequence(group.Arrived, Timings.SequenceFit!, Timings.FogEncodeTimes, _fitRng ??= _streams.For("fog/fit"), includesObjects,
+            includesObjects ? SendInr : _fog.Enqueue));
     }
 
     private void SendInr(CapturedFrame frame) =>

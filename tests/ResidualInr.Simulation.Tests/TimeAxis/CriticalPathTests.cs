@@ -12,25 +12,33 @@ public class CriticalPathTests
         from d in Enum.GetValues<Downlink>()
         from topo in Enum.GetValues<Topology>()
         from arrivals in new[] { "one", "rounds", "poisson" }
-        select new object[] { s, d, topo, arrivals };
+        from encode in s == SharingStrategy.InrTrainEdge ? new[] { "frames", "sequence", "sequence+objects" } : ["frames"]
+        select new object[] { s, d, topo, arrivals, encode };
 
-    /// <summary>Contention, latency, loss with retries, non-zero compute everywhere, batching with a wait.</summary>
-    private static SimulationConfig Busy(SharingStrategy s, Downlink d, Topology topo, string arrivals, int seed) => new(
-        Devices: 6, FramesPerDevice: 4, Strategy: s, Sizes: FrameSizes.Fixed(25_000, 5_000), Downlink: d, Topology: topo,
+    /// <summary>
+    /// Contention, latency, loss with retries, non-zero compute everywhere, batching with a wait.
+    /// <paramref name="encode"/>: frame by frame, or per sequence (3 sequences of 8 frames dealt to the
+    /// devices) with a fit that includes the object INRs or is followed by their batches.
+    /// </summary>
+    private static SimulationConfig Busy(SharingStrategy s, Downlink d, Topology topo, string arrivals, int seed, string encode = "frames") => new(
+        Devices: 6, FramesPerDevice: 4, Strategy: s,
+        Sizes: encode == "frames" ? FrameSizes.Fixed(25_000, 5_000) : SequenceFitTests.Dealt(6, 3, 8, i => new FrameSize(25_000 + 100 * i, 5_000 + 10 * i)),
+        Downlink: d, Topology: topo,
         Channel: new ChannelSettings(2_000_000, LatencySeconds: 0.003, LossProbability: 0.05, MaxRetries: 3, Efficiency: [1.0, 0.9, 0.8]),
-        Timings: new ComputeTimings(FogEncode: BatchCost.Affine(0.05, 0.01), EdgeJpegDecodeSeconds: 0.004, EdgeInrDecodeSeconds: 0.002,
-            EdgeTrainSecondsPerFrameEpoch: 0.01, FogTrainSecondsPerFrameEpoch: 0.002, Epochs: 2, ModelBytes: 400_000),
+        Timings: new ComputeTimings(FogEncode: encode == "sequence" ? null : BatchCost.Affine(0.05, 0.01), EdgeJpegDecodeSeconds: 0.004, EdgeInrDecodeSeconds: 0.002,
+            EdgeTrainSecondsPerFrameEpoch: 0.01, FogTrainSecondsPerFrameEpoch: 0.002, Epochs: 2, ModelBytes: 400_000,
+            SequenceFit: encode == "frames" ? null : BatchCost.Affine(0.2, 0.03)),
         FrameIntervalSeconds: 0.02, Seed: seed,
         Arrivals: arrivals switch { "rounds" => Arrivals.Rounds(3, 0.5), "poisson" => Arrivals.Poisson(5, 1), _ => null },
         Batching: new FogBatching(8, MaxWaitSeconds: 0.03));
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void The_parts_add_up_to_the_makespan(SharingStrategy s, Downlink d, Topology topo, string arrivals)
+    public void The_parts_add_up_to_the_makespan(SharingStrategy s, Downlink d, Topology topo, string arrivals, string encode)
     {
         for (int seed = 1; seed <= 3; seed++)
         {
-            var r = FogSimulation.Run(Busy(s, d, topo, arrivals, seed));
+            var r = FogSimulation.Run(Busy(s, d, topo, arrivals, seed, encode));
             var sum = r.Summary;
             var p = sum.Path;
             Assert.True(sum.DevicesComplete > 0);
@@ -42,6 +50,8 @@ public class CriticalPathTests
             Assert.Equal(last.Device, p.Device);
             Assert.True(p.TrainSeconds > 0);
             if (s != SharingStrategy.InrTrainEdge) Assert.Equal(0, p.EncodeSeconds);
+            // Per sequence, the path's frame went through a fit (at least its fixed 0.2 s).
+            if (encode != "frames") Assert.True(p.EncodeSeconds >= 0.2, $"encode {p.EncodeSeconds} s holds no sequence fit");
             if (s == SharingStrategy.JpegP2p) Assert.Equal(0, p.DownlinkSeconds + p.FogWaitSeconds);
             else Assert.True(p.DownlinkSeconds > 0);
         }
