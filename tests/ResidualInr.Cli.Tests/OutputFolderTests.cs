@@ -49,7 +49,7 @@ public class OutputFolderTests
             var old = RinrProcess.Snapshot(outDir);
 
             // Another quality, so the new codecs.csv differs; 600 devices keep the simulation busy for seconds after it is written.
-            using var child = RinrProcess.Start("run", WriteScenario(dir, "b.yaml", 60), "--out", outDir, "--cache", cache, "--devices", "600", "--jobs", "1");
+            using var child = RinrProcess.Start("run", WriteScenario(dir, "b.yaml", 60), "--out", outDir, "--cache", cache, "--devices", "1500", "--jobs", "1");
             Assert.True(RinrProcess.WaitUntil(() => NewCodecsWritten(dir, old["codecs.csv"]), 120_000), "the second run never wrote its codecs.csv");
             Assert.False(child.HasExited, "the second run finished before it could be killed");
             child.Kill();
@@ -198,7 +198,7 @@ public class OutputFolderTests
             Assert.Equal(0, CliRunner.Run("run", WriteScenario(dir, "a.yaml", 90), "--out", outDir, "--cache", cache).Exit);
             var old = RinrProcess.Snapshot(outDir);
 
-            using var child = RinrProcess.Start("run", WriteScenario(dir, "b.yaml", 60), "--out", outDir, "--cache", cache, "--devices", "600", "--jobs", "1");
+            using var child = RinrProcess.Start("run", WriteScenario(dir, "b.yaml", 60), "--out", outDir, "--cache", cache, "--devices", "1500", "--jobs", "1");
             // Interrupted while simulating: the new codecs.csv is written (somewhere) and the sweep runs for seconds.
             Assert.True(RinrProcess.WaitUntil(() => NewCodecsWritten(dir, old["codecs.csv"]), 120_000), "the run never reached the simulation");
             RinrProcess.Signal(child, "INT");
@@ -219,7 +219,7 @@ public class OutputFolderTests
         try
         {
             var outDir = Path.Combine(dir, "out");
-            using var child = RinrProcess.Start("simulate", "--devices", "200", "--frames", "10", "--jobs", "1", "--out", outDir);
+            using var child = RinrProcess.Start("simulate", "--devices", "400", "--frames", "10", "--jobs", "1", "--out", outDir);
             Thread.Sleep(1500);
             Assert.False(child.HasExited, "the simulation finished before it could be stopped");
             RinrProcess.Signal(child, "TERM");
