@@ -254,6 +254,7 @@ public class BadInputPropertyTests
         (["train", "--dataset", "DATASET", "--codecs", "DATASET", "--out", "OUT"], ["--epochs", "--seeds", "--seed", "--batch", "--lr", "--test-frames"]),
         (["dataset", "info", "DATASET"], ["--quality"]),
         (["bench", "--out", "OUT", "--device", "cuda-none"], ["--steps", "--fog-batch", "--edge-train-s", "--fog-train-s", "--jpeg-quality"]),
+        (["bench", "soak", "--device", "cuda-none"], ["--encodes", "--sweeps", "--steps", "--batch", "--devices", "--jobs"]),
     ];
 
     public static IEnumerable<object[]> Cases()

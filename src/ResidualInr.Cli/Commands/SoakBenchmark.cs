@@ -91,6 +91,7 @@ public sealed class SoakBenchmark(torch.Device device, SoakOptions options)
             int e = parse.GetValue(encodes), s = parse.GetValue(sweeps), st = parse.GetValue(steps), b = parse.GetValue(batch), n = parse.GetValue(devices), j = parse.GetValue(jobs);
             if (e is < 2 or > 1_000_000 || s is < 2 or > 100_000)
                 throw new InputException("--encodes must be in [2, 1000000] and --sweeps in [2, 100000]");
+            if (w is < 8 or > 4096 || h is < 8 or > 4096) throw new InputException($"--size {w}x{h} is out of range (8..4096 per side)");
             if (st is < 1 or > 100_000 || b is < 1 or > 4096 || n is < 2 or > 10_000 || j is < 1 or > 1024)
                 throw new InputException("--steps must be in [1, 100000], --batch in [1, 4096], --devices in [2, 10000] and --jobs in [1, 1024]");
             var descriptor = CodecRegistry.Get(parse.GetValue(codec)!);

@@ -9,8 +9,8 @@ namespace ResidualInr.Codec.Evaluation;
 public sealed record MemorySample(double At, double RssMb, double ManagedMb, long LiveTensors);
 
 /// <summary>
-/// Samples the process's memory the same way everywhere a benchmark watches for leaks: after a full
-/// collection with finalizers run (so tensors dropped without Dispose are freed and only what is
+/// Samples the process's memory the same way everywhere a benchmark watches for leaks: after a full,
+/// aggressive collection with finalizers run (so tensors dropped without Dispose are freed and only what is
 /// still reachable counts), then RSS, the managed heap and TorchSharp's live tensor count.
 /// </summary>
 public static class MemoryProbe
@@ -19,7 +19,10 @@ public static class MemoryProbe
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        double managed = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+        // Aggressive: also gives the free parts of the GC heap back to the system, so RSS does not
+        // swing with how much the last burst of allocation left committed.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        double managed = GC.GetTotalMemory(forceFullCollection: false) / 1e6;
         return new MemorySample(at, Environment.WorkingSet / 1e6, managed, Tensor.TotalCount);
     }
 
