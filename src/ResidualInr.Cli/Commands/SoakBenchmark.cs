@@ -44,8 +44,11 @@ public sealed record SoakPhase(string Name, string Unit, int Per, int Total, IRe
 
     /// <summary><c>encode phase flat: yes (slope 0.12 MB per 100 encodes, threshold 15.3; ...)</c></summary>
     public string Verdict => string.Create(CultureInfo.InvariantCulture,
-        $"{Name} phase flat: {(Flat ? "yes" : "no")} (slope {RssSlope:0.###} MB per {Per} {Unit}, threshold {ThresholdMb:0.###}; " +
-        $"managed heap {ManagedSlope:0.###} MB and live tensors {TensorSlope:0.##} per {Per} {Unit})");
+        $"{Name} phase flat: {(Flat ? "yes" : "no")} (slope {Round(RssSlope)} MB per {Per} {Unit}, threshold {Round(ThresholdMb)}; " +
+        $"managed heap {Round(ManagedSlope)} MB and live tensors {Round(TensorSlope)} per {Per} {Unit})");
+
+    /// <summary>Three decimals, and no "-0" for a slope that rounds to nothing.</summary>
+    private static double Round(double x) => Math.Round(x, 3) + 0.0;
 
     public IEnumerable<BenchmarkFigure> Figures()
     {
