@@ -256,6 +256,7 @@ public class BadInputPropertyTests
         (["train", "--dataset", "DATASET", "--codecs", "DATASET", "--out", "OUT"], ["--epochs", "--seeds", "--seed", "--batch", "--lr", "--test-frames"]),
         (["dataset", "info", "DATASET"], ["--quality"]),
         (["bench", "--out", "OUT", "--device", "cuda-none"], ["--steps", "--fog-batch", "--edge-train-s", "--fog-train-s", "--jpeg-quality"]),
+        (["bench", "soak", "--device", "cuda-none"], ["--encodes", "--sweeps", "--steps", "--batch", "--devices", "--jobs"]),
     ];
 
     /// <summary>Each case once: a command without a path argument gives the same case for every path variant.</summary>

@@ -138,7 +138,7 @@ public static class BenchCommands
         return cmd;
     }
 
-    private static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)
+    internal static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)
     {
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
         foreach (var f in figures)
@@ -154,7 +154,7 @@ public static class BenchCommands
 
     public static Command Build()
     {
-        var bench = new Command("bench", "Measure performance on this machine: 'rinr bench --out PROFILE.json' writes a timing profile for scenarios; 'rinr bench codec' prints the codec's figures.");
+        var bench = new Command("bench", "Measure performance on this machine: 'rinr bench --out PROFILE.json' writes a timing profile for scenarios; 'rinr bench codec' prints the codec's figures, 'rinr bench soak' watches memory over a long run.");
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var size = new Option<string>("--size") { Description = "Frame size WxH for encode/decode measurements.", DefaultValueFactory = _ => "160x90" };
         var steps = new Option<int>("--steps") { Description = "Adam steps per encode measurement.", DefaultValueFactory = _ => 20 };
@@ -179,6 +179,7 @@ public static class BenchCommands
         });
         bench.Subcommands.Add(codec);
         bench.Subcommands.Add(BuildNerv());
+        bench.Subcommands.Add(SoakBenchmark.Build());
         AddProfile(bench);
         return bench;
     }

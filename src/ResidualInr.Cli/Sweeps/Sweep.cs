@@ -32,23 +32,28 @@ public sealed record SweepResult(SweepPoint Point, SimulationResult Result)
 /// </summary>
 public static class Sweep
 {
-    public static IReadOnlyList<SweepResult> Run(IReadOnlyList<SweepPoint> points, int jobs)
+    /// <param name="pointsDone">Where to report points finished (from worker threads); null draws the sweep's own progress bar.
+    /// A caller that already shows a bar (a soak running many sweeps) passes its own, since bars do not nest.</param>
+    public static IReadOnlyList<SweepResult> Run(IReadOnlyList<SweepPoint> points, int jobs, IProgress<int>? pointsDone = null)
     {
         foreach (var p in points)
         {
             try { p.Config.Validate(); }
             catch (ArgumentException e) { throw new InputException(e.Message); }
         }
+        return pointsDone is not null
+            ? Simulate(points, jobs, pointsDone)
+            : ConsoleProgress.Run("Simulating", points.Count, progress => Simulate(points, jobs, progress));
+    }
+
+    private static SweepResult[] Simulate(IReadOnlyList<SweepPoint> points, int jobs, IProgress<int> progress)
+    {
         var results = new SweepResult[points.Count];
-        ConsoleProgress.Run("Simulating", points.Count, progress =>
+        int done = 0;
+        Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = Interrupt.Token }, i =>
         {
-            int done = 0;
-            Parallel.For(0, points.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs), CancellationToken = Interrupt.Token }, i =>
-            {
-                results[i] = new SweepResult(points[i], FogSimulation.Run(points[i].Config));
-                progress.Report(Interlocked.Increment(ref done));
-            });
-            return 0;
+            results[i] = new SweepResult(points[i], FogSimulation.Run(points[i].Config));
+            progress.Report(Interlocked.Increment(ref done));
         });
         return results;
     }

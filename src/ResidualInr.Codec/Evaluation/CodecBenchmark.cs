@@ -172,9 +172,7 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
             var inputs = images.Select((img, i) => new FrameToEncode($"s{done + i}", done + i, img, ObjectBox(img))).ToList();
             var payloads = codec.EncodeBatch(inputs, done).Select(e => e.Payload).ToList();
             codec.DecodeBatch(payloads);
-            GC.Collect();
-            process.Refresh();
-            samples.Add((done + batch, process.WorkingSet64 / 1e6));
+            samples.Add((done + batch, MemoryProbe.Take(done + batch).RssMb));
         }
         process.Refresh();
         var early = samples[Math.Min(1, samples.Count - 1)];
