@@ -7,12 +7,17 @@ public static class RinrProcess
 {
     public static Process Start(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // Through env(1) with SIGINT and SIGTERM reset to their defaults: a test run started as a shell's
+        // background job inherits SIGINT ignored (and an ignored signal stays ignored across exec), so rinr
+        // would never see the Ctrl-C these tests send. A user's terminal gives rinr the default disposition.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        info.ArgumentList.Add("--default-signal=INT,TERM");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rinr.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         var process = Process.Start(info)!;
