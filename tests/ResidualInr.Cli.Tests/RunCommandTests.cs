@@ -34,7 +34,7 @@ public class RunCommandTests
             Assert.True(exit == 0, err);
             string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
-            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "time_breakdown", "accuracy_vs_bytes" })
+            foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "time_breakdown", "accuracy_vs_bytes", "energy" })
             foreach (var ext in new[] { ".png", ".svg" })
                 Assert.True(new FileInfo(Path.Combine(outDir, plot + ext)).Length > 1000, $"{plot}{ext} is missing or empty");
 

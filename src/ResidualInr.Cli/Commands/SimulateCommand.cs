@@ -49,11 +49,17 @@ public static class SimulateCommand
         var jobs = (new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount }).Within(K.Options.Jobs);
         var jpegMetrics = new Option<string?>("--jpeg-metrics") { Description = "metrics.csv of a JPEG encode: per-frame JPEG bytes (and mean decode time) replace --jpeg-bytes (and --jpeg-decode-s)." };
         var inrMetrics = new Option<string?>("--inr-metrics") { Description = "metrics.csv of an INR encode: per-frame payload bytes (and mean decode time) replace --inr-bytes (and --inr-decode-s)." };
+        var radioTx = (new Option<double>("--radio-tx-w") { Description = "A device's radio while transmitting, W.", DefaultValueFactory = _ => EnergyPowers.DefaultRadioTxWatts }).Within(K.Energy.RadioTx);
+        var radioRx = (new Option<double>("--radio-rx-w") { Description = "A device's radio while receiving, W.", DefaultValueFactory = _ => EnergyPowers.DefaultRadioRxWatts }).Within(K.Energy.RadioRx);
+        var radioIdle = (new Option<double>("--radio-idle-w") { Description = "A device's radio otherwise, until its training is done, W.", DefaultValueFactory = _ => EnergyPowers.DefaultRadioIdleWatts }).Within(K.Energy.RadioIdle);
+        var edgeCompute = (new Option<double>("--edge-compute-w") { Description = "A device while decoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultEdgeComputeWatts }).Within(K.Energy.EdgeCompute);
+        var fogCompute = (new Option<double>("--fog-compute-w") { Description = "The fog's GPU while encoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultFogComputeWatts }).Within(K.Energy.FogCompute);
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
             strategies, devices, frames, jpeg, inr, model, capacity, latency, loss, retries, downlink, topology, interval,
-            encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics, outDir,
+            encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics,
+            radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir,
         };
         cmd.SetAction(parse =>
         {
@@ -71,7 +77,8 @@ public static class SimulateCommand
                     parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
                 parse.GetValue(interval), parse.GetValue(seed),
                 Arrivals: ArrivalsFrom(parse.GetValue(rounds), parse.GetValue(roundInterval), parse.GetValue(arrivalRate), parse.GetValue(duration)),
-                Batching: new FogBatching(parse.GetValue(maxBatch) ?? parse.GetValue(batch), parse.GetValue(maxWait)));
+                Batching: new FogBatching(parse.GetValue(maxBatch) ?? parse.GetValue(batch), parse.GetValue(maxWait)),
+                Energy: new EnergyPowers(parse.GetValue(radioTx), parse.GetValue(radioRx), parse.GetValue(radioIdle), parse.GetValue(edgeCompute), parse.GetValue(fogCompute)));
             var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
             var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
             if (jpegRows is not null || inrRows is not null)

@@ -68,6 +68,9 @@ public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
         Map(m => m.Sweep.Summary.Path.DownlinkSeconds).Name("path_downlink_s").Index(31);
         Map(m => m.Sweep.Summary.Path.DecodeSeconds).Name("path_decode_s").Index(32);
         Map(m => m.Sweep.Summary.Path.TrainSeconds).Name("path_train_s").Index(33);
+        // Energy (after the time axis, so readers by position keep working).
+        Map(m => m.Sweep.Summary.EnergyJoules).Name("energy_j").Index(34);
+        Map(m => m.Sweep.Summary.FogEnergyJoules).Name("fog_energy_j").Index(35);
     }
 }
 
@@ -89,6 +92,11 @@ public sealed class DeviceRowMap : SweepRowMap<DeviceRow>
         Map(m => m.Record.FirstPayloadSeconds).Name("first_payload_s").Index(11);
         Map(m => m.Record.LastPayloadSeconds).Name("last_payload_s").Index(12);
         Map(m => m.Record.TrainingStartSeconds).Name("training_start_s").Index(13);
+        Map(m => m.Record.RadioTxSeconds).Name("radio_tx_s").Index(14);
+        Map(m => m.Record.RadioRxSeconds).Name("radio_rx_s").Index(15);
+        Map(m => m.Record.RadioIdleSeconds).Name("radio_idle_s").Index(16);
+        Map(m => m.Record.ComputeSeconds).Name("compute_s").Index(17);
+        Map(m => m.Record.EnergyJoules).Name("energy_j").Index(18);
     }
 }
 

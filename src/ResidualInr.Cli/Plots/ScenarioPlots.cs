@@ -29,6 +29,7 @@ public static class ScenarioPlots
             written.AddRange(Save(tradeoff, outDir, "accuracy_vs_bytes"));
         written.AddRange(Save(BytesOnAir(results), outDir, "bytes_on_air"));
         written.AddRange(Save(CompletionTime(results), outDir, "completion_time"));
+        written.AddRange(Save(EnergyPerRound(results, scenario.Arrivals), outDir, "energy"));
         written.AddRange(Save(PsnrAgainstBytes(metrics), outDir, "psnr_vs_payload"));
         if (TimelinePoint(results) is { } point) written.AddRange(Save(Timeline(point), outDir, "timeline"));
         if (TimeBreakdown(results) is { } breakdown) written.AddRange(Save(breakdown, outDir, "time_breakdown"));
@@ -57,6 +58,19 @@ public static class ScenarioPlots
         plot.Title("Time until every device has trained");
         plot.XLabel("edge devices (N)");
         plot.YLabel("completion time (s)");
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot;
+    }
+
+    /// <summary>Energy (every device's and the fog's, summary.csv's energy_j) per round against N; with Poisson arrivals, per run.</summary>
+    private static Plot EnergyPerRound(IReadOnlyList<SweepResult> results, Arrivals arrivals)
+    {
+        int rounds = arrivals is RoundArrivals r ? Math.Max(1, r.Count) : 1;
+        var plot = PlotFonts.NewPlot();
+        AddSeriesAgainstDevices(plot, results.Where(x => double.IsFinite(x.Result.Summary.EnergyJoules)), s => s.EnergyJoules / rounds);
+        plot.Title(arrivals is RoundArrivals ? "Energy per round, devices and fog" : "Energy of the run, devices and fog");
+        plot.XLabel("edge devices (N)");
+        plot.YLabel(arrivals is RoundArrivals ? "energy per round (J)" : "energy (J)");
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }

@@ -8,6 +8,7 @@ namespace ResidualInr.Cli.Scenarios;
 /// <summary>A scenario file, parsed and validated. Every field has a default except the name.</summary>
 /// <param name="Fog">How the fog forms encode batches (fog: max_batch, max_wait_s).</param>
 /// <param name="Arrivals">When devices capture frames (arrivals: rounds or Poisson).</param>
+/// <param name="Energy">The powers energy is counted at (energy: radio_tx_w, ...); null means the defaults.</param>
 public sealed record Scenario(
     string File,
     string Name,
@@ -26,7 +27,8 @@ public sealed record Scenario(
     LearningSpec? Learning,
     string Output,
     FogBatching Fog,
-    Arrivals Arrivals);
+    Arrivals Arrivals,
+    EnergyPowers? Energy = null);
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);

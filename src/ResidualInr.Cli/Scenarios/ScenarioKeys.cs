@@ -197,6 +197,19 @@ public static class ScenarioKeys
         };
     }
 
+    /// <summary>The powers energy is counted at, W; defaults and their published sources in scenarios/README.md ("Energy").</summary>
+    public static class Energy
+    {
+        public const double MaxWatts = 100_000;
+        public static readonly Key RadioTx = Key.Double("radio_tx_w", EnergyPowers.DefaultRadioTxWatts, "A device's radio while its attempts are on the air, W.", 0, MaxWatts);
+        public static readonly Key RadioRx = Key.Double("radio_rx_w", EnergyPowers.DefaultRadioRxWatts, "A device's radio while a transfer addressed to it is on the air, W.", 0, MaxWatts);
+        public static readonly Key RadioIdle = Key.Double("radio_idle_w", EnergyPowers.DefaultRadioIdleWatts, "A device's radio otherwise, until its training is done, W.", 0, MaxWatts);
+        public static readonly Key EdgeCompute = Key.Double("edge_compute_w", EnergyPowers.DefaultEdgeComputeWatts, "A device while it decodes or trains, W.", 0, MaxWatts);
+        public static readonly Key FogCompute = Key.Double("fog_compute_w", EnergyPowers.DefaultFogComputeWatts, "The fog's GPU while it encodes or trains, W.", 0, MaxWatts);
+        public static readonly Section Section = new("energy", "Powers for the energy figures (energy_j): radio transmit, receive and idle, edge and fog compute.",
+            [RadioTx, RadioRx, RadioIdle, EdgeCompute, FogCompute]);
+    }
+
     public static class Learning
     {
         private static readonly DetectorSettings Defaults = new();
@@ -245,7 +258,7 @@ public static class ScenarioKeys
     public static readonly Section Root = new("", "A rinr scenario: what to encode, simulate and learn, and how.",
     [
         Name, Seed, Key.Of(Dataset.Section), FrameSize, FramesPerDevice, Devices, Key.Of(Inr.Section), Codecs,
-        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Fog.Section), Key.Of(Arrivals.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
+        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Fog.Section), Key.Of(Arrivals.Section), Key.Of(Energy.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
     ]);
 
     /// <summary>

@@ -67,13 +67,14 @@ public static class ScenarioLoader
         var training = ParseTraining(s.Section(K.Training.Section.Name));
         var fog = ParseFog(s.Section(K.Fog.Section.Name));
         var arrivals = ParseArrivals(s.Section(K.Arrivals.Section.Name));
+        var energy = ParseEnergy(s.Section(K.Energy.Section.Name));
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
         var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
         var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
         if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
         s.RejectUnknownKeys();
-        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output, fog, arrivals);
+        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output, fog, arrivals, energy);
     }
 
     private static DatasetSpec ParseDataset(YamlSection? d, string baseDir)
@@ -163,6 +164,15 @@ public static class ScenarioLoader
         if (f is null) return new FogBatching((int)K.Fog.MaxBatch.Default!, (double)K.Fog.MaxWait.Default!);
         var spec = new FogBatching(f.Int(K.Fog.MaxBatch), f.Double(K.Fog.MaxWait));
         f.RejectUnknownKeys();
+        return spec;
+    }
+
+    private static EnergyPowers ParseEnergy(YamlSection? e)
+    {
+        if (e is null) return new EnergyPowers();
+        var spec = new EnergyPowers(e.Double(K.Energy.RadioTx), e.Double(K.Energy.RadioRx), e.Double(K.Energy.RadioIdle),
+            e.Double(K.Energy.EdgeCompute), e.Double(K.Energy.FogCompute));
+        e.RejectUnknownKeys();
         return spec;
     }
 

@@ -47,6 +47,8 @@ public sealed class EdgeDevice
     public double TrainingDoneSeconds { get; private set; } = double.NaN;
     public long BytesSent { get; internal set; }
     public long BytesReceived { get; private set; }
+    /// <summary>Processor seconds spent decoding received payloads.</summary>
+    public double DecodeBusySeconds { get; private set; }
     /// <summary>Frames meant for this device that were lost past the retries (on their uplink or downlink).</summary>
     public int FramesLost { get; private set; }
     /// <summary>Payloads of any kind (frames, the model) lost past the retries.</summary>
@@ -80,7 +82,9 @@ public sealed class EdgeDevice
         else
         {
             BytesReceived += t.Bytes;
-            _decodeBusyUntilSeconds = Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds) + _decodeSeconds(t);
+            double decode = _decodeSeconds(t);
+            DecodeBusySeconds += decode;
+            _decodeBusyUntilSeconds = Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds) + decode;
             frame?.Available(_decodeBusyUntilSeconds);
             LastPayload = t;
             if (double.IsNaN(FirstPayloadSeconds)) FirstPayloadSeconds = _env.NowSeconds;

@@ -48,12 +48,19 @@ public sealed class Radio
     private void Attempt(Transmission t)
     {
         double latency = Channel.Settings.LatencySeconds;
-        if (latency > 0) _env.Call(latency, () => Channel.Begin(t, _onAirDone));
-        else Channel.Begin(t, _onAirDone);
+        if (latency > 0) _env.Call(latency, () => BeginOnAir(t));
+        else BeginOnAir(t);
+    }
+
+    private void BeginOnAir(Transmission t)
+    {
+        t.OnAirSinceSeconds = _env.NowSeconds;
+        Channel.Begin(t, _onAirDone);
     }
 
     private void OnAirDone(Transmission t)
     {
+        t.AirSeconds += _env.NowSeconds - t.OnAirSinceSeconds;
         var settings = Channel.Settings;
         if (settings.LossProbability > 0 && _rng.NextDouble() < settings.LossProbability)
         {

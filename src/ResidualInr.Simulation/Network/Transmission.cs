@@ -33,6 +33,14 @@ public sealed class Transmission
     public int Retries { get; internal set; }
     public bool Lost { get; internal set; }
 
+    /// <summary>
+    /// Seconds its attempts were on the air, summed over attempts: each from its hand-over to the channel
+    /// until its bytes had crossed (the set-up latency excluded). The sender transmits and every receiver
+    /// listens for this long (energy).
+    /// </summary>
+    public double AirSeconds { get; internal set; }
+    internal double OnAirSinceSeconds;
+
     // Processor-sharing bookkeeping: the channel's per-sender service level at which it is done.
     internal double FinishService;
 }

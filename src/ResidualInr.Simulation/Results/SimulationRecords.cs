@@ -21,6 +21,11 @@ public sealed record TransferRecord(
 /// <param name="FirstPayloadSeconds">When the first payload (frame or model) it received arrived; NaN when none did.</param>
 /// <param name="LastPayloadSeconds">When the last payload it received arrived (decoding may go on after it); NaN when none did.</param>
 /// <param name="TrainingStartSeconds">When its training started; NaN if it never trained.</param>
+/// <param name="RadioTxSeconds">Seconds its radio transmitted: the air time of its own attempts (see <see cref="EnergyPowers"/>).</param>
+/// <param name="RadioRxSeconds">Seconds its radio received: the air time of every attempt addressed to it (a broadcast's whole air time).</param>
+/// <param name="RadioIdleSeconds">Seconds its radio idled: the rest of its life (until training ended, or its last own transfer, or, if it never trained, the simulation's end), floored at 0.</param>
+/// <param name="ComputeSeconds">Seconds its processor decoded or trained.</param>
+/// <param name="EnergyJoules">Tx x radio transmit power + rx x receive power + idle x idle power + compute x edge compute power.</param>
 public sealed record DeviceRecord(
     string Device,
     long BytesSent,
@@ -31,7 +36,12 @@ public sealed record DeviceRecord(
     bool Complete,
     double FirstPayloadSeconds = double.NaN,
     double LastPayloadSeconds = double.NaN,
-    double TrainingStartSeconds = double.NaN);
+    double TrainingStartSeconds = double.NaN,
+    double RadioTxSeconds = 0,
+    double RadioRxSeconds = 0,
+    double RadioIdleSeconds = 0,
+    double ComputeSeconds = 0,
+    double EnergyJoules = 0);
 
 /// <param name="BytesOnAir">Every attempt's bytes on every channel, retransmissions included.</param>
 /// <param name="BytesOffered">Bytes of every logical transfer once: always BytesDelivered + BytesLost.</param>
@@ -61,6 +71,8 @@ public sealed record DeviceRecord(
 /// (inr-train-edge), the fog's training (train-fog); 0 for the relay (jpeg-fog) and without a fog.
 /// </param>
 /// <param name="Path">Where the makespan went: the critical path of the last complete device.</param>
+/// <param name="EnergyJoules">Every device's energy plus the fog's.</param>
+/// <param name="FogEnergyJoules">The fog's: its GPU's busy seconds (encode, sequence fits, training) x the fog compute power.</param>
 public sealed record RunSummary(
     SharingStrategy Strategy,
     Downlink Downlink,
@@ -86,7 +98,9 @@ public sealed record RunSummary(
     double FogGpuUtilisation,
     int FogBacklogMax,
     double FogWaitSecondsMean,
-    CriticalPath Path);
+    CriticalPath Path,
+    double EnergyJoules = 0,
+    double FogEnergyJoules = 0);
 
 public sealed record SimulationResult(
     RunSummary Summary,

@@ -43,6 +43,8 @@ public sealed class FogSimulation
     private CapturedFrame? _lastAtFog;
     private long _fogFramesLost;
     private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost;
+    /// <summary>Per device: radio transmit and receive seconds (air time), and when its last own transfer ended.</summary>
+    private readonly double[] _txSeconds, _rxSeconds, _lastSendEndSeconds;
 
     private FogSimulation(SimulationConfig config)
     {
@@ -55,6 +57,9 @@ public sealed class FogSimulation
         _fog = new FogNode(_env);
         _fogHasAllFrames = new Event(_env);
         _records = config.RecordTransfers ? [] : null;
+        _txSeconds = new double[config.Devices];
+        _rxSeconds = new double[config.Devices];
+        _lastSendEndSeconds = new double[config.Devices];
         _captureTimes = Enumerable.Range(0, config.Devices)
             .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
         _totalFrames = _captureTimes.Sum(t => (long)t.Length);
@@ -205,7 +210,19 @@ public sealed class FogSimulation
         _transfers++;
         _bytesOffered += t.Bytes;
         long attempts = (1 + t.Retries) * t.Bytes;
-        if (t.Source != _network.Fog) _devices[t.Source].BytesSent += attempts;
+        if (t.Source != _network.Fog)
+        {
+            _devices[t.Source].BytesSent += attempts;
+            _txSeconds[t.Source] += t.AirSeconds;
+            _lastSendEndSeconds[t.Source] = Math.Max(_lastSendEndSeconds[t.Source], t.EndSeconds);
+        }
+        // Every receiver listens for every attempt (a broadcast's receivers for the whole transmission); the fog's radio is not counted.
+        if (t.AirSeconds > 0)
+        {
+            var receivers = t.Destinations;
+            for (int i = 0; i < receivers.Count; i++)
+                if (receivers[i] < N) _rxSeconds[receivers[i]] += t.AirSeconds;
+        }
         if (t.Lost) _bytesLost += t.Bytes;
         else _bytesDelivered += t.Bytes;
         _records?.Add(new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
@@ -216,8 +233,15 @@ public sealed class FogSimulation
     private SimulationResult Report()
     {
         var strategy = _config.Strategy;
-        var devices = _devices.Select(d => new DeviceRecord(d.Name, d.BytesSent, d.BytesReceived, d.DataCompleteSeconds, d.TrainingDoneSeconds,
-            d.FramesLost, d.Complete, d.FirstPayloadSeconds, d.LastPayload?.EndSeconds ?? double.NaN, d.TrainingStartSeconds)).ToList();
+        var power = _config.EnergyOrDefault;
+        var devices = _devices.Select(d =>
+        {
+            var (tx, rx, idle, compute, joules) = DeviceEnergy(d, power);
+            return new DeviceRecord(d.Name, d.BytesSent, d.BytesReceived, d.DataCompleteSeconds, d.TrainingDoneSeconds,
+                d.FramesLost, d.Complete, d.FirstPayloadSeconds, d.LastPayload?.EndSeconds ?? double.NaN, d.TrainingStartSeconds,
+                tx, rx, idle, compute, joules);
+        }).ToList();
+        double fogJoules = power.FogComputeWatts * _fog.GpuBusySeconds;
         // The makespan is over complete devices only: a device that never got its data or model did not finish.
         EdgeDevice? last = null;
         foreach (var d in _devices)
@@ -243,8 +267,25 @@ public sealed class FogSimulation
             FogGpuUtilisation: Over(_fog.GpuBusySeconds),
             FogBacklogMax: _fog.BacklogMax,
             FogWaitSecondsMean: FogWaitMean(),
-            Path: path);
+            Path: path,
+            EnergyJoules: devices.Sum(d => d.EnergyJoules) + fogJoules,
+            FogEnergyJoules: fogJoules);
         return new SimulationResult(summary, devices, (IReadOnlyList<TransferRecord>?)_records ?? []);
+    }
+
+    /// <summary>
+    /// A device's radio and compute seconds and its energy (<see cref="EnergyPowers"/>): its radio lives until its
+    /// training ended or its last own transfer did, whichever is later (the simulation's end if it never trained).
+    /// </summary>
+    private (double Tx, double Rx, double Idle, double Compute, double Joules) DeviceEnergy(EdgeDevice d, EnergyPowers power)
+    {
+        double tx = _txSeconds[d.Index], rx = _rxSeconds[d.Index];
+        bool trained = !double.IsNaN(d.TrainingDoneSeconds);
+        double life = trained ? Math.Max(d.TrainingDoneSeconds, _lastSendEndSeconds[d.Index]) : _env.NowSeconds;
+        double idle = Math.Max(0, life - tx - rx);
+        double compute = d.DecodeBusySeconds + (trained ? d.TrainingDoneSeconds - d.TrainingStartSeconds : 0);
+        double joules = power.RadioTxWatts * tx + power.RadioRxWatts * rx + power.RadioIdleWatts * idle + power.EdgeComputeWatts * compute;
+        return (tx, rx, idle, compute, joules);
     }
 
     /// <summary>Successful deliveries (frame x receiver) and the ages of frames that reached every receiver.</summary>

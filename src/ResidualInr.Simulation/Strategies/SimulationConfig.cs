@@ -6,6 +6,7 @@ namespace ResidualInr.Simulation.Strategies;
 /// <param name="FramesPerDevice">F: frames each device captures per round (unused with Poisson arrivals).</param>
 /// <param name="FrameIntervalSeconds">Inside a round, device d captures frame k at k times this after the round starts (all devices in step).</param>
 /// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
+/// <param name="Energy">The powers energy is counted at; null means <see cref="EnergyPowers"/>' defaults.</param>
 /// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
 public sealed record SimulationConfig(
     int Devices,
@@ -21,8 +22,10 @@ public sealed record SimulationConfig(
     bool RecordTransfers = true,
     ChannelFactory? ChannelModel = null,
     Arrivals? Arrivals = null,
-    FogBatching? Batching = null)
+    FogBatching? Batching = null,
+    EnergyPowers? Energy = null)
 {
+    public EnergyPowers EnergyOrDefault => Energy ?? new EnergyPowers();
     /// <summary>When frames are captured; null means <see cref="Strategies.Arrivals.OneRound"/>.</summary>
     public Arrivals ArrivalsOrDefault => Arrivals ?? Strategies.Arrivals.OneRound;
     /// <summary>How the fog forms encode batches; null means greedy batches of one.</summary>
@@ -56,6 +59,8 @@ public sealed record SimulationConfig(
                      ("edge INR decode (s)", t.EdgeInrDecodeSeconds), ("edge train (s/frame/epoch)", t.EdgeTrainSecondsPerFrameEpoch),
                      ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch) })
             Check(double.IsFinite(v) && v >= 0, name, v, "must be a finite number >= 0");
+        foreach (var (name, w) in EnergyOrDefault.All)
+            Check(double.IsFinite(w) && w >= 0, name, w, "must be a finite number >= 0");
     }
 
     private static void Check(bool ok, string what, object value, string rule)
