@@ -101,6 +101,8 @@ public class ScenarioLoaderTests
         Assert.Equal(0.001, s.Network.Channel.LatencySeconds);
         Assert.Equal(new MacSpec(std, rate, payload, rtsCts), s.Network.Mac);
         Assert.StartsWith($"802.11{std.ToName()} DCF (Bianchi)", s.Network.ChannelText());
+        // rinr run --devices 40 re-tabulates η(n) for 41 senders.
+        Assert.Equal(DcfModel.ChannelSettings(std, rate, payload, rtsCts, 41).Efficiency!, s.WithDevices([40]).Network.Channel.Efficiency!);
     }
 
     [Fact]

@@ -28,7 +28,15 @@ public sealed record Scenario(
     LearningSpec? Learning,
     string Output,
     FogBatching Fog,
-    Arrivals Arrivals);
+    Arrivals Arrivals)
+{
+    /// <summary>Other device counts (rinr run --devices); a MAC model's η(n) table is re-tabulated to cover the largest + 1 senders.</summary>
+    public Scenario WithDevices(IReadOnlyList<int> devices) => this with
+    {
+        Devices = devices,
+        Network = Network.Mac is { } mac ? Network with { Channel = mac.Channel(devices.Max(), Network.Channel) } : Network,
+    };
+}
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
