@@ -2,6 +2,7 @@ using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Scenarios;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Network.Mac;
 using ResidualInr.Simulation.Strategies;
 
 namespace ResidualInr.Cli.Tests;
@@ -87,6 +88,48 @@ public class ScenarioLoaderTests
     }
 
     [Theory]
+    [InlineData("802.11g", 24, 1500, false, "devices: [3, 12]", 13)]
+    [InlineData("ax", 143.4, 1000, true, "devices: 5000", DcfChannelStations)]
+    public void A_mac_section_sets_the_channel_from_the_dcf_model(string standard, double rate, int payload, bool rtsCts, string devices, int stations)
+    {
+        var s = ScenarioLoader.Load(Write(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"name: w\n{devices}\nnetwork:\n  latency_s: 0.001\n  mac: {{ model: dcf, standard: {standard}, rate_mbps: {rate}, payload_bytes: {payload}, rts_cts: {(rtsCts ? "true" : "false")} }}\n")));
+        Assert.True(WifiStandardNames.TryParse(standard, out var std));
+        var expected = DcfModel.ChannelSettings(std, rate, payload, rtsCts, stations);
+        Assert.Equal(expected.CapacityBytesPerSecond, s.Network.Channel.CapacityBytesPerSecond);
+        Assert.Equal(expected.Efficiency!, s.Network.Channel.Efficiency!);
+        Assert.Equal(0.001, s.Network.Channel.LatencySeconds);
+        Assert.Equal(new MacSpec(std, rate, payload, rtsCts), s.Network.Mac);
+        Assert.StartsWith($"802.11{std.ToName()} DCF (Bianchi)", s.Network.ChannelText());
+        // rinr run --devices 40 re-tabulates η(n) for 41 senders.
+        Assert.Equal(DcfModel.ChannelSettings(std, rate, payload, rtsCts, 41).Efficiency!, s.WithDevices([40]).Network.Channel.Efficiency!);
+    }
+
+    [Fact]
+    public void Report_md_names_the_channel_model_that_ran()
+    {
+        var dcf = ScenarioLoader.Load(Write("name: r\nnetwork: { mac: { model: dcf, standard: 802.11g, rate_mbps: 24 } }\n"));
+        var none = new Dictionary<CodecSpec, IReadOnlyList<ResidualInr.Codec.Evaluation.FrameMetrics>>();
+        // S(1) = 17.5 Mb/s ('rinr channel --standard g --rate-mbps 24'); devices default to 10, so η(n) runs to n = 10 + 1 (the fog).
+        Assert.StartsWith("Channel model: 802.11g DCF (Bianchi), 24 Mb/s, 1500 B payload, basic access: S(1) 2.187 MB/s, η(n) tabulated to n = 11 senders",
+            ScenarioReport.Render(dcf, none, []).Split('\n').Single(l => l.StartsWith("Channel model")));
+        Assert.Contains("Channel model: fixed capacity 2 MB/s, η(n) = 1.", ScenarioReport.Render(ScenarioLoader.Load(Write("name: r\n")), none, []));
+    }
+
+    /// <summary>η(n) is tabulated for at most this many senders (ScenarioKeys.Network.Mac.MaxStations).</summary>
+    private const int DcfChannelStations = ScenarioKeys.Network.Mac.MaxStations;
+
+    [Fact]
+    public void An_efficiency_list_sets_the_fixed_channels_table()
+    {
+        var s = ScenarioLoader.Load(Write("name: e\nnetwork: { capacity_bytes_per_s: 1000, efficiency: [1, 0.9, 0.85] }\n"));
+        Assert.Equal([1, 0.9, 0.85], s.Network.Channel.Efficiency!);
+        Assert.Null(s.Network.Mac);
+        Assert.Equal("fixed capacity 0.001 MB/s, η(n) = 1, 0.9, 0.85 (the last for more senders)", s.Network.ChannelText());
+        Assert.Null(ScenarioLoader.Load(Write("name: e\n")).Network.Channel.Efficiency);
+    }
+
+    [Theory]
     [InlineData("name: x\ndevcies: [2]\n", ":2: devcies: unknown key (did you mean 'devices'?)")]
     [InlineData("name: x\nnetwork:\n  capacity_byte_per_s: 5\n", ":3: network.capacity_byte_per_s: unknown key (did you mean 'capacity_bytes_per_s'?)")]
     [InlineData("name: x\ndevices: [2, many]\n", ":2: devices: 'many' is not a whole number")]
@@ -112,6 +155,15 @@ public class ScenarioLoaderTests
     [InlineData("name: x\narrivals: { poisson_rate_per_device_s: 2 }\n", "arrivals.duration_s: is required")]
     [InlineData("name: x\narrivals: { rounds: 0 }\n", "arrivals.rounds: 0 is out of range")]
     [InlineData("name: x\ntiming: { edge: nope.json }\n", "timing.edge: file 'nope.json' not found")]
+    [InlineData("name: x\nnetwork:\n  capacity_bytes_per_s: 5\n  mac: { model: dcf, standard: 802.11g, rate_mbps: 24 }\n",
+        ":4: network.mac: give either network.mac (an 802.11 MAC model) or network.capacity_bytes_per_s (a fixed channel), not both")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: g, rate_mbps: 24 }\n  efficiency: [1, 0.9]\n", ":3: network.mac: give either network.mac (an 802.11 MAC model) or network.efficiency")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: 802.11g, rate_mbps: 25 }\n", ":3: network.mac.rate_mbps: 802.11g has no 25 Mb/s rate (expected one of 6, 9, 12, 18, 24, 36, 48, 54)")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: edca, standard: g, rate_mbps: 24 }\n", "network.mac.model: 'edca' is not dcf")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: 802.11z, rate_mbps: 24 }\n", "network.mac.standard: '802.11z' is not 802.11b")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: dcf, rate_mbps: 24 }\n", "network.mac.standard: is required")]
+    [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: g, rate_mbps: 24, payload_bytes: 2305 }\n", "network.mac.payload_bytes: 2305 is out of range [1, 2304]")]
+    [InlineData("name: x\nnetwork: { efficiency: [1, 0] }\n", ":2: network.efficiency: 0 is out of range (0, 1]")]
     [InlineData("seed: 3\n", "name: is required")]
     [InlineData("name: x\ndevices: [2, 4\n", "malformed YAML")]
     [InlineData("- just\n- a list\n", "a scenario is a mapping")]

@@ -127,6 +127,14 @@ public class ScenarioSchemaTests
     [InlineData("a round interval with a Poisson process", "name: x\narrivals: { round_interval_s: 2, poisson_rate_per_device_s: 1, duration_s: 5 }\n")]
     [InlineData("a Poisson rate without a duration", "name: x\narrivals: { poisson_rate_per_device_s: 1 }\n")]
     [InlineData("a duration alone", "name: x\narrivals: { duration_s: 5 }\n")]
+    [InlineData("mac and capacity_bytes_per_s", "name: x\nnetwork:\n  capacity_bytes_per_s: 5\n  mac: { model: dcf, standard: 802.11g, rate_mbps: 24 }\n")]
+    [InlineData("mac and efficiency", "name: x\nnetwork:\n  efficiency: [1, 0.9]\n  mac: { model: dcf, standard: g, rate_mbps: 24 }\n")]
+    [InlineData("bad enum: mac model", "name: x\nnetwork: { mac: { model: edca, standard: g, rate_mbps: 24 } }\n")]
+    [InlineData("bad enum: mac standard", "name: x\nnetwork: { mac: { model: dcf, standard: 802.11z, rate_mbps: 24 } }\n")]
+    [InlineData("mac without a rate", "name: x\nnetwork: { mac: { model: dcf, standard: g } }\n")]
+    [InlineData("out of range: mac payload", "name: x\nnetwork: { mac: { model: dcf, standard: g, rate_mbps: 24, payload_bytes: 0 } }\n")]
+    [InlineData("out of range: efficiency 0", "name: x\nnetwork: { efficiency: [1, 0] }\n")]
+    [InlineData("out of range: efficiency above 1", "name: x\nnetwork: { efficiency: 1.1 }\n")]
     public void Invalid_scenarios_are_rejected_by_the_schema_and_the_loader(string what, string yaml)
     {
         Assert.False(Validate(yaml).IsValid, $"the schema accepted {what}");
@@ -146,6 +154,10 @@ public class ScenarioSchemaTests
     [InlineData("name: c\ncodecs:\n  jpeg:\n  rapid-inr: { steps: 10, lr: 0.01 }\n  residual-inr: { steps: 800, qat_steps: 0, object_steps: 5 }\n  nerv: { epochs: 10, lr: 0.003, object_steps: 5 }\n")]
     [InlineData("name: a\narrivals: { poisson_rate_per_device_s: 0.5, duration_s: 30 }\nfog: { max_batch: 8, max_wait_s: 0.2 }\n")]
     [InlineData("name: a\narrivals: { rounds: 3 }\ntiming: { source: measure, edge: scenario.yaml, fog: scenario.yaml }\n")]
+    [InlineData("name: w\ndevices: [2, 40]\nnetwork:\n  mac: { model: dcf, standard: 802.11g, rate_mbps: 24, payload_bytes: 1500, rts_cts: false }\n  latency_s: 0.001\n")]
+    [InlineData("name: w\nnetwork: { mac: { model: dcf, standard: ax, rate_mbps: \"143.4\", rts_cts: true }, links: per-device }\n")]
+    [InlineData("name: w\nnetwork: { capacity_bytes_per_s: 1000000, efficiency: [1, 0.9, 0.85] }\n")]
+    [InlineData("name: w\nnetwork: { efficiency: 0.8 }\n")]
     [InlineData(ScenarioLoaderTests.Full)]
     public void Valid_scenarios_are_accepted_by_the_schema_and_the_loader(string yaml)
     {

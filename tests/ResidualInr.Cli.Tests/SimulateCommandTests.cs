@@ -73,4 +73,44 @@ public class SimulateCommandTests
         Assert.Equal(2, exit);
         Assert.StartsWith("rinr: ", err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
     }
+
+    [Fact]
+    public void The_dcf_mac_costs_airtime_over_its_single_sender_capacity()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-sim-").FullName;
+        try
+        {
+            double Airtime(string name, params string[] channel)
+            {
+                var (exit, _, err) = CliRunner.Run(["simulate", .. channel, "--devices", "10", "--strategies", "jpeg-p2p", "--frames", "1", "--out", Path.Combine(dir, name)]);
+                Assert.True(exit == 0, err);
+                var rows = File.ReadAllLines(Path.Combine(dir, name, "summary.csv"));
+                int column = Array.IndexOf(rows[0].Split(','), "airtime_s");
+                return double.Parse(rows[1].Split(',')[column], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var s1 = ResidualInr.Simulation.Network.Mac.DcfModel.ChannelSettings(ResidualInr.Simulation.Network.Mac.WifiStandard.G, 24, 1500, false, 1).CapacityBytesPerSecond;
+            double dcf = Airtime("dcf", "--mac", "dcf", "--standard", "g", "--rate-mbps", "24");
+            double fixedC = Airtime("fixed", "--capacity", s1.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+            // Ten devices share the air: η(n) < 1 for n > 1 senders, so the same bytes take longer than at S(1) with η = 1.
+            Assert.True(dcf > fixedC * 1.05, $"dcf {dcf} s, fixed {fixedC} s");
+            // --efficiency gives the fixed channel a table: η = 0.5 for every n doubles the airtime.
+            Assert.Equal(2 * fixedC, Airtime("half", "--capacity", s1.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--efficiency", "0.5"), 9);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("--mac and --capacity: give either the MAC model or the fixed channel, not both", "--mac", "dcf", "--standard", "g", "--rate-mbps", "24", "--capacity", "2000000")]
+    [InlineData("--mac and --efficiency", "--mac", "dcf", "--standard", "g", "--rate-mbps", "24", "--efficiency", "1,0.9")]
+    [InlineData("--standard needs --mac dcf", "--standard", "g", "--rate-mbps", "24")]
+    [InlineData("--mac dcf needs --rate-mbps", "--mac", "dcf", "--standard", "g")]
+    [InlineData("--rate-mbps 25: 802.11g has no such rate", "--mac", "dcf", "--standard", "g", "--rate-mbps", "25")]
+    [InlineData("--mac 'edca': expected dcf", "--mac", "edca")]
+    [InlineData("'0' is not a number in (0, 1]", "--efficiency", "1,0")]
+    public void Channel_options_of_two_models_are_input_errors(string expected, params string[] args)
+    {
+        var (exit, _, err) = CliRunner.Run(["simulate", "--devices", "2", "--frames", "1", .. args]);
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, err);
+    }
 }

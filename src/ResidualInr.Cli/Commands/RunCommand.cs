@@ -33,7 +33,7 @@ public static class RunCommand
         {
             var scenario = ScenarioLoader.Load(parse.GetValue(file)!);
             if (parse.GetValue(devices) is { } d)
-                scenario = scenario with { Devices = TextValues.DeviceCounts(d, "--devices") };
+                scenario = scenario.WithDevices(TextValues.DeviceCounts(d, "--devices"));
             if (parse.GetValue(seed) is { } s) scenario = scenario with { Seed = s };
             if (parse.GetValue(device) is { } dev)
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }

@@ -4,6 +4,7 @@ using ResidualInr.Cli.Output;
 using ResidualInr.Cli.Sweeps;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Network.Mac;
 using ResidualInr.Simulation.Strategies;
 using K = ResidualInr.Cli.Scenarios.ScenarioKeys;
 
@@ -24,6 +25,12 @@ public static class SimulateCommand
         var inr = (new Option<long>("--inr-bytes") { Description = "INR payload bytes per frame (s_i).", DefaultValueFactory = _ => 8_000 }).Within(K.Options.PayloadBytes);
         var model = (new Option<long>("--model-bytes") { Description = "Model bytes the fog sends in train-fog (M).", DefaultValueFactory = _ => 6_000_000 }).Within(K.Training.ModelBytes);
         var capacity = (new Option<double>("--capacity") { Description = "Channel capacity C in bytes/s.", DefaultValueFactory = _ => 2_000_000 }).Within(K.Network.Capacity);
+        var efficiency = new Option<string?>("--efficiency") { Description = "eta(n) for the fixed --capacity: comma-separated shares of C that n = 1, 2, ... active senders get in total, each in (0, 1]; the last holds for more (default 1)." };
+        var mac = new Option<string?>("--mac") { Description = "Channel model instead of --capacity/--efficiency: dcf (802.11 DCF, Bianchi's model, as 'rinr channel') sets C = S(1) and eta(n); needs --standard and --rate-mbps." };
+        var standard = new Option<string?>("--standard") { Description = $"With --mac dcf: the 802.11 standard, {string.Join(", ", WifiStandardNames.All)} (also 11g, 802.11g)." };
+        var rateMbps = (new Option<double?>("--rate-mbps") { Description = "With --mac dcf: PHY rate of data frames, Mb/s, one the standard has ('rinr channel' lists them)." }).Within(K.Network.Mac.RateMbps);
+        var macPayload = (new Option<int?>("--payload-bytes") { Description = $"With --mac dcf: payload (MSDU) bytes per 802.11 frame (default {K.Network.Mac.PayloadBytes.Default})." }).Within(K.Network.Mac.PayloadBytes);
+        var rtsCts = new Option<bool>("--rts-cts") { Description = "With --mac dcf: RTS/CTS before every data frame instead of basic access." };
         var latency = (new Option<double>("--latency") { Description = "Set-up time per transmission attempt, s.", DefaultValueFactory = _ => 0 }).Within(K.Network.Latency);
         var loss = (new Option<double>("--loss") { Description = "Probability that an attempt is lost.", DefaultValueFactory = _ => 0 }).Within(K.Network.LossProbability);
         var retries = (new Option<int>("--retries") { Description = "Resends before a transfer counts as lost.", DefaultValueFactory = _ => 3 }).Within(K.Network.Retries);
@@ -57,7 +64,7 @@ public static class SimulateCommand
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
-            strategies, devices, frames, jpeg, inr, model, capacity, latency, loss, retries, downlink, topology, interval,
+            strategies, devices, frames, jpeg, inr, model, capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts, latency, loss, retries, downlink, topology, interval,
             encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics,
             radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir,
         };
@@ -72,7 +79,8 @@ public static class SimulateCommand
                 : throw new InputException($"--topology '{parse.GetValue(topology)}' must be one of {string.Join(", ", NetworkNames.TopologyNames)}");
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
-                new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
+                Channel(parse, counts.Max(), new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
+                    capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts),
                 new ComputeTimings(FogEncodeCost(parse.GetValue(batchCost), parse.GetValue(batch), parse.GetValue(encode)), parse.GetValue(jpegDecode), parse.GetValue(inrDecode),
                     parse.GetValue(edgeTrain), parse.GetValue(fogTrain), parse.GetValue(epochs), parse.GetValue(model)),
                 parse.GetValue(interval), parse.GetValue(seed),
@@ -121,6 +129,43 @@ public static class SimulateCommand
             return RinrApp.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// The fixed channel (--capacity, --efficiency) or, with --mac dcf, 802.11 DCF's C = S(1)/8 and η(n) for n = 1 ..
+    /// min(largest N + 1, 1024) senders (the devices and the fog; the last entry holds beyond). Options of the other model
+    /// are input errors; "given" is what was typed, not a value that differs from the default.
+    /// </summary>
+    private static ChannelSettings Channel(ParseResult parse, int largest, ChannelSettings fixedChannel, Option<double> capacity, Option<string?> efficiency,
+        Option<string?> mac, Option<string?> standard, Option<double?> rateMbps, Option<int?> payload, Option<bool> rtsCts)
+    {
+        static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
+        var model = parse.GetValue(mac);
+        if (model is null)
+        {
+            foreach (var o in new Option[] { standard, rateMbps, payload, rtsCts })
+                if (Given(parse, o)) throw new InputException($"{o.Name} needs --mac dcf");
+            return parse.GetValue(efficiency) is { } eta ? fixedChannel with { Efficiency = Efficiencies(eta) } : fixedChannel;
+        }
+        if (model != "dcf") throw new InputException($"--mac '{model}': expected dcf");
+        foreach (var o in new Option[] { capacity, efficiency })
+            if (Given(parse, o)) throw new InputException($"--mac and {o.Name}: give either the MAC model or the fixed channel, not both");
+        var name = parse.GetValue(standard) ?? throw new InputException("--mac dcf needs --standard");
+        if (!WifiStandardNames.TryParse(name, out var s))
+            throw new InputException($"--standard: unknown standard '{name}' (expected {string.Join(", ", WifiStandardNames.All)})");
+        var rate = parse.GetValue(rateMbps) ?? throw new InputException("--mac dcf needs --rate-mbps");
+        if (DcfModel.FindRate(s, rate) is null)
+            throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--rate-mbps {rate:0.###}: 802.11{s.ToName()} has no such rate (expected one of {Scenarios.MacSpec.RatesText(s)})"));
+        var spec = new Scenarios.MacSpec(s, rate, parse.GetValue(payload) ?? (int)K.Network.Mac.PayloadBytes.Default!, parse.GetValue(rtsCts));
+        return spec.Channel(largest, fixedChannel);
+    }
+
+    /// <summary>--efficiency 1,0.9,0.8: each entry a finite number in (0, 1].</summary>
+    private static IReadOnlyList<double> Efficiencies(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        return parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && K.Network.Efficiency.InRange(v) ? v
+            : throw new InputException($"--efficiency '{text}': '{p}' is not a number in {K.Network.Efficiency.RangeText}")).ToList();
     }
 
     /// <summary>--fog-batch-cost's table when given, else one measured point t(--fog-batch) = --encode-s-per-batch.</summary>

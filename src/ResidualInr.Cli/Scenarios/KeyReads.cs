@@ -41,6 +41,9 @@ public static class KeyReads
 
     public static IReadOnlyList<long> LongList(this YamlSection s, Key k) => s.LongList(k.Name, (long[])k.Default!, k.LongMin, k.LongMax);
 
+    /// <summary>Null when the key is absent.</summary>
+    public static IReadOnlyList<double>? OptionalDoubleList(this YamlSection s, Key k) => s.DoubleList(k.Name, k.InRange, k.RangeText);
+
     public static IReadOnlyList<string> StringList(this YamlSection s, Key k) => s.StringList(k.Name, (string[])k.Default!);
 
     public static YamlSection? Section(this YamlSection s, Key k) => s.Section(k.Name);

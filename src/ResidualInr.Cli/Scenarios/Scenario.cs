@@ -1,6 +1,8 @@
+using System.Globalization;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Network.Mac;
 using ResidualInr.Simulation.Strategies;
 
 namespace ResidualInr.Cli.Scenarios;
@@ -28,14 +30,57 @@ public sealed record Scenario(
     string Output,
     FogBatching Fog,
     Arrivals Arrivals,
-    EnergyPowers? Energy = null);
+    EnergyPowers? Energy = null)
+{
+    /// <summary>Other device counts (rinr run --devices); a MAC model's η(n) table is re-tabulated to cover the largest + 1 senders.</summary>
+    public Scenario WithDevices(IReadOnlyList<int> devices) => this with
+    {
+        Devices = devices,
+        Network = Network.Mac is { } mac ? Network with { Channel = mac.Channel(devices.Max(), Network.Channel) } : Network,
+    };
+}
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
 
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
 
-public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology);
+/// <param name="Mac">The MAC model that set <paramref name="Channel"/>'s capacity and efficiency (network.mac), or null for the fixed capacity.</param>
+public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology, MacSpec? Mac = null)
+{
+    /// <summary>Which channel model runs, in one line (report.md).</summary>
+    public string ChannelText() => Mac is { } m ? m.Describe(Channel) : MacSpec.DescribeFixed(Channel);
+}
+
+/// <summary>
+/// 802.11 DCF as the channel (scenario network.mac, rinr simulate --mac dcf): capacity C = S(1)/8 bytes/s and
+/// efficiency η(n) = S(n)/S(1) from Bianchi's saturation model (<see cref="DcfModel"/>), n counting active senders.
+/// </summary>
+public sealed record MacSpec(WifiStandard Standard, double RateMbps, int PayloadBytes, bool RtsCts)
+{
+    /// <summary>The channel for up to <paramref name="largestDevices"/> devices: η(n) tabulated for n = 1 .. min(devices + 1, 1024) (the devices and the fog), the last entry holding beyond.</summary>
+    public ChannelSettings Channel(int largestDevices, ChannelSettings? rest = null)
+    {
+        var dcf = DcfModel.ChannelSettings(Standard, RateMbps, PayloadBytes, RtsCts, ScenarioKeys.Network.Mac.Stations(largestDevices));
+        return (rest ?? new ChannelSettings()) with { CapacityBytesPerSecond = dcf.CapacityBytesPerSecond, Efficiency = dcf.Efficiency };
+    }
+
+    /// <summary>"24, 36, 48 or 54"-style list of the rates a standard's preset knows.</summary>
+    public static string RatesText(WifiStandard standard) =>
+        string.Join(", ", DcfModel.Rates(standard).Select(r => r.Mbps.ToString("0.###", CultureInfo.InvariantCulture)));
+
+    public string Describe(ChannelSettings c) => string.Create(CultureInfo.InvariantCulture,
+        $"802.11{Standard.ToName()} DCF (Bianchi), {RateMbps:0.###} Mb/s, {PayloadBytes} B payload, {(RtsCts ? "RTS/CTS" : "basic access")}: " +
+        $"S(1) {c.CapacityBytesPerSecond / 1e6:0.###} MB/s, η(n) tabulated to n = {c.Efficiency?.Count ?? 1} senders (η({c.Efficiency?.Count ?? 1}) = {c.EfficiencyFor(int.MaxValue):0.###})");
+
+    public static string DescribeFixed(ChannelSettings c)
+    {
+        var eta = c.Efficiency is { Count: > 0 } table
+            ? $"η(n) = {string.Join(", ", table.Select(e => e.ToString("0.###", CultureInfo.InvariantCulture)))} (the last for more senders)"
+            : "η(n) = 1";
+        return string.Create(CultureInfo.InvariantCulture, $"fixed capacity {c.CapacityBytesPerSecond / 1e6:0.###} MB/s, {eta}");
+    }
+}
 
 /// <param name="EdgeSecondsPerFrameEpoch">Device training time per frame-epoch; with a learning stage its measured time per codec replaces it.</param>
 /// <param name="ModelBytes">M; a list sweeps the model size (train-fog only).</param>

@@ -35,6 +35,7 @@ public sealed record Key(string Name, KeyKind Kind, string Description)
     public bool Required { get; init; }
     public double? Min { get; init; }
     public double? Max { get; init; }
+    public bool MinExclusive { get; init; }
     public bool MaxExclusive { get; init; }
     /// <summary>For <see cref="KeyKind.Enum"/>: the documented values.</summary>
     public IReadOnlyList<string> Allowed { get; init; } = [];
@@ -60,13 +61,13 @@ public sealed record Key(string Name, KeyKind Kind, string Description)
     public long LongMin => Min is { } m ? (long)m : long.MinValue;
     public long LongMax => Max is { } m ? (long)m : long.MaxValue;
 
-    /// <summary>"[1, 1000]", "[0, 1)", "[1, inf)": the range error messages quote.</summary>
+    /// <summary>"[1, 1000]", "[0, 1)", "(0, 1]", "[1, inf)": the range error messages quote.</summary>
     public string RangeText => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-        $"[{(Min is { } lo ? lo.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "-inf")}, {(Max is { } hi ? hi.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "inf")}{(MaxExclusive || Max is null ? ")" : "]")}");
+        $"{(MinExclusive ? "(" : "[")}{(Min is { } lo ? lo.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "-inf")}, {(Max is { } hi ? hi.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "inf")}{(MaxExclusive || Max is null ? ")" : "]")}");
 
     /// <summary>Whether <paramref name="value"/> is a finite number within <see cref="Min"/> and <see cref="Max"/>.</summary>
     public bool InRange(double value) =>
-        double.IsFinite(value) && (Min is not { } lo || value >= lo) && (Max is not { } hi || (MaxExclusive ? value < hi : value <= hi));
+        double.IsFinite(value) && (Min is not { } lo || (MinExclusive ? value > lo : value >= lo)) && (Max is not { } hi || (MaxExclusive ? value < hi : value <= hi));
 
     /// <summary>"a or b", "a, b or c": how error messages list <see cref="Allowed"/>.</summary>
     public string AllowedText => Allowed.Count <= 1 ? string.Join("", Allowed)
@@ -84,6 +85,8 @@ public sealed record Section(string Name, string Description, IReadOnlyList<Key>
     /// <summary>key: keys that must be given with it (JSON Schema's dependentRequired).</summary>
     public IReadOnlyDictionary<string, string[]> DependentRequired { get; init; } = new Dictionary<string, string[]>();
     public (string Key, string Value, string Dependent)? OnlyWhen { get; init; }
+    /// <summary>Groups of keys of which at most one may be given (network: mac or capacity_bytes_per_s); JSON Schema's not-required.</summary>
+    public IReadOnlyList<string[]> NotTogether { get; init; } = [];
 }
 
 /// <summary>
@@ -144,13 +147,55 @@ public static class ScenarioKeys
 
     public static class Network
     {
-        public static readonly Key Capacity = Key.Double("capacity_bytes_per_s", 2_000_000, "Channel capacity C, bytes/s.", 1);
+        public static readonly Key Capacity = Key.Double("capacity_bytes_per_s", 2_000_000, "Channel capacity C, bytes/s (the table model; not with 'mac').", 1);
+        public static readonly Key Efficiency = new Key("efficiency", KeyKind.Double,
+            "eta(n): the share of C that n active senders get in total; entry i is for n = i + 1, the last holds for more (the table model; not with 'mac').")
+        {
+            DefaultNote = "1 for every n",
+            Min = 0,
+            MinExclusive = true,
+            Max = 1,
+            ListOrSingle = true,
+        };
         public static readonly Key Latency = Key.Double("latency_s", 0, "Set-up time per transmission attempt, s.", 0, MaxSeconds);
         public static readonly Key LossProbability = Key.Double("loss_probability", 0, "Probability that an attempt is lost.", 0, 1, maxExclusive: true);
         public static readonly Key Retries = Key.Int("retries", 3, "Resends before a transfer counts as lost.", 0, 1000);
         public static readonly Key Downlink = Key.Enum("downlink", "unicast", "How the fog sends to the devices.", "unicast", "broadcast");
         public static readonly Key Links = Key.Enum("links", "shared", "shared: one collision domain; per-device: a link per device to the fog.", "shared", "per-device");
-        public static readonly Section Section = new("network", "The wireless channel.", [Capacity, Latency, LossProbability, Retries, Downlink, Links]);
+        public static readonly Key MacKey = Key.Of(Mac.Section);
+        public static readonly Section Section = new("network", "The wireless channel: a fixed capacity (capacity_bytes_per_s, efficiency) or a MAC model (mac).",
+            [Capacity, Efficiency, MacKey, Latency, LossProbability, Retries, Downlink, Links])
+        {
+            NotTogether = [["mac", "capacity_bytes_per_s"], ["mac", "efficiency"]],
+        };
+
+        /// <summary>network.mac: the channel's capacity and eta(n) from a MAC model instead of capacity_bytes_per_s and efficiency.</summary>
+        public static class Mac
+        {
+            /// <summary>
+            /// eta(n) is tabulated for n = 1 .. min(largest device count + 1, MaxStations) active senders (the devices and
+            /// the fog); the last entry holds for more. Past a thousand stations eta(n) changes by well under 1% per
+            /// hundred more, and the table costs a fixed-point solve per entry.
+            /// </summary>
+            public const int MaxStations = 1024;
+
+            public static int Stations(int largestDevices) => (int)Math.Min((long)largestDevices + 1, MaxStations);
+
+            /// <summary>The spellings of each standard the scenario accepts: 802.11g (documented), 11g and g.</summary>
+            private static readonly string[] Standards = Simulation.Network.Mac.WifiStandardNames.All.Select(n => $"802.11{n}").ToArray();
+
+            public static readonly Key Model = Key.Enum("model", null, "dcf: 802.11 DCF saturation throughput from Bianchi's model (what 'rinr channel' prints).", "dcf")
+                with { Required = true };
+            public static readonly Key Standard = Key.Enum("standard", null, "The 802.11 standard (20 MHz, one spatial stream, long GI).", Standards)
+                with { Required = true, Aliases = Simulation.Network.Mac.WifiStandardNames.All.SelectMany(n => new[] { $"11{n}", n }).ToArray() };
+            public static readonly Key RateMbps = Key.Double("rate_mbps", null, "PHY rate of data frames, Mb/s: one the standard has ('rinr channel' lists them).", 1, 1000)
+                with { Required = true };
+            public static readonly Key PayloadBytes = Key.Int("payload_bytes", 1500, "Payload (MSDU) bytes per 802.11 frame.", 1, Simulation.Network.Mac.DcfModel.MaxPayloadBytes);
+            public static readonly Key RtsCts = Key.Bool("rts_cts", false, "RTS/CTS before every data frame instead of basic access.");
+            public static readonly Section Section = new("mac",
+                "The channel's capacity S(1) and efficiency eta(n) = S(n)/S(1) from an 802.11 MAC model; instead of capacity_bytes_per_s and efficiency.",
+                [Model, Standard, RateMbps, PayloadBytes, RtsCts]);
+        }
     }
 
     public static class Training

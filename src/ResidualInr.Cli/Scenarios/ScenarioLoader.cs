@@ -4,6 +4,7 @@ using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Learning.Training;
 using ResidualInr.Simulation.Network;
+using ResidualInr.Simulation.Network.Mac;
 using ResidualInr.Simulation.Strategies;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -60,7 +61,7 @@ public static class ScenarioLoader
         var devices = s.IntList(K.Devices);
         var inr = ParseInr(s.Section(K.Inr.Section.Name));
         var codecs = ParseCodecs(s.Section(K.Codecs.Name));
-        var network = ParseNetwork(s.Section(K.Network.Section.Name));
+        var network = ParseNetwork(s.Section(K.Network.Section.Name), devices.Max());
         var strategies = s.StringList(K.Strategies).Select(n =>
             SharingStrategyNames.TryParse(n, out var st) ? st
                 : throw new InputException(s.File, null, $"strategies: unknown strategy '{n}'{Hint(n, K.Strategies.Allowed)}")).ToList();
@@ -136,14 +137,41 @@ public static class ScenarioLoader
         return codecs;
     }
 
-    private static NetworkSpec ParseNetwork(YamlSection? n)
+    /// <summary>
+    /// A fixed capacity (capacity_bytes_per_s, efficiency) or a MAC model (mac), not both; the MAC model's η(n) table
+    /// covers the largest device count + 1 senders (the fog sends too), at most <see cref="K.Network.Mac.MaxStations"/>.
+    /// </summary>
+    private static NetworkSpec ParseNetwork(YamlSection? n, int largestDevices)
     {
         if (n is null) return new NetworkSpec(new ChannelSettings(), Downlink.Unicast, Topology.SharedChannel);
-        var channel = new ChannelSettings(n.Double(K.Network.Capacity), n.Double(K.Network.Latency), n.Double(K.Network.LossProbability), n.Int(K.Network.Retries));
+        var macSection = n.Section(K.Network.MacKey);
+        if (macSection is not null)
+            foreach (var other in new[] { K.Network.Capacity, K.Network.Efficiency })
+                if (n.Peek(other.Name) is not null)
+                    throw n.Error(n.Peek(K.Network.MacKey.Name), K.Network.MacKey.Name,
+                        $"give either {n.KeyPath(K.Network.MacKey.Name)} (an 802.11 MAC model) or {n.KeyPath(other.Name)} (a fixed channel), not both");
+        var mac = macSection is null ? null : ParseMac(macSection);
+        var rest = new ChannelSettings(LatencySeconds: n.Double(K.Network.Latency), LossProbability: n.Double(K.Network.LossProbability), MaxRetries: n.Int(K.Network.Retries));
+        var channel = mac is not null ? mac.Channel(largestDevices, rest)
+            : rest with { CapacityBytesPerSecond = n.Double(K.Network.Capacity), Efficiency = n.OptionalDoubleList(K.Network.Efficiency) };
         var downlink = n.Enum(K.Network.Downlink) == "broadcast" ? Downlink.Broadcast : Downlink.Unicast;
         var topology = n.Enum(K.Network.Links) == "per-device" ? Topology.PerDeviceLinks : Topology.SharedChannel;
         n.RejectUnknownKeys();
-        return new NetworkSpec(channel, downlink, topology);
+        return new NetworkSpec(channel, downlink, topology, mac);
+    }
+
+    private static MacSpec ParseMac(YamlSection m)
+    {
+        m.Enum(K.Network.Mac.Model); // "dcf", the only model so far
+        var name = m.Enum(K.Network.Mac.Standard);
+        if (!WifiStandardNames.TryParse(name, out var standard)) throw KeyReads.EnumError(m, K.Network.Mac.Standard, name);
+        var rate = m.OptionalDouble(K.Network.Mac.RateMbps) ?? throw m.Error(null, K.Network.Mac.RateMbps.Name, "is required");
+        if (DcfModel.FindRate(standard, rate) is null)
+            throw m.Error(m.Peek(K.Network.Mac.RateMbps.Name), K.Network.Mac.RateMbps.Name,
+                string.Create(CultureInfo.InvariantCulture, $"802.11{standard.ToName()} has no {rate:0.###} Mb/s rate (expected one of {MacSpec.RatesText(standard)})"));
+        var spec = new MacSpec(standard, rate, m.Int(K.Network.Mac.PayloadBytes), m.Bool(K.Network.Mac.RtsCts));
+        m.RejectUnknownKeys();
+        return spec;
     }
 
     private static TrainingSpec ParseTraining(YamlSection? t)

@@ -30,6 +30,8 @@ public static class ScenarioReport
             $"{scenario.Network.Channel.CapacityBytesPerSecond / 1e6:0.###} MB/s {scenario.Network.Downlink.ToName()} downlink, " +
             $"loss {scenario.Network.Channel.LossProbability:0.###}, seed {scenario.Seed}."));
         sb.AppendLine();
+        sb.AppendLine($"Channel model: {scenario.Network.ChannelText()}.");
+        sb.AppendLine();
         sb.AppendLine("## Codecs (means over the encoded frames)");
         sb.AppendLine();
         sb.AppendLine("| codec | payload bytes | PSNR whole dB | background dB | object dB |");

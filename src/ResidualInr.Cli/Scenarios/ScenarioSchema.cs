@@ -52,6 +52,11 @@ public static class ScenarioSchema
         if (section.DependentRequired.Count > 0)
             schema["dependentRequired"] = new JsonObject(section.DependentRequired.Select(d =>
                 KeyValuePair.Create(d.Key, (JsonNode?)new JsonArray(d.Value.Select(v => (JsonNode)v).ToArray()))));
+        if (section.NotTogether.Count > 0)
+        {
+            var nots = section.NotTogether.Select(g => (JsonNode)new JsonObject { ["not"] = new JsonObject { ["required"] = new JsonArray(g.Select(k => (JsonNode)k).ToArray()) } }).ToArray();
+            schema["allOf"] = new JsonArray(nots);
+        }
         if (section.OnlyWhen is var (when, value, dependent))
         {
             schema["if"] = new JsonObject
@@ -121,7 +126,7 @@ public static class ScenarioSchema
             default:
                 throw new InvalidOperationException($"key {key.Name}: no schema for {key.Kind}");
         }
-        if (key.Min is { } min) schema["minimum"] = Number(min);
+        if (key.Min is { } min) schema[key.MinExclusive ? "exclusiveMinimum" : "minimum"] = Number(min);
         if (key.Max is { } max) schema[key.MaxExclusive ? "exclusiveMaximum" : "maximum"] = Number(max);
         return schema;
     }

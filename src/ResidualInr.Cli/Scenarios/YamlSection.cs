@@ -123,6 +123,23 @@ public sealed class YamlSection
         }).ToList();
     }
 
+    /// <summary>A single number or a list of them, each checked by <paramref name="inRange"/> (which <paramref name="range"/> describes); null when absent.</summary>
+    public IReadOnlyList<double>? DoubleList(string key, Func<double, bool> inRange, string range)
+    {
+        var node = Get(key);
+        if (node is null) return null;
+        var items = node is YamlSequenceNode seq ? seq.Children.ToList() : [node];
+        if (items.Count == 0) throw Error(node, key, "must list at least one value");
+        return items.Select(item =>
+        {
+            var text = Scalar(key, item, "a number");
+            if (!double.TryParse(text.Replace("_", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                throw Error(item, key, $"'{text}' is not a finite number");
+            if (!inRange(v)) throw Error(item, key, $"{v.ToString(CultureInfo.InvariantCulture)} is out of range {range}");
+            return v;
+        }).ToList();
+    }
+
     public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
     {
         var node = Get(key);
