@@ -65,3 +65,26 @@ public class ResourceBenchmarks
         return env.ProcessedEvents;
     }
 }
+
+/// <summary>
+/// The cost of starting a process: many processes that each wait one zero timeout and end. Allocated bytes
+/// per operation are one process start, its generator and one timeout.
+/// </summary>
+[MemoryDiagnoser]
+public class KernelProcessBenchmarks
+{
+    private const int Processes = 100_000;
+
+    [Benchmark(OperationsPerInvoke = Processes)]
+    public long StartProcesses()
+    {
+        var env = new SimEnvironment();
+        IEnumerable<Event> Once()
+        {
+            yield return env.Timeout(0);
+        }
+        for (int p = 0; p < Processes; p++) env.Process(Once());
+        env.Run();
+        return env.ProcessedEvents;
+    }
+}

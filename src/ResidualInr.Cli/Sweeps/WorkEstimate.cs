@@ -13,11 +13,15 @@ namespace ResidualInr.Cli.Sweeps;
 /// </summary>
 public static class WorkEstimate
 {
-    // Measured on the dev machine (.NET 10, Release, 2 cores), peak RSS from /usr/bin/time over the 32 MB of an
-    // empty run: jpeg-p2p unicast N=400 F=4 queues its 638,400 transfers at t=0 and peaked 173 MB higher, 278 B
-    // each; jpeg-fog N=800 F=2 (1,280,000 transfers) 279 B each. Recording them for transfers.csv added 49-70 B per
-    // transfer (GC.GetTotalAllocatedBytes: 733-797 B allocated per transfer, 145-154 B more when recorded).
-    // train-fog broadcast N=1,000,000 F=1 peaked at 3.35 GB: about 3.2 kB per device (radio, streams, state).
+    // Memory grows with the radio queues' entries, not with the transfers: unicast copies of one payload that share a
+    // radio queue as one entry (Radio.SendEach) and each copy's Transmission lives only while it is on the air. Only
+    // the fog's unicast downlink on per-device links still queues one entry per copy (each goes to another radio).
+    // Measured on the dev machine (.NET 10, Release, 2 cores), peak RSS from /usr/bin/time -v over the 32 MB of an
+    // empty run, before the lazy queues: an eagerly queued copy took 278-279 B (jpeg-p2p unicast N=400 F=4, jpeg-fog
+    // N=800 F=2), kept here as the cost of any queue entry. Recording transfers for transfers.csv added 49-70 B per
+    // transfer. train-fog broadcast N=1,000,000 F=1 peaked at 3.35 GB: about 3.2 kB per device (radio, streams, state).
+    // After: jpeg-p2p unicast N=10,000 F=1 (1e8 transfers, 10,000 queue entries) peaked at the RSS in
+    // results/benchmarks.md ("Lazy radio queues"), i.e. the per-device figure, not 300 B x 1e8.
     public const double BytesPerQueuedTransfer = 300, BytesPerRecordedTransfer = 100, BytesPerDevice = 3_200;
 
     /// <summary>transfers.csv: 4.2 GB for the 54 million transfers of --devices 3000 --frames 2, about 78 B a row.</summary>
@@ -50,11 +54,27 @@ public static class WorkEstimate
         };
     }
 
+    /// <summary>
+    /// Radio queue entries one point makes: a broadcast, or unicast copies of one payload on one radio, is one entry;
+    /// only the fog's unicast downlink on per-device links makes one per copy. At most this many wait at once.
+    /// </summary>
+    public static double QueueEntries(SimulationConfig c)
+    {
+        double n = c.Devices, frames = n * c.FramesPerDevice, toOthers = n * (n - 1) * c.FramesPerDevice;
+        bool perCopy = c.Downlink == Downlink.Unicast && c.Topology == Topology.PerDeviceLinks;
+        return c.Strategy switch
+        {
+            SharingStrategy.JpegP2p => frames,
+            SharingStrategy.TrainFog => frames + (perCopy ? n : 1),
+            _ => frames + (perCopy ? toOthers : frames),
+        };
+    }
+
     /// <summary>Bytes of simulator memory one point needs while it runs (its transfer records stay until the CSVs are written).</summary>
     public static double MemoryBytes(SimulationConfig c)
     {
         var (transfers, _) = Count(c);
-        return c.Devices * BytesPerDevice + transfers * (BytesPerQueuedTransfer + (c.RecordTransfers ? BytesPerRecordedTransfer : 0));
+        return c.Devices * BytesPerDevice + QueueEntries(c) * BytesPerQueuedTransfer + (c.RecordTransfers ? transfers * BytesPerRecordedTransfer : 0);
     }
 
     /// <summary>

@@ -5,19 +5,28 @@ namespace ResidualInr.Simulation.Kernel;
 /// <see cref="Fail"/>), then queued, then processed: its callbacks run, resuming any process
 /// that waited on it. A failed event that nobody waits for stops the run, so failures are
 /// never silently lost (as in SimPy).
+/// <para>
+/// Memory: most events have exactly one waiter (a process, or one callback), so the first waiter
+/// sits in one inline slot and a list is made only when a second arrives. The value and the
+/// error share a field. A <see cref="Timeout"/> is 56 bytes.
+/// </para>
 /// </summary>
 public class Event
 {
-    private List<Action<Event>>? _callbacks = [];
+    // null, one waiter (an Action<Event> or a Process), or a List<object> of them in the order they were added.
+    private object? _callbacks;
+    // The value on success, the Exception on failure.
+    private object? _value;
+    private bool _processed, _failed;
 
     public Event(SimEnvironment env) => Env = env;
 
     public SimEnvironment Env { get; }
     public bool IsTriggered { get; private protected set; }
-    public bool IsProcessed => _callbacks is null;
-    public bool Ok { get; private set; } = true;
-    public object? Value { get; private set; }
-    public Exception? Error { get; private set; }
+    public bool IsProcessed => _processed;
+    public bool Ok => !_failed;
+    public object? Value => _failed ? null : _value;
+    public Exception? Error => _failed ? (Exception)_value! : null;
 
     /// <summary>Set when someone dealt with this event's failure, so the run need not stop for it.</summary>
     public bool Defused { get; set; }
@@ -41,27 +50,63 @@ public class Event
     {
         if (IsTriggered) throw new InvalidOperationException("event has already been triggered");
         IsTriggered = true;
-        Ok = ok;
-        Value = value;
-        Error = error;
+        _failed = !ok;
+        _value = ok ? value : error;
     }
 
     /// <summary>Runs <paramref name="callback"/> when the event is processed (at once if it already was).</summary>
     public void AddCallback(Action<Event> callback)
     {
-        if (_callbacks is null) callback(this);
-        else _callbacks.Add(callback);
+        ArgumentNullException.ThrowIfNull(callback);
+        if (_processed) callback(this);
+        else AddWaiter(callback);
     }
 
-    public void RemoveCallback(Action<Event> callback) => _callbacks?.Remove(callback);
+    public void RemoveCallback(Action<Event> callback) => RemoveWaiter(callback);
 
-    internal void Process()
+    /// <summary>Adds a waiter (an <c>Action&lt;Event&gt;</c> or a <see cref="Kernel.Process"/>) to a pending event.</summary>
+    internal void AddWaiter(object waiter)
     {
-        var callbacks = _callbacks!;
+        switch (_callbacks)
+        {
+            case null:
+                _callbacks = waiter;
+                break;
+            case List<object> list:
+                list.Add(waiter);
+                break;
+            default:
+                _callbacks = new List<object>(4) { _callbacks, waiter };
+                break;
+        }
+    }
+
+    /// <summary>Removes the first waiter equal to <paramref name="waiter"/>; nothing once the event was processed.</summary>
+    internal void RemoveWaiter(object waiter)
+    {
+        if (_processed) return;
+        if (_callbacks is List<object> list) list.Remove(waiter);
+        else if (_callbacks is not null && _callbacks.Equals(waiter)) _callbacks = null;
+    }
+
+    /// <summary>Runs the callbacks; the environment calls this when the event comes off its queue.</summary>
+    internal virtual void Fire()
+    {
+        var callbacks = _callbacks;
         _callbacks = null;
-        foreach (var cb in callbacks) cb(this);
-        if (!Ok && !Defused)
+        _processed = true;
+        if (callbacks is List<object> list)
+            foreach (var cb in list) Invoke(cb);
+        else if (callbacks is not null)
+            Invoke(callbacks);
+        if (_failed && !Defused)
             throw new SimulationException($"unhandled failure at {Env.NowSeconds} s: {Error!.Message}", Error);
+    }
+
+    private void Invoke(object waiter)
+    {
+        if (waiter is Process p) p.Resume(this);
+        else ((Action<Event>)waiter)(this);
     }
 }
 

@@ -14,18 +14,14 @@ public sealed class Process : Event
 {
     private readonly IEnumerator<Event> _generator;
     private Event? _target;
-    private readonly Action<Event> _resume;
-    private bool _faultPending, _interruptPending;
+    private bool _faultPending, _interruptPending, _started, _startFired;
 
     public Process(SimEnvironment env, IEnumerable<Event> generator) : base(env)
     {
         _generator = generator.GetEnumerator();
-        _resume = Resume;
-        // Start at the current time, after events already queued for it.
-        var start = new Event(env);
-        start.AddCallback(_resume);
-        _target = start;
-        start.Succeed();
+        // Start at the current time, after events already queued for it: the process queues itself
+        // once as its own start (no separate start event, no resume delegate), and again when it ends.
+        env.Schedule(this, 0);
     }
 
     /// <summary>The event the process is waiting for.</summary>
@@ -45,7 +41,7 @@ public sealed class Process : Event
         interruption.AddCallback(_ =>
         {
             if (!IsAlive) return;
-            _target?.RemoveCallback(_resume);
+            _target?.RemoveWaiter(this);
             InterruptCause = cause;
             _interruptPending = true;
             Resume(interruption);
@@ -69,8 +65,21 @@ public sealed class Process : Event
         return was;
     }
 
-    private void Resume(Event trigger)
+    internal override void Fire()
     {
+        if (_startFired)
+        {
+            base.Fire();
+            return;
+        }
+        // The first time off the queue is the start (unless an interrupt already started it).
+        _startFired = true;
+        if (!_started) Resume(this);
+    }
+
+    internal void Resume(Event trigger)
+    {
+        _started = true;
         if (!trigger.Ok && trigger != _target) return;
         if (!trigger.Ok)
         {
@@ -110,7 +119,7 @@ public sealed class Process : Event
                     if (!next.Ok) { next.Defused = true; _faultPending = true; trigger = next; }
                     continue;
                 }
-                next.AddCallback(_resume);
+                next.AddWaiter(this);
                 return;
             }
         }

@@ -11,9 +11,11 @@ namespace ResidualInr.Simulation.Network;
 public sealed class Radio
 {
     private readonly SimEnvironment _env;
-    private readonly Queue<(Transmission T, Action<Transmission> Done)> _queue = new();
+    // A queued transfer, or unicast copies of one payload that leave one at a time (see SendEach).
+    private readonly Queue<(Transmission? T, UnicastCopies? Copies, Action<Transmission> Done)> _queue = new();
     private readonly Random _rng;
     private bool _busy;
+    private int _queued;
     private readonly Action<Transmission> _onAirDone;
     private Action<Transmission>? _currentDone;
 
@@ -26,23 +28,52 @@ public sealed class Radio
     }
 
     public IChannel Channel { get; }
-    public int Queued => _queue.Count;
+
+    /// <summary>Transfers waiting to start (each unicast copy counts).</summary>
+    public int Queued => _queued;
 
     /// <summary>Queues <paramref name="t"/>; <paramref name="done"/> runs when it is delivered or finally lost.</summary>
     public void Send(Transmission t, Action<Transmission> done)
     {
         t.QueuedSeconds = _env.NowSeconds;
-        _queue.Enqueue((t, done));
+        _queue.Enqueue((t, null, done));
+        _queued++;
+        if (!_busy) StartNext();
+    }
+
+    /// <summary>
+    /// Queues one unicast transfer of the payload to each of <paramref name="receivers"/>, in their order, as if
+    /// each were passed to <see cref="Send"/> now: each copy is its own logical transfer (start, end, retries,
+    /// loss), but the queue holds one entry, and a copy's <see cref="Transmission"/> is made only when the radio
+    /// starts it. <paramref name="singles"/> gives each receiver's one-node set.
+    /// </summary>
+    public void SendEach(int source, ReceiverSet receivers, SingleReceivers singles, long bytes, PayloadKind kind, object? tag, Action<Transmission> done)
+    {
+        if (receivers.Count == 0) return;
+        _queue.Enqueue((null, new UnicastCopies(source, receivers, singles, bytes, kind, tag, _env.NowSeconds), done));
+        _queued += receivers.Count;
         if (!_busy) StartNext();
     }
 
     private void StartNext()
     {
-        if (!_queue.TryDequeue(out var next)) { _busy = false; return; }
+        if (!_queue.TryPeek(out var next)) { _busy = false; return; }
+        Transmission t;
+        if (next.Copies is { } copies)
+        {
+            t = copies.Take();
+            if (copies.Remaining == 0) _queue.Dequeue();
+        }
+        else
+        {
+            t = next.T!;
+            _queue.Dequeue();
+        }
+        _queued--;
         _busy = true;
         _currentDone = next.Done;
-        next.T.StartSeconds = _env.NowSeconds;
-        Attempt(next.T);
+        t.StartSeconds = _env.NowSeconds;
+        Attempt(t);
     }
 
     private void Attempt(Transmission t)
@@ -77,5 +108,16 @@ public sealed class Radio
         _currentDone = null;
         done(t);
         StartNext();
+    }
+
+    /// <summary>One payload for several receivers, sent by unicast: a template and a cursor over the receivers.</summary>
+    private sealed class UnicastCopies(int source, ReceiverSet receivers, SingleReceivers singles, long bytes, PayloadKind kind, object? tag, double queuedSeconds)
+    {
+        private int _next;
+
+        public int Remaining => receivers.Count - _next;
+
+        public Transmission Take() =>
+            new(source, singles[receivers[_next++]], bytes, kind, tag) { QueuedSeconds = queuedSeconds };
     }
 }

@@ -33,3 +33,14 @@ public sealed class ReceiverSet
         }
     }
 }
+
+/// <summary>
+/// One-node receiver sets, made once per node and shared: a unicast copy names its receiver with one of
+/// these instead of a new set each time. Not thread-safe; one per network.
+/// </summary>
+public sealed class SingleReceivers(int nodes)
+{
+    private readonly ReceiverSet?[] _sets = new ReceiverSet?[nodes];
+
+    public ReceiverSet this[int node] => _sets[node] ??= ReceiverSet.Of(node);
+}

@@ -20,7 +20,9 @@ public sealed class SharedChannel : IChannel
     private long _seq;
     private double _service;          // S(t) at _lastUpdateSeconds, in bytes
     private double _lastUpdateSeconds;
-    private long _wakeVersion;
+    private Event? _pendingWake;
+    private readonly Action<Event> _onWake;
+    private readonly List<(Transmission, Action<Transmission>)> _finished = [];
 
     public SharedChannel(SimEnvironment env, string name, ChannelSettings settings)
     {
@@ -28,6 +30,8 @@ public sealed class SharedChannel : IChannel
         _env = env;
         Name = name;
         Settings = settings;
+        // Only the latest wake counts: an earlier one was computed for a set of transfers that has since changed.
+        _onWake = e => { if (ReferenceEquals(e, _pendingWake)) Wake(); };
     }
 
     public string Name { get; }
@@ -66,19 +70,22 @@ public sealed class SharedChannel : IChannel
 
     private void ScheduleWake()
     {
-        long version = ++_wakeVersion;
+        _pendingWake = null;
         if (!_active.TryPeek(out _, out var key)) return;
         double delay = Math.Max(0, (key.Level - _service) / RatePerTransfer(_active.Count));
-        _env.Call(delay, () => { if (version == _wakeVersion) Wake(); });
+        var wake = _env.Timeout(delay);
+        _pendingWake = wake;
+        wake.AddCallback(_onWake);
     }
 
     private void Wake()
     {
         Advance();
-        // The wake was computed for the head transfer and nothing changed since (else its version
-        // would be stale), so the head is done even if rounding leaves S a hair short of its level.
+        // The wake was computed for the head transfer and nothing changed since (else it would not be
+        // the pending one), so the head is done even if rounding leaves S a hair short of its level.
         // Others at the same level finish with it.
-        var finished = new List<(Transmission, Action<Transmission>)>();
+        var finished = _finished; // Wake never runs inside another Wake: it is only ever called from an event.
+        finished.Clear();
         double level = double.NegativeInfinity;
         while (_active.TryPeek(out var entry, out var key)
                && (finished.Count == 0 || key.Level <= level + 1e-9 * Math.Max(1, Math.Abs(key.Level))))
@@ -91,5 +98,6 @@ public sealed class SharedChannel : IChannel
         if (finished.Count > 0) _service = Math.Max(_service, level);
         ScheduleWake();
         foreach (var (t, done) in finished) done(t);
+        finished.Clear();
     }
 }

@@ -15,6 +15,7 @@ public sealed class WirelessNetwork
     private readonly Radio[] _deviceRadios;
     private readonly Radio[] _fogRadios;
     private readonly Action<Transmission> _completed;
+    private readonly SingleReceivers _singles;
 
     /// <param name="channelModel">
     /// Builds every channel: the shared one, or each per-device link; null means
@@ -27,6 +28,7 @@ public sealed class WirelessNetwork
         Devices = devices;
         Topology = topology;
         _completed = completed;
+        _singles = new SingleReceivers(devices + 1);
         var build = channelModel ?? ChannelModels.ProcessorSharing;
         if (topology == Topology.SharedChannel)
         {
@@ -59,7 +61,11 @@ public sealed class WirelessNetwork
 
     public long BytesOnAir => Channels.Sum(c => c.BytesOnAir);
 
-    /// <summary>Sends one payload to each destination (unicast) or to all at once (broadcast).</summary>
+    /// <summary>
+    /// Sends one payload to each destination (unicast) or to all at once (broadcast). Unicast copies that share
+    /// a radio are queued there as one entry (<see cref="Radio.SendEach"/>), so queued memory does not grow
+    /// with the number of receivers.
+    /// </summary>
     public void Send(int source, ReceiverSet destinations, long bytes, PayloadKind kind, Downlink mode, object? tag, Action<Transmission>? done = null)
     {
         if (destinations.Count == 0) return;
@@ -72,16 +78,20 @@ public sealed class WirelessNetwork
         {
             if (Topology == Topology.SharedChannel && mode == Downlink.Broadcast)
                 _fogRadios[0].Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
+            else if (Topology == Topology.SharedChannel)
+                _fogRadios[0].SendEach(source, destinations, _singles, bytes, kind, tag, Finish);
             else
-                foreach (var d in destinations.Nodes)
-                    _fogRadios[Topology == Topology.SharedChannel ? 0 : d].Send(new Transmission(source, ReceiverSet.Of(d), bytes, kind, tag), Finish);
+                for (int i = 0; i < destinations.Count; i++)
+                {
+                    int d = destinations[i];
+                    _fogRadios[d].Send(new Transmission(source, _singles[d], bytes, kind, tag), Finish);
+                }
             return;
         }
         var radio = _deviceRadios[source];
         if (mode == Downlink.Broadcast)
             radio.Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
         else
-            foreach (var d in destinations.Nodes)
-                radio.Send(new Transmission(source, ReceiverSet.Of(d), bytes, kind, tag), Finish);
+            radio.SendEach(source, destinations, _singles, bytes, kind, tag, Finish);
     }
 }
