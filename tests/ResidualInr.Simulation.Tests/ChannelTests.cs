@@ -127,12 +127,13 @@ public class SimulationTests
             double minimum = (1 + t.Retries) * (t.Bytes / 2_000_000.0 + 0.002);
             Assert.True(t.EndSeconds - t.StartSeconds >= minimum - 1e-9, $"{t} finished faster than the channel allows");
         }
-        // Received bytes: each delivered transfer counts once per receiver.
-        long received = result.Transfers.Where(t => !t.Lost && t.Destinations != "fog")
-            .Sum(t => t.Bytes * (t.Destinations.StartsWith("broadcast:") ? int.Parse(t.Destinations[10..]) : 1));
+        // Received bytes: each transfer counts once per receiver that got it (a broadcast's misses do not).
+        long received = result.Transfers.Where(t => t.Destinations != "fog")
+            .Sum(t => t.Bytes * ((t.Destinations.StartsWith("broadcast:") ? int.Parse(t.Destinations[10..]) : 1) - t.Missed));
         Assert.Equal(received, result.Devices.Sum(x => x.BytesReceived));
         Assert.All(result.Devices, x => Assert.True(x.TrainingDoneSeconds >= x.DataCompleteSeconds));
-        Assert.Equal(result.Devices.Max(x => x.TrainingDoneSeconds), sum.MakespanSeconds);
+        // Over complete devices only (a broadcast is not resent, so a device may miss a frame and not complete).
+        Assert.Equal(result.Devices.Where(x => x.Complete).Select(x => x.TrainingDoneSeconds).DefaultIfEmpty(double.NaN).Max(), sum.MakespanSeconds);
     }
 
     [Fact]

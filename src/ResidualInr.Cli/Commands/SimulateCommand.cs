@@ -35,6 +35,7 @@ public static class SimulateCommand
         var loss = (new Option<double>("--loss") { Description = "Probability that an attempt is lost.", DefaultValueFactory = _ => 0 }).Within(K.Network.LossProbability);
         var retries = (new Option<int>("--retries") { Description = "Resends before a transfer counts as lost.", DefaultValueFactory = _ => 3 }).Within(K.Network.Retries);
         var downlink = new Option<string>("--downlink") { Description = "unicast or broadcast.", DefaultValueFactory = _ => "unicast" };
+        var repair = new Option<string>("--broadcast-repair") { Description = "none, or nack: receivers that missed a broadcast ask again and get it by unicast.", DefaultValueFactory = _ => "none" };
         var topology = new Option<string>("--topology") { Description = "shared (one collision domain) or per-device (a link per device to the fog).", DefaultValueFactory = _ => "shared" };
         var interval = (new Option<double>("--frame-interval") { Description = "Seconds between a device's frames.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
         var encode = (new Option<double>("--encode-s-per-batch") { Description = "Fog GPU seconds to INR-encode a full batch of --fog-batch frames; a partial batch of b frames costs b/--fog-batch of it.", DefaultValueFactory = _ => 0 }).Within(K.Options.Seconds);
@@ -64,7 +65,7 @@ public static class SimulateCommand
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
-            strategies, devices, frames, jpeg, inr, model, capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts, latency, loss, retries, downlink, topology, interval,
+            strategies, devices, frames, jpeg, inr, model, capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts, latency, loss, retries, downlink, repair, topology, interval,
             encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics,
             radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir,
         };
@@ -77,6 +78,8 @@ public static class SimulateCommand
                 : throw new InputException($"--downlink '{parse.GetValue(downlink)}' must be one of {string.Join(", ", NetworkNames.DownlinkNames)}");
             var topo = NetworkNames.TryParseTopology(parse.GetValue(topology)!, out var tp) ? tp
                 : throw new InputException($"--topology '{parse.GetValue(topology)}' must be one of {string.Join(", ", NetworkNames.TopologyNames)}");
+            var fix = NetworkNames.TryParseBroadcastRepair(parse.GetValue(repair)!, out var rp) ? rp
+                : throw new InputException($"--broadcast-repair '{parse.GetValue(repair)}' must be one of {string.Join(", ", NetworkNames.BroadcastRepairNames)}");
             var template = new SimulationConfig(1, parse.GetValue(frames), SharingStrategy.JpegP2p,
                 FrameSizes.Fixed(parse.GetValue(jpeg), parse.GetValue(inr)), mode, topo,
                 Channel(parse, counts.Max(), new ChannelSettings(parse.GetValue(capacity), parse.GetValue(latency), parse.GetValue(loss), parse.GetValue(retries)),
@@ -86,7 +89,8 @@ public static class SimulateCommand
                 parse.GetValue(interval), parse.GetValue(seed),
                 Arrivals: ArrivalsFrom(parse.GetValue(rounds), parse.GetValue(roundInterval), parse.GetValue(arrivalRate), parse.GetValue(duration)),
                 Batching: new FogBatching(parse.GetValue(maxBatch) ?? parse.GetValue(batch), parse.GetValue(maxWait)),
-                Energy: new EnergyPowers(parse.GetValue(radioTx), parse.GetValue(radioRx), parse.GetValue(radioIdle), parse.GetValue(edgeCompute), parse.GetValue(fogCompute)));
+                Energy: new EnergyPowers(parse.GetValue(radioTx), parse.GetValue(radioRx), parse.GetValue(radioIdle), parse.GetValue(edgeCompute), parse.GetValue(fogCompute)),
+                BroadcastRepair: fix);
             var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
             var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
             if (jpegRows is not null || inrRows is not null)

@@ -71,6 +71,7 @@ public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
         // Energy (after the time axis, so readers by position keep working).
         Map(m => m.Sweep.Summary.EnergyJoules).Name("energy_j").Index(34);
         Map(m => m.Sweep.Summary.FogEnergyJoules).Name("fog_energy_j").Index(35);
+        Map(m => m.Sweep.Summary.FramesRepaired).Name("frames_repaired").Index(36);
     }
 }
 
@@ -116,5 +117,6 @@ public sealed class TransferRowMap : SweepRowMap<TransferRow>
         Map(m => m.Record.Bytes).Name("bytes").Index(9);
         Map(m => m.Record.Retries).Name("retries").Index(10);
         Map(m => m.Record.Lost).Name("lost").Index(11);
+        Map(m => m.Record.Missed).Name("missed").Index(12);
     }
 }

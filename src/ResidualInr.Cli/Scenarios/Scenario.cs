@@ -46,7 +46,8 @@ public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, Data
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
 
 /// <param name="Mac">The MAC model that set <paramref name="Channel"/>'s capacity and efficiency (network.mac), or null for the fixed capacity.</param>
-public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology, MacSpec? Mac = null)
+/// <param name="Repair">network.broadcast_repair.</param>
+public sealed record NetworkSpec(ChannelSettings Channel, Downlink Downlink, Topology Topology, MacSpec? Mac = null, BroadcastRepair Repair = BroadcastRepair.None)
 {
     /// <summary>Which channel model runs, in one line (report.md).</summary>
     public string ChannelText() => Mac is { } m ? m.Describe(Channel) : MacSpec.DescribeFixed(Channel);
@@ -62,7 +63,7 @@ public sealed record MacSpec(WifiStandard Standard, double RateMbps, int Payload
     public ChannelSettings Channel(int largestDevices, ChannelSettings? rest = null)
     {
         var dcf = DcfModel.ChannelSettings(Standard, RateMbps, PayloadBytes, RtsCts, ScenarioKeys.Network.Mac.Stations(largestDevices));
-        return (rest ?? new ChannelSettings()) with { CapacityBytesPerSecond = dcf.CapacityBytesPerSecond, Efficiency = dcf.Efficiency };
+        return (rest ?? new ChannelSettings()) with { CapacityBytesPerSecond = dcf.CapacityBytesPerSecond, Efficiency = dcf.Efficiency, Backoff = dcf.Backoff };
     }
 
     /// <summary>"24, 36, 48 or 54"-style list of the rates a standard's preset knows.</summary>

@@ -161,10 +161,13 @@ public static class ScenarioKeys
         public static readonly Key LossProbability = Key.Double("loss_probability", 0, "Probability that an attempt is lost.", 0, 1, maxExclusive: true);
         public static readonly Key Retries = Key.Int("retries", 3, "Resends before a transfer counts as lost.", 0, 1000);
         public static readonly Key Downlink = Key.Enum("downlink", "unicast", "How the fog sends to the devices.", "unicast", "broadcast");
+        public static readonly Key BroadcastRepair = Key.Enum("broadcast_repair", "none",
+            "What a broadcast's receivers that missed it do: none (802.11: lost for them) or nack (they ask again; the sender unicasts it to each, with retries).",
+            "none", "nack");
         public static readonly Key Links = Key.Enum("links", "shared", "shared: one collision domain; per-device: a link per device to the fog.", "shared", "per-device");
         public static readonly Key MacKey = Key.Of(Mac.Section);
         public static readonly Section Section = new("network", "The wireless channel: a fixed capacity (capacity_bytes_per_s, efficiency) or a MAC model (mac).",
-            [Capacity, Efficiency, MacKey, Latency, LossProbability, Retries, Downlink, Links])
+            [Capacity, Efficiency, MacKey, Latency, LossProbability, Retries, Downlink, BroadcastRepair, Links])
         {
             NotTogether = [["mac", "capacity_bytes_per_s"], ["mac", "efficiency"]],
         };

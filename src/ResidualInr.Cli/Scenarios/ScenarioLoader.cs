@@ -144,6 +144,7 @@ public static class ScenarioLoader
     private static NetworkSpec ParseNetwork(YamlSection? n, int largestDevices)
     {
         if (n is null) return new NetworkSpec(new ChannelSettings(), Downlink.Unicast, Topology.SharedChannel);
+        var repair = n.Enum(K.Network.BroadcastRepair) == "nack" ? BroadcastRepair.Nack : BroadcastRepair.None;
         var macSection = n.Section(K.Network.MacKey);
         if (macSection is not null)
             foreach (var other in new[] { K.Network.Capacity, K.Network.Efficiency })
@@ -157,7 +158,7 @@ public static class ScenarioLoader
         var downlink = n.Enum(K.Network.Downlink) == "broadcast" ? Downlink.Broadcast : Downlink.Unicast;
         var topology = n.Enum(K.Network.Links) == "per-device" ? Topology.PerDeviceLinks : Topology.SharedChannel;
         n.RejectUnknownKeys();
-        return new NetworkSpec(channel, downlink, topology, mac);
+        return new NetworkSpec(channel, downlink, topology, mac, repair);
     }
 
     private static MacSpec ParseMac(YamlSection m)

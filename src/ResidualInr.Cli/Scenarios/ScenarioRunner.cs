@@ -256,7 +256,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
         return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
             scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: record,
-            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy));
+            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair));
     }
 
     /// <summary>

@@ -44,24 +44,28 @@ public static class WorkEstimate
     {
         double n = c.Devices, f = c.FramesPerDevice, frames = n * f, toOthers = n * (n - 1) * f;
         bool deviceBroadcast = c.Downlink == Downlink.Broadcast;
-        // Separate links cannot share an airtime: with per-device links the fog sends one copy per device.
+        // Separate links cannot share an airtime: with per-device links the fog sends one broadcast (or unicast) per device.
         bool fogBroadcast = deviceBroadcast && c.Topology == Topology.SharedChannel;
-        return c.Strategy switch
+        var (transfers, deliveries) = c.Strategy switch
         {
             SharingStrategy.JpegP2p => (deviceBroadcast ? frames : toOthers, toOthers),
             SharingStrategy.TrainFog => (frames + (fogBroadcast ? 1 : n), frames + n),
             _ => (frames + (fogBroadcast ? frames : toOthers), frames + toOthers),
         };
+        // NACK repair: one more unicast per broadcast miss, loss_probability of the deliveries on average.
+        if (deviceBroadcast && c.BroadcastRepair == BroadcastRepair.Nack) transfers += deliveries * c.ChannelOrDefault.LossProbability;
+        return (transfers, deliveries);
     }
 
     /// <summary>
     /// Radio queue entries one point makes: a broadcast, or unicast copies of one payload on one radio, is one entry;
-    /// only the fog's unicast downlink on per-device links makes one per copy. At most this many wait at once.
+    /// only the fog's downlink on per-device links (unicast or broadcast: one transmission per link) makes one per copy.
+    /// At most this many wait at once.
     /// </summary>
     public static double QueueEntries(SimulationConfig c)
     {
         double n = c.Devices, frames = n * c.FramesPerDevice, toOthers = n * (n - 1) * c.FramesPerDevice;
-        bool perCopy = c.Downlink == Downlink.Unicast && c.Topology == Topology.PerDeviceLinks;
+        bool perCopy = c.Topology == Topology.PerDeviceLinks;
         return c.Strategy switch
         {
             SharingStrategy.JpegP2p => frames,

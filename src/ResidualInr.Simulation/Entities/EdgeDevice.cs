@@ -70,10 +70,11 @@ public sealed class EdgeDevice
         if (_expected == 0) FinishData(_env.NowSeconds);
     }
 
-    public void Receive(Transmission t)
+    /// <summary>Settles one expected payload: <paramref name="t"/> arrived, or (<paramref name="lost"/>) it never will.</summary>
+    public void Receive(Transmission t, bool lost)
     {
         var frame = t.Tag as CapturedFrame;
-        if (t.Lost)
+        if (lost)
         {
             PayloadsLost++;
             if (t.Kind != PayloadKind.Model) FramesLost++;

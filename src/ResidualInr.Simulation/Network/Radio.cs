@@ -5,8 +5,13 @@ namespace ResidualInr.Simulation.Network;
 /// <summary>
 /// A node's transmitter on one channel: it sends its queued transfers one at a time, in FIFO
 /// order, so a node is one sender in the channel's n. Each attempt waits the latency, then
-/// crosses the channel; a lost attempt (drawn from the node's own random stream) is resent
-/// until the retry limit, then reported lost.
+/// crosses the channel. A unicast attempt is lost with the loss probability (drawn from the node's
+/// own random stream) and resent, after a binary exponential backoff (<see cref="BackoffSettings"/>,
+/// drawn from the same stream), until the retry limit, then reported lost. A broadcast
+/// (<see cref="Transmission.Broadcast"/>) is sent once, as 802.11 does (no ACK, no resend): each
+/// receiver misses it independently with the loss probability, one draw per receiver from the
+/// sender's stream in receiver order, so it may reach some receivers and miss others; its bytes
+/// cross the air once.
 /// </summary>
 public sealed class Radio
 {
@@ -93,12 +98,27 @@ public sealed class Radio
     {
         t.AirSeconds += _env.NowSeconds - t.OnAirSinceSeconds;
         var settings = Channel.Settings;
-        if (settings.LossProbability > 0 && _rng.NextDouble() < settings.LossProbability)
+        double p = settings.LossProbability;
+        if (t.Broadcast)
+        {
+            if (p > 0)
+            {
+                var receivers = t.Destinations;
+                for (int i = 0; i < receivers.Count; i++)
+                    if (_rng.NextDouble() < p) (t._missed ??= []).Add(receivers[i]);
+                t.Lost = t._missed is not null && t._missed.Count == receivers.Count;
+            }
+        }
+        else if (p > 0 && _rng.NextDouble() < p)
         {
             if (t.Retries < settings.MaxRetries)
             {
                 t.Retries++;
-                Attempt(t);
+                var backoff = settings.BackoffOrDefault;
+                double wait = _rng.Next(backoff.WindowFor(t.Retries) + 1) * backoff.SlotSeconds;
+                t.BackoffSeconds += wait;
+                if (wait > 0) _env.Call(wait, () => Attempt(t));
+                else Attempt(t);
                 return;
             }
             t.Lost = true;

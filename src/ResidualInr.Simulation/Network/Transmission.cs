@@ -31,7 +31,36 @@ public sealed class Transmission
     public double StartSeconds { get; internal set; } = double.NaN;
     public double EndSeconds { get; internal set; } = double.NaN;
     public int Retries { get; internal set; }
+
+    /// <summary>
+    /// Unicast: lost past the retries. Broadcast: missed by every receiver (see <see cref="MissedBy"/> for each one).
+    /// </summary>
     public bool Lost { get; internal set; }
+
+    /// <summary>
+    /// Sent as an 802.11 broadcast: one attempt, no ACK and no resend; each receiver misses it independently
+    /// (<see cref="Missed"/>). Otherwise unicast: acknowledged, resent after a backoff until the retry limit.
+    /// </summary>
+    public bool Broadcast { get; internal set; }
+
+    /// <summary>Broadcast: the receivers that missed it, in receiver order; empty when all got it (and for unicast).</summary>
+    public IReadOnlyList<int> Missed => _missed ?? (IReadOnlyList<int>)[];
+    internal List<int>? _missed;
+
+    /// <summary>Whether receiver <paramref name="node"/> did not get it: the whole transfer was lost, or this broadcast receiver missed it.</summary>
+    public bool MissedBy(int node) => Lost || (_missed is not null && _missed.Contains(node));
+
+    /// <summary>
+    /// Broadcast with NACK repair: its missed receivers asked again and get it by <see cref="IsRepair"/> unicasts, so
+    /// a missed receiver is pending here, not lost.
+    /// </summary>
+    public bool MissesRepaired { get; internal set; }
+
+    /// <summary>A unicast resend of a broadcast to one receiver that missed it (NACK repair).</summary>
+    public bool IsRepair { get; internal set; }
+
+    /// <summary>Seconds spent in resend backoff, summed over resends (no airtime; the channel is free meanwhile).</summary>
+    public double BackoffSeconds { get; internal set; }
 
     /// <summary>
     /// Seconds its attempts were on the air, summed over attempts: each from its hand-over to the channel

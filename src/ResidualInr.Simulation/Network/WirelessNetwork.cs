@@ -6,8 +6,16 @@ namespace ResidualInr.Simulation.Network;
 /// Nodes 0..N-1 are the edge devices and node N is the fog. With a shared channel every node
 /// has one radio on it. With per-device links, device i has link i to the fog: the device
 /// transmits on its own link (also for device-to-device traffic, as a direct radio of the same
-/// capacity), the fog has one radio per link, and a fog broadcast becomes one copy per link
-/// because separate links cannot share an airtime.
+/// capacity), and the fog has one radio per link. Every node can broadcast: a device's broadcast
+/// is one transmission on its link; the fog's is one broadcast transmission on each link it
+/// reaches (separate links cannot share an airtime), each with broadcast semantics (no ACK, no
+/// resend, loss per receiver).
+/// <para>
+/// A transfer is an 802.11 broadcast (<see cref="Transmission.Broadcast"/>) when the downlink is
+/// broadcast and it goes to devices; a device's transfer to the fog alone is always unicast. With
+/// <see cref="BroadcastRepair.Nack"/> a broadcast's missed receivers get it again by unicast from
+/// the same radio, queued once the broadcast has ended.
+/// </para>
 /// </summary>
 public sealed class WirelessNetwork
 {
@@ -22,9 +30,10 @@ public sealed class WirelessNetwork
     /// <see cref="ChannelModels.ProcessorSharing"/>.
     /// </param>
     public WirelessNetwork(SimEnvironment env, int devices, Topology topology, ChannelSettings settings, RandomStreams streams, Action<Transmission> completed,
-        ChannelFactory? channelModel = null)
+        ChannelFactory? channelModel = null, BroadcastRepair repair = BroadcastRepair.None)
     {
         _env = env;
+        Repair = repair;
         Devices = devices;
         Topology = topology;
         _completed = completed;
@@ -48,6 +57,7 @@ public sealed class WirelessNetwork
     public int Devices { get; }
     public int Fog => Devices;
     public Topology Topology { get; }
+    public BroadcastRepair Repair { get; }
     public IReadOnlyList<IChannel> Channels { get; }
 
     private string[]? _names;
@@ -69,29 +79,49 @@ public sealed class WirelessNetwork
     public void Send(int source, ReceiverSet destinations, long bytes, PayloadKind kind, Downlink mode, object? tag, Action<Transmission>? done = null)
     {
         if (destinations.Count == 0) return;
+        bool broadcast = mode == Downlink.Broadcast && !(destinations.Count == 1 && destinations[0] == Fog);
         void Finish(Transmission t)
         {
+            if (broadcast && Repair == BroadcastRepair.Nack && t.Missed.Count > 0) t.MissesRepaired = true;
             _completed(t);
             done?.Invoke(t);
+            if (t.MissesRepaired) RepairMisses(t, done);
         }
+        Transmission Broadcast(ReceiverSet to) => new(source, to, bytes, kind, tag) { Broadcast = true };
         if (source == Fog)
         {
-            if (Topology == Topology.SharedChannel && mode == Downlink.Broadcast)
-                _fogRadios[0].Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
+            if (Topology == Topology.SharedChannel && broadcast)
+                _fogRadios[0].Send(Broadcast(destinations), Finish);
             else if (Topology == Topology.SharedChannel)
                 _fogRadios[0].SendEach(source, destinations, _singles, bytes, kind, tag, Finish);
             else
                 for (int i = 0; i < destinations.Count; i++)
                 {
                     int d = destinations[i];
-                    _fogRadios[d].Send(new Transmission(source, _singles[d], bytes, kind, tag), Finish);
+                    _fogRadios[d].Send(broadcast ? Broadcast(_singles[d]) : new Transmission(source, _singles[d], bytes, kind, tag), Finish);
                 }
             return;
         }
         var radio = _deviceRadios[source];
-        if (mode == Downlink.Broadcast)
-            radio.Send(new Transmission(source, destinations, bytes, kind, tag), Finish);
+        if (broadcast)
+            radio.Send(Broadcast(destinations), Finish);
         else
             radio.SendEach(source, destinations, _singles, bytes, kind, tag, Finish);
+    }
+
+    /// <summary>NACK repair: the sender unicasts the broadcast <paramref name="t"/> to each receiver that missed it, in receiver order.</summary>
+    private void RepairMisses(Transmission t, Action<Transmission>? done)
+    {
+        void Finish(Transmission r)
+        {
+            r.IsRepair = true;
+            _completed(r);
+            done?.Invoke(r);
+        }
+        var missed = ReceiverSet.Of([.. t.Missed]);
+        if (t.Source == Fog && Topology == Topology.PerDeviceLinks)
+            _fogRadios[missed[0]].SendEach(t.Source, missed, _singles, t.Bytes, t.Kind, t.Tag, Finish);
+        else
+            (t.Source == Fog ? _fogRadios[0] : _deviceRadios[t.Source]).SendEach(t.Source, missed, _singles, t.Bytes, t.Kind, t.Tag, Finish);
     }
 }

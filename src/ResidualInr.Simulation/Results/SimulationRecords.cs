@@ -3,7 +3,10 @@ using ResidualInr.Simulation.Strategies;
 
 namespace ResidualInr.Simulation.Results;
 
-/// <summary>One logical transfer. Destinations is one node name, or "broadcast:K" for K receivers.</summary>
+/// <summary>
+/// One logical transfer. Destinations is one node name, or "broadcast:K" for K receivers. Missed: receivers that did
+/// not get it (a lost unicast: 1; a broadcast: those that missed it, all K when Lost), before any NACK repair.
+/// </summary>
 public sealed record TransferRecord(
     double StartSeconds,
     double EndSeconds,
@@ -12,7 +15,8 @@ public sealed record TransferRecord(
     string Kind,
     long Bytes,
     int Retries,
-    bool Lost);
+    bool Lost,
+    int Missed = 0);
 
 /// <param name="DataCompleteSeconds">When every payload the device expected was decoded or finally lost.</param>
 /// <param name="TrainingDoneSeconds">When its training ended; NaN if it never trained (its model was lost).</param>
@@ -72,6 +76,10 @@ public sealed record DeviceRecord(
 /// </param>
 /// <param name="Path">Where the makespan went: the critical path of the last complete device.</param>
 /// <param name="EnergyJoules">Every device's energy plus the fog's.</param>
+/// <param name="FramesRepaired">
+/// Deliveries (frame x receiver) that a broadcast missed and a NACK repair unicast then made; 0 without repair. They
+/// count in FramesDelivered too.
+/// </param>
 /// <param name="FogEnergyJoules">The fog's: its GPU's busy seconds (encode, sequence fits, training) x the fog compute power.</param>
 public sealed record RunSummary(
     SharingStrategy Strategy,
@@ -100,7 +108,8 @@ public sealed record RunSummary(
     double FogWaitSecondsMean,
     CriticalPath Path,
     double EnergyJoules = 0,
-    double FogEnergyJoules = 0);
+    double FogEnergyJoules = 0,
+    long FramesRepaired = 0);
 
 public sealed record SimulationResult(
     RunSummary Summary,

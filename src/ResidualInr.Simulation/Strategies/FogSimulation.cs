@@ -42,7 +42,7 @@ public sealed class FogSimulation
     private Random? _fitRng;
     private CapturedFrame? _lastAtFog;
     private long _fogFramesLost;
-    private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost;
+    private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost, _framesRepaired;
     /// <summary>Per device: radio transmit and receive seconds (air time), and when its last own transfer ended.</summary>
     private readonly double[] _txSeconds, _rxSeconds, _lastSendEndSeconds;
 
@@ -52,7 +52,7 @@ public sealed class FogSimulation
         _config = config;
         _streams = new RandomStreams(config.Seed);
         _network = new WirelessNetwork(_env, config.Devices, config.Topology, config.ChannelOrDefault, _streams, OnTransferCompleted,
-            config.ChannelModel);
+            config.ChannelModel, config.BroadcastRepair);
         _devices = Enumerable.Range(0, config.Devices).Select(d => new EdgeDevice(_env, d, _network.NodeName(d))).ToArray();
         _fog = new FogNode(_env);
         _fogHasAllFrames = new Event(_env);
@@ -187,17 +187,30 @@ public sealed class FogSimulation
     private void SendModel() =>
         Send(_network.Fog, ReceiverSet.AllDevicesExcept(N, -1), Timings.ModelBytes, PayloadKind.Model, null, DeliverToDevices);
 
+    /// <summary>
+    /// Each receiver gets the payload or loses it: a unicast is lost for its receiver past the retries; a broadcast is
+    /// lost for each receiver that missed it, unless a NACK repair is under way for them (they settle with the repair).
+    /// </summary>
     private void DeliverToDevices(Transmission t)
     {
         var receivers = t.Destinations;
-        for (int i = 0; i < receivers.Count; i++) _devices[receivers[i]].Receive(t);
+        var missed = t.Missed;
+        int m = 0;
+        for (int i = 0; i < receivers.Count; i++)
+        {
+            int d = receivers[i];
+            bool miss = t.Lost || (m < missed.Count && missed[m] == d);
+            if (m < missed.Count && missed[m] == d) m++;
+            if (miss && t.MissesRepaired) continue;
+            _devices[d].Receive(t, miss);
+        }
     }
 
     /// <summary>A frame that never reached the fog never reaches the other devices either: each of them loses it.</summary>
     private void LoseForOthers(CapturedFrame frame)
     {
         var lost = new Transmission(frame.Device, Others(frame.Device), 0, PayloadKind.Jpeg, frame) { Lost = true };
-        foreach (var d in lost.Destinations.Nodes) _devices[d].Receive(lost);
+        foreach (var d in lost.Destinations.Nodes) _devices[d].Receive(lost, lost: true);
     }
 
     private ReceiverSet Others(int device) => ReceiverSet.AllDevicesExcept(N, device);
@@ -223,11 +236,13 @@ public sealed class FogSimulation
             for (int i = 0; i < receivers.Count; i++)
                 if (receivers[i] < N) _rxSeconds[receivers[i]] += t.AirSeconds;
         }
+        if (t.IsRepair && !t.Lost) _framesRepaired++;
         if (t.Lost) _bytesLost += t.Bytes;
         else _bytesDelivered += t.Bytes;
         _records?.Add(new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
             t.Destinations.Count == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Count}",
-            t.Kind.ToString().ToLowerInvariant(), t.Bytes, t.Retries, t.Lost));
+            t.Kind.ToString().ToLowerInvariant(), t.Bytes, t.Retries, t.Lost,
+            t.Lost ? t.Destinations.Count : t.Missed.Count));
     }
 
     private SimulationResult Report()
@@ -269,7 +284,8 @@ public sealed class FogSimulation
             FogWaitSecondsMean: FogWaitMean(),
             Path: path,
             EnergyJoules: devices.Sum(d => d.EnergyJoules) + fogJoules,
-            FogEnergyJoules: fogJoules);
+            FogEnergyJoules: fogJoules,
+            FramesRepaired: _framesRepaired);
         return new SimulationResult(summary, devices, (IReadOnlyList<TransferRecord>?)_records ?? []);
     }
 

@@ -7,6 +7,7 @@ namespace ResidualInr.Simulation.Strategies;
 /// <param name="FrameIntervalSeconds">Inside a round, device d captures frame k at k times this after the round starts (all devices in step).</param>
 /// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
 /// <param name="Energy">The powers energy is counted at; null means <see cref="EnergyPowers"/>' defaults.</param>
+/// <param name="BroadcastRepair">What a broadcast's receivers that missed it do (<see cref="Network.BroadcastRepair"/>).</param>
 /// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
 public sealed record SimulationConfig(
     int Devices,
@@ -23,6 +24,7 @@ public sealed record SimulationConfig(
     ChannelFactory? ChannelModel = null,
     Arrivals? Arrivals = null,
     FogBatching? Batching = null,
+    BroadcastRepair BroadcastRepair = BroadcastRepair.None,
     EnergyPowers? Energy = null)
 {
     public EnergyPowers EnergyOrDefault => Energy ?? new EnergyPowers();

@@ -21,8 +21,9 @@ public class CompletionTests
             var sum = r.Summary;
             var lost = r.Transfers.Where(t => t.Lost).ToList();
             long lostUplinks = lost.Count(t => t.Destinations == "fog");
-            long lostFrameDownlinks = lost.Where(t => t.Destinations != "fog" && t.Kind != "model")
-                .Sum(t => t.Destinations.StartsWith("broadcast:") ? long.Parse(t.Destinations[10..]) : 1L);
+            // Per receiver: a lost unicast misses its one receiver, a broadcast each receiver that missed it.
+            long lostFrameDownlinks = r.Transfers.Where(t => t.Destinations != "fog" && t.Kind != "model").Sum(t => (long)t.Missed);
+            Assert.All(lost, t => Assert.Equal(t.Destinations.StartsWith("broadcast:") ? long.Parse(t.Destinations[10..]) : 1L, t.Missed));
             long receiversPerFrame = s == SharingStrategy.TrainFog ? 1 : n - 1;
             long perUplink = s == SharingStrategy.TrainFog ? 1 : n - 1;
             Assert.Equal(lostUplinks * perUplink + lostFrameDownlinks, sum.FramesLost);
@@ -41,9 +42,13 @@ public class CompletionTests
         {
             var r = FogSimulation.Run(Lossy(s, d, seed));
             var lostModels = r.Transfers.Where(t => t.Lost && t.Kind == "model").Select(t => t.Destinations).ToList();
+            // A broadcast model is missed per receiver: as many devices go without it as the broadcast missed.
+            var broadcastModels = r.Transfers.Where(t => t.Kind == "model" && t.Destinations.StartsWith("broadcast:")).ToList();
+            if (broadcastModels.Count > 0)
+                Assert.Equal(broadcastModels.Sum(t => t.Missed), r.Devices.Count(x => double.IsNaN(x.TrainingDoneSeconds)));
             foreach (var dev in r.Devices)
             {
-                bool lostModel = lostModels.Contains(dev.Device) || lostModels.Any(x => x.StartsWith("broadcast:"));
+                bool lostModel = lostModels.Contains(dev.Device) || (broadcastModels.Any(t => t.Missed > 0) && double.IsNaN(dev.TrainingDoneSeconds));
                 Assert.Equal(dev.FramesLost == 0 && !lostModel, dev.Complete);
                 // A device without its model never trains; one that lost frames trains on what it has.
                 Assert.Equal(lostModel, double.IsNaN(dev.TrainingDoneSeconds));

@@ -30,7 +30,9 @@ public class CriticalPathTests
             SequenceFit: encode == "frames" ? null : BatchCost.Affine(0.2, 0.03)),
         FrameIntervalSeconds: 0.02, Seed: seed,
         Arrivals: arrivals switch { "rounds" => Arrivals.Rounds(3, 0.5), "poisson" => Arrivals.Poisson(5, 1), _ => null },
-        Batching: new FogBatching(8, MaxWaitSeconds: 0.03));
+        Batching: new FogBatching(8, MaxWaitSeconds: 0.03),
+        // A broadcast has no resends: without repair nearly every device misses a frame at this loss and none completes.
+        BroadcastRepair: d == Downlink.Broadcast ? BroadcastRepair.Nack : BroadcastRepair.None);
 
     [Theory]
     [MemberData(nameof(Settings))]

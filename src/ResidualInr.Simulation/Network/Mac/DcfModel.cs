@@ -205,8 +205,8 @@ public static class DcfModel
 
     /// <summary>
     /// The processor-sharing channel's settings for this MAC: capacity C = S(1) in payload bytes per second and the
-    /// efficiency table η(1..<paramref name="maxStations"/>) (the last entry holds for more senders). Latency, loss and
-    /// retries keep their defaults.
+    /// efficiency table η(1..<paramref name="maxStations"/>) (the last entry holds for more senders), and the resend
+    /// backoff from its slot, CWmin and CWmax. Latency, loss and retries keep their defaults.
     /// </summary>
     public static ChannelSettings ChannelSettings(DcfParameters d, int maxStations)
     {
@@ -215,7 +215,7 @@ public static class DcfModel
         var table = new double[maxStations];
         table[0] = 1.0;
         for (int n = 2; n <= maxStations; n++) table[n - 1] = ThroughputBitsPerSecond(d, n) / s1;
-        return new ChannelSettings(CapacityBytesPerSecond: s1 / 8, Efficiency: table);
+        return new ChannelSettings(CapacityBytesPerSecond: s1 / 8, Efficiency: table, Backoff: new BackoffSettings(d.SlotSeconds, d.CwMin, d.CwMax));
     }
 
     /// <summary><see cref="ChannelSettings(DcfParameters, int)"/> for a preset: <see cref="Parameters"/>.</summary>
