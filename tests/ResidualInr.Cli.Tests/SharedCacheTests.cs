@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ResidualInr.Cli.Tests;
 
 /// <summary>Two rinr processes sharing one cache at the same time: one builds each entry, the other waits for it; both get the same results.</summary>
@@ -30,7 +28,7 @@ public class SharedCacheTests
             var scenario = Path.Combine(dir, "s.yaml");
             File.WriteAllText(scenario, Scenario);
             var cache = Path.Combine(dir, "cache");
-            var runs = new[] { "a", "b" }.Select(name => Start(scenario, Path.Combine(dir, name), cache)).ToList();
+            var runs = new[] { "a", "b" }.Select(name => RinrProcess.Start("run", scenario, "--out", Path.Combine(dir, name), "--cache", cache, "--jobs", "1")).ToList();
             foreach (var p in runs)
             {
                 Assert.True(p.WaitForExit(300_000), "rinr run did not finish in 5 minutes");
@@ -46,22 +44,5 @@ public class SharedCacheTests
             Assert.Single(entries, e => e!.StartsWith("residual-inr-"));
         }
         finally { Directory.Delete(dir, true); }
-    }
-
-    private static Process Start(string scenario, string outDir, string cache)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "rinr.dll"), "run", scenario, "--out", outDir, "--cache", cache, "--jobs", "1" })
-            info.ArgumentList.Add(a);
-        var process = Process.Start(info)!;
-        // Drain stdout so a full pipe never blocks the child; stderr is read after exit.
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
     }
 }

@@ -74,7 +74,7 @@ public sealed class ResultCache
         {
             if (Directory.Exists(final)) return final; // another process finished it while we waited
             // Holding the lock, no one else is building this entry: leftovers of killed builds can go.
-            foreach (var stale in Directory.EnumerateDirectories(Root, name + ".staging-*")) TryDelete(stale);
+            foreach (var stale in Directory.EnumerateDirectories(Root, name + ".staging-*")) ScratchPaths.TryDelete(stale);
             var staging = $"{final}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}";
             ScratchPaths.Register(staging);
             Directory.CreateDirectory(staging);
@@ -85,12 +85,12 @@ public sealed class ResultCache
             }
             catch (IOException) when (Directory.Exists(final))
             {
-                TryDelete(staging); // someone else's copy landed first: theirs is as good as ours
+                ScratchPaths.TryDelete(staging); // someone else's copy landed first: theirs is as good as ours
                 return final;
             }
             catch
             {
-                TryDelete(staging);
+                ScratchPaths.TryDelete(staging);
                 throw;
             }
             finally { ScratchPaths.Unregister(staging); }
@@ -121,12 +121,5 @@ public sealed class ResultCache
                 Thread.Sleep(200);
             }
         }
-    }
-
-    private static void TryDelete(string dir)
-    {
-        try { Directory.Delete(dir, true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
     }
 }
