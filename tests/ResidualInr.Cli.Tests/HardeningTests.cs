@@ -36,7 +36,7 @@ public class HardeningTests
     [Theory]
     [InlineData("--devices", "100000")]
     [InlineData("--devices", "20000", "--downlink", "broadcast")]
-    [InlineData("--devices", "3000", "--frames", "2", "--out", "OUT")]
+    [InlineData("--devices", "3000", "--frames", "2", "--out", "OUT", "--transfers")]
     public void A_sweep_that_would_not_fit_is_refused_before_it_starts_with_the_estimate(params string[] args)
     {
         var dir = Directory.CreateTempSubdirectory("rinr-hard-").FullName;

@@ -110,7 +110,7 @@ public class OutputFolderTests
             Assert.Equal(0, CliRunner.Run("simulate", "--devices", "2", "--out", sim).Exit);
             File.WriteAllText(Path.Combine(sim, "stale.csv"), "x");
             Assert.Equal(0, CliRunner.Run("simulate", "--devices", "2", "--out", sim).Exit);
-            Assert.Equal(["devices.csv", "run.json", "summary.csv", "transfers.csv"], RinrProcess.Snapshot(sim).Keys);
+            Assert.Equal(["devices.csv", "run.json", "summary.csv"], RinrProcess.Snapshot(sim).Keys);
             Assert.Empty(Leftovers(dir).Where(p => !p.StartsWith(cache)));
         }
         finally { Directory.Delete(dir, true); }

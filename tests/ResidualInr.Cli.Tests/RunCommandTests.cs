@@ -30,7 +30,7 @@ public class RunCommandTests
             File.WriteAllText(scenario, Tiny);
             var outDir = Path.Combine(dir, "out");
             var cache = Path.Combine(dir, "cache");
-            var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2", "--cache", cache);
+            var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2", "--cache", cache, "--transfers");
             Assert.True(exit == 0, err);
             string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
@@ -78,9 +78,9 @@ public class RunCommandTests
             }
 
             // The same scenario into a second folder takes everything from the shared cache, measured timings
-            // included, so every output but the plots' pixels is byte-identical.
+            // included, so every output but the plots' pixels is byte-identical (transfers.csv too, streamed by 2 jobs, then 1).
             var second = Path.Combine(dir, "second");
-            (exit, var output, err) = CliRunner.Run("run", scenario, "--out", second, "--jobs", "1", "--cache", cache);
+            (exit, var output, err) = CliRunner.Run("run", scenario, "--out", second, "--jobs", "1", "--cache", cache, "--transfers");
             Assert.True(exit == 0, err);
             Assert.Contains("cached", output);
             Assert.DoesNotContain("Encoding with", err);
@@ -97,14 +97,14 @@ public class RunCommandTests
             var noLearning = Path.Combine(dir, "no-learning.yaml");
             File.WriteAllText(noLearning, string.Join('\n', Tiny.Split('\n').Where(l => !l.StartsWith("learning:"))));
             var third = Path.Combine(dir, "third");
-            (exit, _, err) = CliRunner.Run("run", noLearning, "--out", third, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"));
+            (exit, _, err) = CliRunner.Run("run", noLearning, "--out", third, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"), "--transfers");
             Assert.True(exit == 0, err);
             foreach (var f in new[] { "summary.csv", "devices.csv", "transfers.csv", "codecs.csv", "profile.json" })
                 Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(third, f))), $"{f} differs from the run it was made from");
             Assert.False(Directory.Exists(Path.Combine(dir, "unused-cache")));
             // With a learning stage, the detectors' results come from the earlier run's accuracy.csv too.
             var fourth = Path.Combine(dir, "fourth");
-            (exit, _, err) = CliRunner.Run("run", scenario, "--out", fourth, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"));
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", fourth, "--codecs-from", outDir, "--cache", Path.Combine(dir, "unused-cache"), "--transfers");
             Assert.True(exit == 0, err);
             foreach (var f in files.Where(f => f != "report.md"))
                 Assert.True(File.ReadAllBytes(Path.Combine(outDir, f)).SequenceEqual(File.ReadAllBytes(Path.Combine(fourth, f))), $"{f} differs from the run it was made from");

@@ -34,7 +34,7 @@ public class SharedCacheTests
                 Assert.True(p.WaitForExit(300_000), "rinr run did not finish in 5 minutes");
                 Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
             }
-            foreach (var f in new[] { "codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "profile.json" })
+            foreach (var f in new[] { "codecs.csv", "summary.csv", "devices.csv", "profile.json" })
                 Assert.True(File.ReadAllBytes(Path.Combine(dir, "a", f)).SequenceEqual(File.ReadAllBytes(Path.Combine(dir, "b", f))), $"{f} differs");
             // One dataset and one entry per codec, no staging folder left behind.
             var entries = Directory.GetDirectories(cache).Select(Path.GetFileName).Order().ToList();

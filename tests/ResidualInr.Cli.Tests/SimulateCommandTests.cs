@@ -10,7 +10,7 @@ public class SimulateCommandTests
         try
         {
             string[] Args(string dir) => ["simulate", "--devices", "3,5", "--frames", "4", "--jpeg-bytes", "1000", "--inr-bytes", "300",
-                "--model-bytes", "50000", "--loss", "0.1", "--latency", "0.001", "--seed", "3", "--out", dir];
+                "--model-bytes", "50000", "--loss", "0.1", "--latency", "0.001", "--seed", "3", "--out", dir, "--transfers"];
             var (exit, output, err) = CliRunner.Run(Args(a));
             Assert.True(exit == 0, err);
             Assert.Contains("inr-train-edge", output);
@@ -33,6 +33,45 @@ public class SimulateCommandTests
             Directory.Delete(a, true);
             Directory.Delete(b, true);
         }
+    }
+
+    [Fact]
+    public void Transfers_csv_is_written_only_when_asked_and_has_one_row_per_transfer_of_each_point_it_covers()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-sim-").FullName;
+        try
+        {
+            string[] Args(string name, params string[] more) => ["simulate", "--devices", "2,4", "--frames", "3", "--loss", "0.2", "--seed", "5",
+                "--out", Path.Combine(dir, name), .. more];
+            Assert.Equal(0, CliRunner.Run(Args("none")).Exit);
+            Assert.False(File.Exists(Path.Combine(dir, "none", "transfers.csv")), "nobody asked for transfers.csv");
+
+            var (exit, _, err) = CliRunner.Run(Args("all", "--all-transfers", "--jobs", "3"));
+            Assert.True(exit == 0, err);
+            Assert.Equal(0, CliRunner.Run(Args("all-1", "--all-transfers", "--jobs", "1")).Exit);
+            // Streamed by parallel points into parts, assembled in sweep order: the file does not depend on --jobs.
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "all", "transfers.csv")), File.ReadAllBytes(Path.Combine(dir, "all-1", "transfers.csv")));
+            Assert.Empty(Directory.GetFiles(Path.Combine(dir, "all"), "*.part"));
+
+            // Every point's rows, as many as its summary counts, in the summary's order.
+            var summary = File.ReadAllLines(Path.Combine(dir, "all", "summary.csv"));
+            int transfersColumn = Array.IndexOf(summary[0].Split(','), "transfers");
+            var points = summary.Skip(1).Select(l => l.Split(',')).Select(r => (Key: string.Join(',', r[..4]), Transfers: int.Parse(r[transfersColumn]))).ToList();
+            var rows = File.ReadAllLines(Path.Combine(dir, "all", "transfers.csv"));
+            Assert.StartsWith("devices,strategy,codec,model_bytes,start_s,end_s,source,destinations,kind,bytes,retries,lost,missed", rows[0]);
+            var byPoint = rows.Skip(1).Select(l => string.Join(',', l.Split(',')[..4])).ToList();
+            Assert.Equal(points.Select(p => p.Key), byPoint.Distinct());
+            foreach (var (key, transfers) in points) Assert.Equal(transfers, byPoint.Count(k => k == key));
+
+            // --transfers: the largest N's points only, the same rows as in the full file.
+            Assert.Equal(0, CliRunner.Run(Args("largest", "--transfers")).Exit);
+            Assert.Equal(rows.Where(r => r.StartsWith("devices,") || r.StartsWith("4,")), File.ReadAllLines(Path.Combine(dir, "largest", "transfers.csv")));
+
+            var refused = CliRunner.Run("simulate", "--devices", "2", "--transfers");
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains("--transfers: transfers.csv needs --out", refused.Err);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public static class RunCommand
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: the scenario's 'output')." };
         var devices = new Option<string?>("--devices") { Description = "Override the device counts, e.g. 2,4,8." };
         var seed = new Option<int?>("--seed") { Description = "Override the scenario's seed." };
-        var allTransfers = new Option<bool>("--all-transfers") { Description = "Write every sweep point's transfers to transfers.csv (default: the largest N only)." };
+        var transfers = new Option<bool>("--transfers") { Description = "Also write transfers.csv: one row per transfer of the largest N's points, streamed to disk (unicast sharing has N² of them)." };
+        var allTransfers = new Option<bool>("--all-transfers") { Description = "Write transfers.csv with every sweep point's transfers." };
         var device = new Option<string?>("--device") { Description = "Override inr.device (cpu or cuda)." };
         var cacheDir = new Option<string?>("--cache") { Description = $"Cache of finished datasets, encodes (with their timings) and learning results, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
         var codecsFrom = new Option<string?>("--codecs-from") { Description = "An earlier run's output folder: take its codecs.csv, profile.json and accuracy.csv instead of encoding and training, and re-make the simulation, report and plots (no GPU needed)." };
@@ -27,7 +28,7 @@ public static class RunCommand
             .Within(ScenarioKeys.Options.Jobs);
         var cmd = new Command("run", "Run a scenario: encode the dataset with every codec (cached), train and score the detector on each codec's frames (with a 'learning' section), build the timing profile, simulate every devices x strategy x codec point, write CSVs, plots and report.md.")
         {
-            file, outDir, devices, seed, jobs, device, allTransfers, cacheDir, codecsFrom,
+            file, outDir, devices, seed, jobs, device, transfers, allTransfers, cacheDir, codecsFrom,
         };
         cmd.SetAction(parse =>
         {
@@ -39,7 +40,8 @@ public static class RunCommand
                 scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
                     : throw new InputException($"--device '{dev}' is not cpu or cuda");
             // The sweep's size is known before anything is encoded: refuse now what would not fit, not after an hour.
-            WorkEstimate.Check(SweepShape(scenario, parse.GetValue(allTransfers)), parse.GetValue(jobs),
+            var transferOutput = TransferOutputs.FromOptions(parse.GetValue(transfers), parse.GetValue(allTransfers));
+            WorkEstimate.Check(SweepShape(scenario, transferOutput), parse.GetValue(jobs),
                 $"{scenario.File}: devices {scenario.Devices.Max()}, frames_per_device {scenario.FramesPerDevice}", int.MaxValue,
                 "use 'network: { downlink: broadcast }', fewer devices or frames_per_device");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
@@ -50,7 +52,7 @@ public static class RunCommand
             // another folder has the same config_sha256. A run from earlier results computes nothing on a device.
             var run = RunMetadata.Start("run", parse.Tokens.Select(t => t.Value).ToList(), RunMetadata.Canonical(scenario with { File = "", Output = "" }),
                 scenario.Seed, from is null ? ComputeDevice.Describe(ComputeDevice.Resolve(scenario.Inr.Device)) : null);
-            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(allTransfers), from, run).Run();
+            new ScenarioRunner(scenario, dir, parse.GetValue(jobs), parse.InvocationConfiguration.Output, cache, transferOutput, from, run).Run();
             return RinrApp.ExitOk;
         });
         return cmd;
@@ -58,22 +60,25 @@ public static class RunCommand
 
     /// <summary>
     /// The sweep's points as far as its cost goes (devices, frames, strategy, network, model size, whether transfers
-    /// are recorded), before the encodes that give the payload sizes: what <see cref="WorkEstimate"/> needs.
+    /// are written), before the encodes that give the payload sizes: what <see cref="WorkEstimate"/> needs.
     /// inr-train-edge runs once per INR codec, the others once (with the JPEG codec), train-fog once per model size.
     /// </summary>
-    private static IEnumerable<SimulationConfig> SweepShape(Scenario s, bool allTransfers)
+    private static IEnumerable<SweepPoint> SweepShape(Scenario s, TransferOutput transfers)
     {
         int largest = s.Devices.Max();
-        int inrCodecs = s.Codecs.Count(c => c.Codec is not JpegCodecDescriptor);
+        var inrCodecs = s.Codecs.Where(c => c.Codec is not JpegCodecDescriptor).Select(c => c.Key).ToList();
+        var jpegCodec = s.Codecs.FirstOrDefault(c => c.Codec is JpegCodecDescriptor)?.Key ?? "jpeg";
         foreach (var n in s.Devices)
         foreach (var strategy in s.Strategies)
         {
-            int carriers = strategy == SharingStrategy.InrTrainEdge ? inrCodecs : 1;
+            var carriers = strategy == SharingStrategy.InrTrainEdge ? inrCodecs : [jpegCodec];
             var models = strategy == SharingStrategy.TrainFog ? s.Training.ModelBytes : [0L];
-            for (int c = 0; c < carriers; c++)
+            foreach (var codec in carriers)
             foreach (var model in models)
-                yield return new SimulationConfig(n, s.FramesPerDevice, strategy, FrameSizes.Fixed(0, 0), s.Network.Downlink, s.Network.Topology,
-                    s.Network.Channel, new ComputeTimings(ModelBytes: model), RecordTransfers: allTransfers || n == largest);
+                yield return new SweepPoint(codec, strategy == SharingStrategy.TrainFog ? model : null,
+                    new SimulationConfig(n, s.FramesPerDevice, strategy, FrameSizes.Fixed(0, 0), s.Network.Downlink, s.Network.Topology,
+                        s.Network.Channel, new ComputeTimings(ModelBytes: model), RecordTransfers: false),
+                    transfers.Includes(n, largest));
         }
     }
 }

@@ -62,12 +62,14 @@ public static class SimulateCommand
         var radioIdle = (new Option<double>("--radio-idle-w") { Description = "A device's radio otherwise, until its training is done, W.", DefaultValueFactory = _ => EnergyPowers.DefaultRadioIdleWatts }).Within(K.Energy.RadioIdle);
         var edgeCompute = (new Option<double>("--edge-compute-w") { Description = "A device while decoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultEdgeComputeWatts }).Within(K.Energy.EdgeCompute);
         var fogCompute = (new Option<double>("--fog-compute-w") { Description = "The fog's GPU while encoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultFogComputeWatts }).Within(K.Energy.FogCompute);
-        var outDir = new Option<string?>("--out") { Description = "Write summary.csv, devices.csv and transfers.csv (largest N) here." };
+        var outDir = new Option<string?>("--out") { Description = "Write summary.csv and devices.csv (and transfers.csv when asked) here." };
+        var transfers = new Option<bool>("--transfers") { Description = "Also write transfers.csv to --out: one row per transfer of the largest N's points, streamed to disk (unicast sharing has N² of them)." };
+        var allTransfers = new Option<bool>("--all-transfers") { Description = "Write transfers.csv to --out with every point's transfers." };
         var cmd = new Command("simulate", "Play out sharing strategies for N devices and a fog node on the wireless channel, with fixed per-frame sizes and timings.")
         {
             strategies, devices, frames, jpeg, inr, model, capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts, latency, loss, retries, downlink, repair, topology, interval,
             encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics,
-            radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir,
+            radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir, transfers, allTransfers,
         };
         cmd.SetAction(parse =>
         {
@@ -106,6 +108,9 @@ public static class SimulateCommand
             string jpegCodec = jpegRows?[0].Codec ?? "jpeg", inrCodec = inrRows?[0].Codec ?? "inr";
             int largest = counts.Max();
             var dir = parse.GetValue(outDir);
+            var transferOutput = TransferOutputs.FromOptions(parse.GetValue(transfers), parse.GetValue(allTransfers));
+            if (transferOutput != TransferOutput.None && dir is null)
+                throw new InputException($"{(parse.GetValue(allTransfers) ? "--all-transfers" : "--transfers")}: transfers.csv needs --out (the folder to write it to)");
             var points = (from n in counts
                           from s in chosen
                           select new SweepPoint(s == SharingStrategy.InrTrainEdge ? inrCodec : jpegCodec, s == SharingStrategy.TrainFog ? parse.GetValue(model) : null,
@@ -113,16 +118,16 @@ public static class SimulateCommand
                               {
                                   Devices = n,
                                   Strategy = s,
-                                  RecordTransfers = n == largest && dir is not null, // kept only to be written
+                                  RecordTransfers = false, // streamed to transfers.csv when asked, never held
                                   Sizes = CodecMetricsFile.Sizes(jpegRows, inrRows, n, parse.GetValue(jpeg), parse.GetValue(inr)) ?? template.Sizes,
-                              })).ToList();
+                              }, transferOutput.Includes(n, largest))).ToList();
             long largestPayload = new[] { parse.GetValue(jpeg), parse.GetValue(inr) }
                 .Concat((jpegRows ?? []).Concat(inrRows ?? []).Select(r => (long)r.PayloadBytes)).Max();
-            WorkEstimate.Check(points.Select(p => p.Config), parse.GetValue(jobs), $"--devices {largest} --frames {parse.GetValue(frames)}", largestPayload,
+            WorkEstimate.Check(points, parse.GetValue(jobs), $"--devices {largest} --frames {parse.GetValue(frames)}", largestPayload,
                 "use --downlink broadcast, fewer devices or frames");
-            // The three CSVs are staged beside --out and swapped in whole at the end (OutputFolder); the folder is checked before simulating.
+            // The CSVs are staged beside --out and swapped in whole at the end (OutputFolder); the folder is checked before simulating.
             using var folder = dir is not null ? OutputFolder.Begin(dir, [parse.GetValue(jpegMetrics), parse.GetValue(inrMetrics)], Interrupt.Token) : null;
-            var results = Sweep.Run(points, parse.GetValue(jobs));
+            var results = Sweep.Run(points, parse.GetValue(jobs), transfersDir: folder?.Staging);
             Print(parse.InvocationConfiguration.Output, results);
             if (folder is not null)
             {

@@ -114,7 +114,7 @@ public sealed class SoakBenchmark(torch.Device device, SoakOptions options)
     public IReadOnlyList<SoakPhase> Run()
     {
         var points = SweepPoints(0);
-        WorkEstimate.Check(points.Select(p => p.Config), options.Jobs, $"--devices {options.Devices}", 30_000, "use fewer devices");
+        WorkEstimate.Check(points, options.Jobs, $"--devices {options.Devices}", 30_000, "use fewer devices");
         var dir = Directory.CreateTempSubdirectory("rinr-soak-").FullName;
         try
         {
@@ -184,9 +184,9 @@ public sealed class SoakBenchmark(torch.Device device, SoakOptions options)
             {
                 var points = SweepPoints(i);
                 int sweep = i;
-                var results = Sweep.Run(points, options.Jobs, new Forward<int>(d => { lock (gate) progress.Report(sweep + d / (double)points.Count); }));
                 var csvDir = Path.Combine(dir, "sweep");
                 Directory.CreateDirectory(csvDir);
+                var results = Sweep.Run(points, options.Jobs, new Forward<int>(d => { lock (gate) progress.Report(sweep + d / (double)points.Count); }), csvDir);
                 Sweep.WriteCsvs(csvDir, results);
                 Directory.Delete(csvDir, true);
                 progress.Report(i + 1);
@@ -199,7 +199,7 @@ public sealed class SoakBenchmark(torch.Device device, SoakOptions options)
 
     /// <summary>
     /// One sweep: every strategy for the same devices, unicast on a shared 2 MB/s channel with 1% loss
-    /// (so resends happen), fog batching and decode/training times set, every transfer recorded; the
+    /// (so resends happen), fog batching and decode/training times set, every transfer written to transfers.csv; the
     /// seed changes per sweep so no two sweeps draw the same losses.
     /// </summary>
     private List<SweepPoint> SweepPoints(int sweep)
@@ -208,9 +208,9 @@ public sealed class SoakBenchmark(torch.Device device, SoakOptions options)
         var template = new SimulationConfig(options.Devices, 1, SharingStrategy.JpegP2p, FrameSizes.Fixed(30_000, 8_000), Downlink.Unicast, Topology.SharedChannel,
             new ChannelSettings(2_000_000, 0.001, 0.01, 3),
             new ComputeTimings(BatchCost.Measured(16, 0.5), 0.002, 0.01, 0.01, 0.001, 1, model),
-            0, StableSeed.Derive(options.Seed, sweep), RecordTransfers: true, Batching: FogBatching.Greedy(16));
+            0, StableSeed.Derive(options.Seed, sweep), RecordTransfers: false, Batching: FogBatching.Greedy(16));
         return Enum.GetValues<SharingStrategy>()
-            .Select(s => new SweepPoint(s == SharingStrategy.InrTrainEdge ? "inr" : "jpeg", s == SharingStrategy.TrainFog ? model : null, template with { Strategy = s }))
+            .Select(s => new SweepPoint(s == SharingStrategy.InrTrainEdge ? "inr" : "jpeg", s == SharingStrategy.TrainFog ? model : null, template with { Strategy = s }, WritesTransfers: true))
             .ToList();
     }
 

@@ -8,10 +8,10 @@ namespace ResidualInr.Cli.Output;
 
 // Every column is documented with its unit in scenarios/README.md.
 
-/// <summary>A row of one of the sweep's CSVs: it belongs to a sweep point.</summary>
+/// <summary>A row of one of the sweep's CSVs: it belongs to a sweep point (transfers are written while the point still runs, so the point, not its result).</summary>
 public interface ISweepRow
 {
-    SweepResult Sweep { get; }
+    SweepPoint Point { get; }
 }
 
 /// <summary>
@@ -22,15 +22,18 @@ public abstract class SweepRowMap<T> : ClassMap<T> where T : ISweepRow
 {
     protected SweepRowMap()
     {
-        Map(m => m.Sweep.Summary.Devices).Name("devices").Index(0);
-        Map(m => m.Sweep.Summary.Strategy).Name("strategy").Index(1).Convert(a => a.Value.Sweep.Summary.Strategy.ToName());
-        Map(m => m.Sweep.Codec).Name("codec").Index(2);
-        Map(m => m.Sweep.ModelBytes).Name("model_bytes").Index(3);
+        Map(m => m.Point.Config.Devices).Name("devices").Index(0);
+        Map(m => m.Point.Config.Strategy).Name("strategy").Index(1).Convert(a => a.Value.Point.Config.Strategy.ToName());
+        Map(m => m.Point.Codec).Name("codec").Index(2);
+        Map(m => m.Point.ModelBytes).Name("model_bytes").Index(3);
     }
 }
 
 /// <summary>A sweep point's totals.</summary>
-public sealed record SummaryRow(SweepResult Sweep) : ISweepRow;
+public sealed record SummaryRow(SweepResult Sweep) : ISweepRow
+{
+    public SweepPoint Point => Sweep.Point;
+}
 
 /// <summary>summary.csv: one row per sweep point.</summary>
 public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
@@ -76,7 +79,10 @@ public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
 }
 
 /// <summary>A device record with the sweep point it belongs to.</summary>
-public sealed record DeviceRow(SweepResult Sweep, DeviceRecord Record) : ISweepRow;
+public sealed record DeviceRow(SweepResult Sweep, DeviceRecord Record) : ISweepRow
+{
+    public SweepPoint Point => Sweep.Point;
+}
 
 /// <summary>devices.csv: one row per device and sweep point.</summary>
 public sealed class DeviceRowMap : SweepRowMap<DeviceRow>
@@ -102,7 +108,7 @@ public sealed class DeviceRowMap : SweepRowMap<DeviceRow>
 }
 
 /// <summary>A transfer record with the sweep point it belongs to.</summary>
-public sealed record TransferRow(SweepResult Sweep, TransferRecord Record) : ISweepRow;
+public sealed record TransferRow(SweepPoint Point, TransferRecord Record) : ISweepRow;
 
 /// <summary>transfers.csv: one row per logical transfer of the points that recorded them.</summary>
 public sealed class TransferRowMap : SweepRowMap<TransferRow>

@@ -172,14 +172,19 @@ public static class ScenarioPlots
     /// One horizontal bar per device: waiting (grey: nothing on the air for it yet or between payloads, i.e.
     /// capture, uplinks, the fog's queue and encode), receiving (a transfer to it on the air; a broadcast counts
     /// for every device), decoding what is still queued after its last payload arrived, and training.
-    /// The point is one that recorded its transfers; without them the receiving span is first to last arrival.
+    /// Receiving needs the point's transfers, which the sweep does not keep: the point is played again with its records
+    /// kept (same config and seed, so the same run: a simulation is deterministic). Beyond
+    /// <see cref="TimelineReplayMaxDevices"/> devices the bars are too thin to show gaps, and receiving is drawn from
+    /// first to last arrival instead.
     /// </summary>
     private static Plot Timeline(SweepResult point)
     {
         var plot = PlotFonts.NewPlot();
         var devices = point.Result.Devices;
         var palette = new ScottPlot.Palettes.Category10();
-        var transfers = point.Result.Transfers;
+        var transfers = devices.Count <= TimelineReplayMaxDevices
+            ? FogSimulation.Run(point.Point.Config with { RecordTransfers = true }).Transfers
+            : [];
         var series = new (string Legend, Color Colour, Func<DeviceRecord, IEnumerable<(double From, double To)>> Spans)[]
         {
             ("waiting (capture, uplink, fog queue and encode)", Colors.LightGray,
@@ -209,6 +214,8 @@ public static class ScenarioPlots
         plot.ShowLegend(Edge.Right);
         return plot;
     }
+
+    private const int TimelineReplayMaxDevices = 128;
 
     /// <summary>The merged intervals when a delivered transfer to <paramref name="device"/> was on the air (broadcasts from others count).</summary>
     private static List<(double From, double To)> Receiving(string device, IReadOnlyList<TransferRecord> transfers)

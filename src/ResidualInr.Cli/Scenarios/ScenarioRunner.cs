@@ -29,7 +29,7 @@ namespace ResidualInr.Cli.Scenarios;
 /// made them, or after a change to the simulation or the outputs). Null: encode and train.
 /// </param>
 /// <param name="run">Where the run came from (version, commit, config hash, machine): report.md opens with it.</param>
-public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
+public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, TransferOutput transfers = TransferOutput.None,
     string? codecsFrom = null, RunMetadata? run = null)
 {
     /// <summary>Where the files are written: a staging folder beside <c>outDir</c>, swapped in whole at the end of <see cref="Run"/>.</summary>
@@ -118,13 +118,13 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(_dir, "codecs.csv"), metrics.Values.SelectMany(m => m));
         var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy);
 
-        var results = Sweep.Run(Points(metrics, profile), jobs);
-        Sweep.WriteCsvs(_dir, results);
+        var results = Sweep.Run(Points(metrics, profile), jobs, transfersDir: _dir);
+        var csvs = Sweep.WriteCsvs(_dir, results);
         var breakEven = BreakEvens(metrics, profile);
         AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
         var plots = Plots.ScenarioPlots.WriteAll(_dir, scenario, metrics, results, summary);
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
-        output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
+        output.WriteLine($"wrote codecs.csv, {string.Join(", ", csvs)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;
     }
 
@@ -210,7 +210,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
             foreach (var (codec, rows) in carriers)
             foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
-                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, allTransfers || n == largest));
+                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, transfers.Includes(n, largest)));
         }
         return points;
     }
@@ -241,7 +241,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// </para>
     /// </summary>
     private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
-        KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool record)
+        KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool writesTransfers)
     {
         bool encodes = strategy == SharingStrategy.InrTrainEdge, perSequence = codec.Codec.Kind == CodecKind.Sequence;
         var timings = new ComputeTimings(
@@ -255,8 +255,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             ModelBytes: model ?? 0);
         var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
         return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
-            scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: record,
-            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair));
+            scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: false,
+            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair), writesTransfers);
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ public static class WorkEstimate
         };
     }
 
-    /// <summary>Bytes of simulator memory one point needs while it runs (its transfer records stay until the CSVs are written).</summary>
+    /// <summary>Bytes of simulator memory one point needs while it runs (with <see cref="SimulationConfig.RecordTransfers"/>, its records stay in memory; the CLI streams them instead).</summary>
     public static double MemoryBytes(SimulationConfig c)
     {
         var (transfers, _) = Count(c);
@@ -89,10 +89,11 @@ public static class WorkEstimate
     /// <param name="source">Names what to change, e.g. "--devices 100000" or "scenario.yaml: devices 100000".</param>
     /// <param name="maxFramePayloadBytes">The largest JPEG or INR payload of one frame (model sizes come from the configs).</param>
     /// <param name="advice">What to do instead, e.g. "use --downlink broadcast, fewer devices or frames".</param>
-    public static void Check(IEnumerable<SimulationConfig> points, int jobs, string source, long maxFramePayloadBytes, string advice)
+    public static void Check(IEnumerable<SweepPoint> points, int jobs, string source, long maxFramePayloadBytes, string advice)
     {
-        var list = points.ToList();
-        if (list.Count == 0) return;
+        var sweep = points.ToList();
+        if (sweep.Count == 0) return;
+        var list = sweep.Select(p => p.Config).ToList();
         var counts = list.Select(Count).ToList();
         double transfers = counts.Sum(c => c.Transfers), deliveries = counts.Sum(c => c.Deliveries);
         double recordMemory = list.Zip(counts).Where(p => p.First.RecordTransfers).Sum(p => p.Second.Transfers * BytesPerRecordedTransfer);
@@ -102,7 +103,8 @@ public static class WorkEstimate
         if (memory > budget)
             throw new InputException($"{source}: about {Sci(transfers)} transfers (~{Bytes(memory)} of simulator memory) exceed this machine's budget of {Bytes(budget)}; {advice}");
 
-        double rows = list.Zip(counts).Where(p => p.First.RecordTransfers).Sum(p => p.Second.Transfers);
+        // transfers.csv is streamed to disk (no memory), but its size is still bounded.
+        double rows = sweep.Zip(counts).Where(p => p.First.WritesTransfers).Sum(p => p.Second.Transfers);
         if (rows * CsvBytesPerTransfer > MaxTransfersCsvBytes)
             throw new InputException($"{source}: transfers.csv would get about {Sci(rows)} rows (~{Bytes(rows * CsvBytesPerTransfer)}), over its cap of {Bytes(MaxTransfersCsvBytes)}; {advice}");
 

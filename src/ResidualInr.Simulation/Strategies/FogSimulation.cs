@@ -32,6 +32,7 @@ public sealed class FogSimulation
     private readonly EdgeDevice[] _devices;
     private readonly FogNode _fog;
     private readonly List<TransferRecord>? _records;
+    private readonly ITransferSink? _sink;
     private readonly Event _fogHasAllFrames;
     private readonly double[][] _captureTimes;
     private readonly long _totalFrames;
@@ -46,7 +47,7 @@ public sealed class FogSimulation
     /// <summary>Per device: radio transmit and receive seconds (air time), and when its last own transfer ended.</summary>
     private readonly double[] _txSeconds, _rxSeconds, _lastSendEndSeconds;
 
-    private FogSimulation(SimulationConfig config)
+    private FogSimulation(SimulationConfig config, ITransferSink? sink)
     {
         config.Validate();
         _config = config;
@@ -57,6 +58,7 @@ public sealed class FogSimulation
         _fog = new FogNode(_env);
         _fogHasAllFrames = new Event(_env);
         _records = config.RecordTransfers ? [] : null;
+        _sink = sink;
         _txSeconds = new double[config.Devices];
         _rxSeconds = new double[config.Devices];
         _lastSendEndSeconds = new double[config.Devices];
@@ -87,7 +89,10 @@ public sealed class FogSimulation
         }).ToArray()).ToArray();
     }
 
-    public static SimulationResult Run(SimulationConfig config) => new FogSimulation(config).Execute();
+    public static SimulationResult Run(SimulationConfig config) => new FogSimulation(config, null).Execute();
+
+    /// <summary>Runs and hands every transfer to <paramref name="transfers"/> as it completes (in addition to the result's list when <see cref="SimulationConfig.RecordTransfers"/>).</summary>
+    public static SimulationResult Run(SimulationConfig config, ITransferSink transfers) => new FogSimulation(config, transfers).Execute();
 
     private int N => _config.Devices;
     private ComputeTimings Timings => _config.TimingsOrDefault;
@@ -239,10 +244,13 @@ public sealed class FogSimulation
         if (t.IsRepair && !t.Lost) _framesRepaired++;
         if (t.Lost) _bytesLost += t.Bytes;
         else _bytesDelivered += t.Bytes;
-        _records?.Add(new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
+        if (_records is null && _sink is null) return; // nobody asked: no record is built
+        var record = new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
             t.Destinations.Count == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Count}",
             t.Kind.ToString().ToLowerInvariant(), t.Bytes, t.Retries, t.Lost,
-            t.Lost ? t.Destinations.Count : t.Missed.Count));
+            t.Lost ? t.Destinations.Count : t.Missed.Count);
+        _records?.Add(record);
+        _sink?.Add(record);
     }
 
     private SimulationResult Report()

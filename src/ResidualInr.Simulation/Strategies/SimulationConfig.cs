@@ -5,7 +5,7 @@ namespace ResidualInr.Simulation.Strategies;
 /// <summary>Everything one simulation run needs. Immutable; a sweep makes one per point.</summary>
 /// <param name="FramesPerDevice">F: frames each device captures per round (unused with Poisson arrivals).</param>
 /// <param name="FrameIntervalSeconds">Inside a round, device d captures frame k at k times this after the round starts (all devices in step).</param>
-/// <param name="RecordTransfers">Keep one record per transfer; off for large sweeps, where only totals are needed.</param>
+/// <param name="RecordTransfers">Keep one record per transfer in the result (memory grows with them: N² for unicast sharing). The CLI keeps it off and streams records through an <see cref="Results.ITransferSink"/> when transfers.csv is asked for.</param>
 /// <param name="Energy">The powers energy is counted at; null means <see cref="EnergyPowers"/>' defaults.</param>
 /// <param name="BroadcastRepair">What a broadcast's receivers that missed it do (<see cref="Network.BroadcastRepair"/>).</param>
 /// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
