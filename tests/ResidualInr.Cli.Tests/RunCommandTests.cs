@@ -32,7 +32,7 @@ public class RunCommandTests
             var cache = Path.Combine(dir, "cache");
             var (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--jobs", "2", "--cache", cache, "--transfers");
             Assert.True(exit == 0, err);
-            string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "accuracy_summary.csv", "profile.json", "report.md"];
+            string[] files = ["codecs.csv", "summary.csv", "devices.csv", "transfers.csv", "accuracy.csv", "detections.csv", "accuracy_summary.csv", "profile.json", "report.md"];
             foreach (var f in files) Assert.True(new FileInfo(Path.Combine(outDir, f)).Length > 0, $"{f} is empty");
             foreach (var plot in new[] { "bytes_on_air", "completion_time", "psnr_vs_payload", "timeline", "time_breakdown", "accuracy_vs_bytes", "energy" })
             foreach (var ext in new[] { ".png", ".svg" })
@@ -61,6 +61,14 @@ public class RunCommandTests
             Assert.All(accuracyRows, r => Assert.Equal(("4", "2"), (r[2], r[3])));
             Assert.Equal(8, accuracyRows.Count);
             Assert.Contains("## Accuracy", File.ReadAllText(Path.Combine(outDir, "report.md")));
+            // Every detector answered on every test frame; the summary has the intervals and the paired difference.
+            Assert.Equal(8 * 2 + 1, File.ReadAllLines(Path.Combine(outDir, "detections.csv")).Length);
+            var accuracySummary = File.ReadAllLines(Path.Combine(outDir, "accuracy_summary.csv"));
+            Assert.EndsWith("map50_95_ci_low,map50_95_ci_high,map50_ci_low,map50_ci_high,mean_iou_ci_low,mean_iou_ci_high," +
+                            "map50_95_diff_vs_original,map50_95_diff_vs_original_ci_low,map50_95_diff_vs_original_ci_high", accuracySummary[0]);
+            var originalRow = accuracySummary.Single(l => l.StartsWith("original,")).Split(',');
+            Assert.Equal(["0", "0", "0"], originalRow[^3..]); // the originals against themselves
+            Assert.Contains("| reference |", File.ReadAllText(Path.Combine(outDir, "report.md")));
 
             // The measured training time per frame-epoch drives the devices' training in the simulation:
             // in inr-train-edge each device trains epochs x (N x F frames) after its data is complete.

@@ -1,3 +1,4 @@
+using ResidualInr.Learning.Metrics;
 using ResidualInr.Imaging;
 using ResidualInr.Learning.Data;
 using ResidualInr.Learning.Experiments;
@@ -28,7 +29,8 @@ public class DetectorTrainingTests(ITestOutputHelper log)
     {
         var (train, test) = Split();
         var experiment = new AccuracyExperiment(train.Boxes, test.Source, test.Boxes, Quick, CPU);
-        var rows = experiment.Run([train.Source], [1]);
+        var results = experiment.Run([train.Source], [1]);
+        var rows = results.Rows;
         var baseline = rows.Single(r => r.Codec == AccuracyExperiment.MeanBoxBaseline);
         var learned = rows.Single(r => r.Codec == "original");
         log.WriteLine($"baseline mAP50-95 {baseline.Map50To95:F3} IoU {baseline.MeanIou:F3}; detector mAP50-95 {learned.Map50To95:F3} IoU {learned.MeanIou:F3}");
@@ -37,6 +39,14 @@ public class DetectorTrainingTests(ITestOutputHelper log)
         Assert.Equal(train.Source.Count, learned.TrainFrames);
         Assert.Equal(test.Source.Count, learned.TestFrames);
         Assert.True(learned.TrainSecondsPerEpoch > 0 && learned.DecodeSecondsPerEpoch >= 0 && learned.DecodeSecondsPerEpoch < learned.TrainSecondsPerEpoch);
+        // The per-frame answers kept for the intervals are the ones the row was scored from: one per test frame, same scores.
+        foreach (var row in rows)
+        {
+            var answers = results.Detections.Where(d => d.Codec == row.Codec && d.Seed == row.Seed).OrderBy(d => d.Frame).ToList();
+            Assert.Equal(Enumerable.Range(0, test.Source.Count), answers.Select(d => d.Frame));
+            var rescored = DetectionMetrics.Score(answers.Select(d => d.ToDetection()).ToList());
+            Assert.Equal((row.Map50To95, row.Map50, row.MeanIou), (rescored.Map50To95, rescored.Map50, rescored.MeanIou));
+        }
         train.Source.Dispose();
         test.Source.Dispose();
     }
@@ -47,8 +57,8 @@ public class DetectorTrainingTests(ITestOutputHelper log)
         var (train, test) = Split();
         var settings = Quick with { Epochs = 6 };
         var experiment = new AccuracyExperiment(train.Boxes, test.Source, test.Boxes, settings, CPU);
-        var first = experiment.Run([train.Source], [1, 2]).Where(r => r.Codec == "original").ToList();
-        var again = experiment.Run([train.Source], [1]).Single(r => r.Codec == "original");
+        var first = experiment.Run([train.Source], [1, 2]).Rows.Where(r => r.Codec == "original").ToList();
+        var again = experiment.Run([train.Source], [1]).Rows.Single(r => r.Codec == "original");
         Assert.Equal((first[0].Map50To95, first[0].Map50, first[0].MeanIou), (again.Map50To95, again.Map50, again.MeanIou));
         Assert.NotEqual(first[0].MeanIou, first[1].MeanIou);
         train.Source.Dispose();

@@ -18,10 +18,8 @@ namespace ResidualInr.Cli.Accuracy;
 /// </summary>
 public static class AccuracyStage
 {
-    public const string Original = "original";
-
     /// <param name="encodes">Each encode with its codec key (its rows' codec name, e.g. <c>jpeg-q90</c>).</param>
-    public static IReadOnlyList<AccuracyRow> Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
+    public static AccuracyResults Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
         IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output)
     {
         if (encodes.Count == 0) throw new InputException("no codec folders to train on");
@@ -53,7 +51,7 @@ public static class AccuracyStage
             var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
             var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
             using var test = new PixelFrameSource("test", testImages, device);
-            sources.Add(new PixelFrameSource(Original, trainImages, device));
+            sources.Add(new PixelFrameSource(AccuracyExperiment.Original, trainImages, device));
 
             long parameters;
             using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;

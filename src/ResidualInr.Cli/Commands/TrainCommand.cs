@@ -3,6 +3,7 @@ using System.Globalization;
 using ResidualInr.Cli.Accuracy;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Output;
+using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
@@ -22,7 +23,7 @@ public static class TrainCommand
         var outDir = new Option<string>("--out") { Description = "Folder for accuracy.csv and accuracy_summary.csv.", Required = true };
         var defaults = new DetectorSettings();
         var epochs = new Option<int>("--epochs") { Description = "Epochs per detector.", DefaultValueFactory = _ => defaults.Epochs };
-        var seeds = new Option<int>("--seeds") { Description = "Detectors per codec, seeds SEED, SEED+1, ... (mean and std are over these).", DefaultValueFactory = _ => 3 };
+        var seeds = new Option<int>("--seeds") { Description = "Detectors per codec, seeds SEED, SEED+1, ... (means, std and the bootstrap intervals are over these).", DefaultValueFactory = _ => ScenarioKeys.Learning.DefaultSeeds };
         var seed = new Option<int>("--seed") { Description = "First seed.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch") { Description = "Frames per training step.", DefaultValueFactory = _ => defaults.BatchSize };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (warm-up, then cosine).", DefaultValueFactory = _ => defaults.LearningRate };
@@ -48,14 +49,14 @@ public static class TrainCommand
             var data = DatasetLoader.Load(parse.GetValue(dataset)!, fmt);
             var encoded = parse.GetValue(codecs)!.Select(EncodedFolder.Read).Select(f => (f.CodecKey, f)).ToList();
             var output = parse.InvocationConfiguration.Output;
-            var rows = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
+            var results = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
                 ComputeDevice.Resolve(parse.GetValue(device)), output);
             var dir = parse.GetValue(outDir)!;
-            AccuracyFile.Write(folder.Staging, rows);
+            var summary = AccuracyFile.Write(folder.Staging, results, parse.GetValue(seed));
             run.Finish(folder.Staging);
             folder.Commit();
-            PrintTable(output, AccuracySummary.Of(rows));
-            output.WriteLine($"wrote accuracy.csv and accuracy_summary.csv to {dir}");
+            PrintTable(output, summary);
+            output.WriteLine($"wrote accuracy.csv, detections.csv and accuracy_summary.csv to {dir}");
             return RinrApp.ExitOk;
         });
         return cmd;
@@ -63,9 +64,11 @@ public static class TrainCommand
 
     public static void PrintTable(TextWriter output, IReadOnlyList<AccuracySummary> summary)
     {
-        output.WriteLine($"{"codec",-20} {"mAP50-95",15} {"mAP50",15} {"mean IoU",15} {"s/epoch",8} {"decode s",9}");
+        output.WriteLine($"{"codec",-20} {"mAP50-95",15} {"95% interval",15} {"vs original",22} {"mAP50",15} {"mean IoU",15} {"s/epoch",8} {"decode s",9}");
         foreach (var s in summary)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{s.Codec,-20} {$"{s.Map50To95Mean:F3} ± {s.Map50To95Std:F3}",15} {$"{s.Map50Mean:F3} ± {s.Map50Std:F3}",15} {$"{s.MeanIouMean:F3} ± {s.MeanIouStd:F3}",15} {s.TrainSecondsPerEpoch,8:F3} {s.DecodeSecondsPerEpoch,9:F3}"));
+                $"{s.Codec,-20} {$"{s.Map50To95Mean:F3} ± {s.Map50To95Std:F3}",15} {$"[{s.Map50To95Ci.Low:F3}, {s.Map50To95Ci.High:F3}]",15} " +
+                $"{$"{s.Map50To95DiffVsOriginal:+0.000;-0.000;0.000} [{s.Map50To95DiffCi.Low:F3}, {s.Map50To95DiffCi.High:F3}]",22} " +
+                $"{$"{s.Map50Mean:F3} ± {s.Map50Std:F3}",15} {$"{s.MeanIouMean:F3} ± {s.MeanIouStd:F3}",15} {s.TrainSecondsPerEpoch,8:F3} {s.DecodeSecondsPerEpoch,9:F3}"));
     }
 }

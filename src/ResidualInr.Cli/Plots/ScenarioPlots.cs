@@ -90,7 +90,7 @@ public static class ScenarioPlots
 
     /// <summary>
     /// The question the tool answers, at the largest N: each strategy's bytes on the air against the
-    /// mAP50-95 of a detector trained on the frames that strategy delivers (mean and std over seeds).
+    /// mAP50-95 of a detector trained on the frames that strategy delivers (mean over seeds with its bootstrap interval).
     /// Devices in jpeg-p2p and jpeg-fog, and the fog in train-fog, train on JPEG frames.
     /// </summary>
     private static Plot? CommunicationAgainstAccuracy(IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary> accuracy)
@@ -101,20 +101,25 @@ public static class ScenarioPlots
         var plot = PlotFonts.NewPlot();
         var palette = new ScottPlot.Palettes.Category10();
         int i = 0;
+        bool intervals = false;
         foreach (var r in results.Where(r => r.Result.Summary.Devices == largest && r.Result.Summary.BytesOnAir > 0))
         {
             if (!byCodec.TryGetValue(r.Codec, out var a)) continue;
             double x = Math.Log10(r.Result.Summary.BytesOnAir);
             var color = palette.GetColor(i++);
-            var bar = plot.Add.ErrorBar(new[] { x }, new[] { a.Map50To95Mean }, new[] { a.Map50To95Std });
+            // The bootstrap interval over test frames and seeds where there is one, else ± std over seeds.
+            var (low, high) = double.IsFinite(a.Map50To95Ci.Low) ? (a.Map50To95Ci.Low, a.Map50To95Ci.High) : (a.Map50To95Mean - a.Map50To95Std, a.Map50To95Mean + a.Map50To95Std);
+            var bar = plot.Add.Line(x, low, x, high);
             bar.Color = color;
+            bar.LineWidth = 2;
+            intervals |= double.IsFinite(a.Map50To95Ci.Low);
             var point = plot.Add.ScatterPoints(new[] { x }, new[] { a.Map50To95Mean });
             point.Color = color;
             point.MarkerSize = 10;
             point.LegendText = r.Label;
         }
         if (i == 0) return null;
-        foreach (var (codec, text, pattern, color) in new[] { (AccuracyStage.Original, "trained on original frames", LinePattern.Dashed, Colors.Black),
+        foreach (var (codec, text, pattern, color) in new[] { (AccuracyExperiment.Original, "trained on original frames", LinePattern.Dashed, Colors.Black),
                      (AccuracyExperiment.MeanBoxBaseline, "always the mean box", LinePattern.Dotted, Colors.Gray) })
         {
             if (!byCodec.TryGetValue(codec, out var reference)) continue;
@@ -126,7 +131,7 @@ public static class ScenarioPlots
         LogTicks(plot.Axes.Bottom);
         plot.Title($"Bytes on air against accuracy, N = {largest}");
         plot.XLabel("bytes on air per round (log scale)");
-        plot.YLabel("mAP50-95 (mean ± std over seeds)");
+        plot.YLabel(intervals ? "mAP50-95 (mean over seeds, 95% bootstrap interval)" : "mAP50-95 (mean ± std over seeds)");
         plot.ShowLegend(Edge.Right);
         return plot;
     }

@@ -266,7 +266,9 @@ public static class ScenarioKeys
         public static readonly Key Lr = Key.Double("lr", Defaults.LearningRate, "Adam learning rate, 5% linear warm-up then cosine.", 1e-9, 1);
         public static readonly Key Width = Key.Int("width", Defaults.Width, "Channels of the detector's first block.", 1, 256);
         public static readonly Key Flip = Key.Bool("flip", Defaults.Flip, "Random left-right mirroring.");
-        public static readonly Key Seeds = Key.Int("seeds", 3, "Detectors per codec (seeds seed, seed+1, ...); mean and std are over these.", 1, 1000);
+        /// <summary>Five: with three, a bootstrap over seeds has only ten distinct draws, too coarse for an interval.</summary>
+        public const int DefaultSeeds = 5;
+        public static readonly Key Seeds = Key.Int("seeds", DefaultSeeds, "Detectors per codec (seeds seed, seed+1, ...); means, std and the bootstrap intervals are over these.", 1, 1000);
         public static readonly Key TestFrames = Key.Int("test_frames", 512, "At most this many held-out frames, spread evenly.", 1);
         public static readonly Key Device = Key.Enum("device", null, "Where the detector trains; INR payloads decode there each epoch.", "cpu", "cuda")
             with { DefaultNote = "inr.device" };

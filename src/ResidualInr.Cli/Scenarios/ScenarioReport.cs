@@ -7,6 +7,7 @@ using System.Text;
 using ResidualInr.Cli.Commands;
 using ResidualInr.Codec.Evaluation;
 using ResidualInr.Learning.Experiments;
+using ResidualInr.Learning.Metrics;
 
 namespace ResidualInr.Cli.Scenarios;
 
@@ -95,6 +96,7 @@ public static class ScenarioReport
     private static void AppendAccuracy(StringBuilder sb, IReadOnlyList<AccuracySummary> accuracy, LearningSpec learning)
     {
         var inv = CultureInfo.InvariantCulture;
+        bool intervals = accuracy.Any(a => double.IsFinite(a.Map50To95Ci.Low));
         sb.AppendLine();
         sb.AppendLine("## Accuracy: a detector trained on each codec's decoded frames");
         sb.AppendLine();
@@ -102,10 +104,37 @@ public static class ScenarioReport
             $"{learning.Detector.Epochs} epochs each, on {learning.Device}. An epoch's time includes loading its frames: JPEG decoded on the CPU, ") +
             "INR payloads decoded in batches on the training device, originals already in memory.");
         sb.AppendLine();
+        if (intervals)
+        {
+            sb.AppendLine(string.Create(inv, $"Intervals are 95% percentile bootstraps ({AccuracyBootstrap.DefaultReplicates} replicates) over test frames and seeds; ") +
+                "\"vs original\" is the paired difference in mAP50-95 to the detector trained on the original frames (same frames and seeds drawn for both).");
+            sb.AppendLine();
+            sb.AppendLine("| trained on | mAP50-95 | 95% interval | vs original (95% interval) | verdict | mAP50 | mean IoU | s per epoch | of which decoding |");
+            sb.AppendLine("|---|---:|---:|---:|---|---:|---:|---:|---:|");
+            foreach (var a in accuracy)
+                sb.AppendLine(string.Create(inv, $"| {a.Codec} | {a.Map50To95Mean:F3} ± {a.Map50To95Std:F3} | [{a.Map50To95Ci.Low:F3}, {a.Map50To95Ci.High:F3}] | " +
+                    $"{a.Map50To95DiffVsOriginal:+0.000;-0.000;0.000} [{a.Map50To95DiffCi.Low:+0.000;-0.000;0.000}, {a.Map50To95DiffCi.High:+0.000;-0.000;0.000}] | {Verdict(a)} | " +
+                    $"{a.Map50Mean:F3} ± {a.Map50Std:F3} | {a.MeanIouMean:F3} ± {a.MeanIouStd:F3} | {a.TrainSecondsPerEpoch:F3} | {a.DecodeSecondsPerEpoch:F3} |"));
+            return;
+        }
+        sb.AppendLine("No intervals: this run was made from an earlier run's accuracy.csv that has no per-frame detections (detections.csv); run the learning stage again for them.");
+        sb.AppendLine();
         sb.AppendLine("| trained on | mAP50-95 | mAP50 | mean IoU | s per epoch | of which decoding |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var a in accuracy)
             sb.AppendLine(string.Create(inv, $"| {a.Codec} | {a.Map50To95Mean:F3} ± {a.Map50To95Std:F3} | {a.Map50Mean:F3} ± {a.Map50Std:F3} | " +
                 $"{a.MeanIouMean:F3} ± {a.MeanIouStd:F3} | {a.TrainSecondsPerEpoch:F3} | {a.DecodeSecondsPerEpoch:F3} |"));
+    }
+
+    /// <summary>What the paired interval lets one say against training on originals.</summary>
+    internal static string Verdict(AccuracySummary a)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var d = a.Map50To95DiffCi;
+        if (a.Codec == AccuracyExperiment.Original) return "reference";
+        if (!double.IsFinite(d.Low)) return "no interval";
+        if (d.High < 0) return string.Create(inv, $"loses {-a.Map50To95DiffVsOriginal:F3} mAP50-95 ({-d.High:F3} to {-d.Low:F3})");
+        if (d.Low > 0) return string.Create(inv, $"gains {a.Map50To95DiffVsOriginal:F3} mAP50-95 ({d.Low:F3} to {d.High:F3})");
+        return "no measurable loss";
     }
 }

@@ -52,13 +52,13 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// <summary>Re-simulates from an earlier run's codec results, timing profile and accuracy; nothing is encoded or trained.</summary>
     private IReadOnlyList<SweepResult> RunFrom(string earlier)
     {
-        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy = null;
+        Learning.Experiments.AccuracyResults? accuracy = null;
         if (scenario.Learning is not null)
         {
             var accuracyFile = Path.Combine(earlier, "accuracy.csv");
             if (!File.Exists(accuracyFile))
                 throw new InputException(accuracyFile, null, "learning: the earlier run has no accuracy.csv to take the detectors' results from; remove 'learning' or run without --codecs-from");
-            accuracy = AccuracyFile.Read(accuracyFile);
+            accuracy = AccuracyFile.ReadResults(earlier);
         }
         var codecsFile = Path.Combine(earlier, "codecs.csv");
         var rows = CodecMetricsFile.Read(codecsFile, requireTimings: false);
@@ -84,7 +84,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset));
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
         var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
-        var profile = (stored ?? MeasuredProfile(metrics, accuracy)).WithRoles(fog, edge);
+        var profile = (stored ?? MeasuredProfile(metrics, accuracy?.Rows)).WithRoles(fog, edge);
         return Report(metrics, profile, accuracy);
     }
 
@@ -112,18 +112,18 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 
     /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
     private IReadOnlyList<SweepResult> Report(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile,
-        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
+        Learning.Experiments.AccuracyResults? accuracy)
     {
         AtomicFile.WriteAllText(Path.Combine(_dir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(_dir, "codecs.csv"), metrics.Values.SelectMany(m => m));
-        var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy);
+        var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy, scenario.Seed);
 
         var results = Sweep.Run(Points(metrics, profile), jobs, transfersDir: _dir);
         var csvs = Sweep.WriteCsvs(_dir, results);
         var breakEven = BreakEvens(metrics, profile);
         AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
         var plots = Plots.ScenarioPlots.WriteAll(_dir, scenario, metrics, results, summary);
-        var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
+        var learned = summary is null ? "" : accuracy!.Detections.Count > 0 ? "accuracy.csv, detections.csv, accuracy_summary.csv, " : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", csvs)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;
     }
@@ -133,18 +133,19 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// before: the key hashes the encode entries (which hash their data and settings) and the
     /// learning settings. Reading the rows back keeps a rerun's CSVs and profile byte-identical.
     /// </summary>
-    private IReadOnlyList<Learning.Experiments.AccuracyRow> LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded)
+    private Learning.Experiments.AccuracyResults LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded)
     {
         var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
-        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning, learning.Detector, string.Join(",", seeds));
+        // "detections": entries hold detections.csv since the bootstrap intervals; older entries (without it) are not reused.
+        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning, learning.Detector, string.Join(",", seeds), "detections");
         var dir = cache.GetOrBuild($"learning-{key}", staging =>
         {
-            var rows = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
+            var results = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
                 ComputeDevice.Resolve(learning.Device), output);
-            CsvOutput.Write<Learning.Experiments.AccuracyRow, AccuracyRowMap>(Path.Combine(staging, "accuracy.csv"), rows);
+            AccuracyFile.WriteResults(staging, results);
         }, out bool built, output);
         if (!built) output.WriteLine($"learning: cached ({dir})");
-        return AccuracyFile.Read(Path.Combine(dir, "accuracy.csv"));
+        return AccuracyFile.ReadResults(dir);
     }
 
     private Dataset LoadDataset()

@@ -18,15 +18,22 @@ public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSou
 {
     public const string MeanBoxBaseline = "baseline-mean-box";
 
+    /// <summary>The source name of the original frames (the upper reference that codecs' differences are taken against).</summary>
+    public const string Original = "original";
+
     /// <param name="epochsDone">Epochs finished over every source and seed.</param>
-    public IReadOnlyList<AccuracyRow> Run(IReadOnlyList<IFrameSource> sources, IReadOnlyList<int> seeds, IProgress<int>? epochsDone = null)
+    public AccuracyResults Run(IReadOnlyList<IFrameSource> sources, IReadOnlyList<int> seeds, IProgress<int>? epochsDone = null)
     {
         if (testBoxes.Count != testFrames.Count) throw new ArgumentException("one box per test frame");
         if (seeds.Count == 0) throw new ArgumentException("no seeds");
         var rows = new List<AccuracyRow>();
+        var answers = new List<TestDetection>();
+        var baselineBox = MeanTrainingBox();
         var baseline = ScoreBaseline();
         rows.AddRange(seeds.Select(seed => new AccuracyRow(MeanBoxBaseline, seed, trainBoxes.Count, testFrames.Count,
             baseline.Map50To95, baseline.Map50, baseline.MeanIou, 0, 0)));
+        foreach (var seed in seeds)
+            answers.AddRange(testBoxes.Select((truth, frame) => new TestDetection(MeanBoxBaseline, seed, frame, truth, baselineBox, 1.0)));
         int done = 0;
         foreach (var source in sources)
         {
@@ -36,16 +43,21 @@ public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSou
             {
                 int before = done;
                 using var trained = DetectorTrainer.Train(source, trainBoxes, settings, seed, device, e => epochsDone?.Report(done = before + e));
-                var scores = Evaluate(trained.Model);
+                var detections = Detect(trained.Model);
+                answers.AddRange(detections.Select((d, frame) => new TestDetection(source.Name, seed, frame, d.Truth, d.Predicted, d.Confidence)));
+                var scores = DetectionMetrics.Score(detections);
                 rows.Add(new AccuracyRow(source.Name, seed, source.Count, testFrames.Count, scores.Map50To95, scores.Map50, scores.MeanIou,
                     Median(trained.Epochs.Select(e => e.TrainSeconds)), Median(trained.Epochs.Select(e => e.DecodeSeconds))));
             }
         }
-        return rows;
+        return new AccuracyResults(rows, answers);
     }
 
-    /// <summary>Scores a detector on the test frames, in batches.</summary>
-    public DetectionScores Evaluate(SingleObjectDetector model)
+    /// <summary>Scores a detector on the test frames.</summary>
+    public DetectionScores Evaluate(SingleObjectDetector model) => DetectionMetrics.Score(Detect(model));
+
+    /// <summary>A detector's answer on every test frame, in test-frame order, predicted in batches.</summary>
+    private List<Detection> Detect(SingleObjectDetector model)
     {
         var detections = new List<Detection>(testFrames.Count);
         foreach (var chunk in Enumerable.Range(0, testFrames.Count).Chunk(64))
@@ -54,16 +66,21 @@ public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSou
             var predicted = model.Predict(testFrames.Load(chunk, device));
             detections.AddRange(chunk.Select((index, k) => new Detection(testBoxes[index], predicted[k].Box, predicted[k].Confidence)));
         }
-        return DetectionMetrics.Score(detections);
+        return detections;
     }
 
     /// <summary>Always the mean training box, always with full confidence.</summary>
     public DetectionScores ScoreBaseline()
     {
+        var mean = MeanTrainingBox();
+        return DetectionMetrics.Score(testBoxes.Select(t => new Detection(t, mean, 1.0)).ToList());
+    }
+
+    private Box MeanTrainingBox()
+    {
         var known = trainBoxes.Where(b => b is not null).Select(b => b!.Value).ToList();
         if (known.Count == 0) throw new InputException("no training frame has a box to learn from");
-        var mean = new Box(known.Average(b => b.X), known.Average(b => b.Y), known.Average(b => b.W), known.Average(b => b.H));
-        return DetectionMetrics.Score(testBoxes.Select(t => new Detection(t, mean, 1.0)).ToList());
+        return new Box(known.Average(b => b.X), known.Average(b => b.Y), known.Average(b => b.W), known.Average(b => b.H));
     }
 
     /// <summary>The median epoch: the first epoch's one-off costs (allocation, kernel selection) do not count.</summary>
