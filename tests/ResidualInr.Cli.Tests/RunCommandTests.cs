@@ -188,4 +188,45 @@ public class RunCommandTests
         }
         finally { Directory.Delete(dir, true); }
     }
+    [Fact]
+    public void Held_out_test_sequences_are_never_encoded_and_the_detectors_are_tested_on_all_their_frames()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-run-").FullName;
+        try
+        {
+            var scenario = Path.Combine(dir, "held-out.yaml");
+            File.WriteAllText(scenario, """
+                name: held-out
+                seed: 4
+                dataset:
+                  synthetic: { sequences: 3, frames: 5, size: 64x48 }
+                frame_size: 48x32
+                frames_per_device: 2
+                devices: [2]
+                codecs:
+                  jpeg: { quality: 80 }
+                strategies: [jpeg-p2p]
+                learning: { epochs: 2, seeds: 2, batch: 4, test_sequences: 1 }
+                """);
+            var outDir = Path.Combine(dir, "out");
+            var (exit, output, err) = CliRunner.Run("run", scenario, "--out", outDir, "--cache", Path.Combine(dir, "cache"));
+            Assert.True(exit == 0, err);
+            Assert.Contains("testing on 5 held-out original frames of 1 unseen sequences", output);
+            // Two of the three sequences are encoded (2 frames each); the third is only ever tested on, all 5 frames.
+            var encodedSequences = File.ReadAllLines(Path.Combine(outDir, "codecs.csv")).Skip(1).Select(l => l.Split(',')[0]).ToList();
+            Assert.Equal(4, encodedSequences.Count);
+            Assert.Equal(2, encodedSequences.Distinct().Count());
+            var accuracy = File.ReadAllLines(Path.Combine(outDir, "accuracy.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            Assert.All(accuracy, r => Assert.Equal(("4", "5"), (r[2], r[3])));
+            // jpeg-q80, original and the baseline, 2 seeds, 5 test frames each.
+            Assert.Equal(3 * 2 * 5 + 1, File.ReadAllLines(Path.Combine(outDir, "detections.csv")).Length);
+            Assert.Contains("held out whole", File.ReadAllText(Path.Combine(outDir, "report.md")));
+
+            File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("test_sequences: 1", "test_sequences: 3"));
+            (exit, _, err) = CliRunner.Run("run", scenario, "--out", outDir, "--cache", Path.Combine(dir, "cache"));
+            Assert.Equal(2, exit);
+            Assert.Contains("learning.test_sequences: 3 held-out sequences leave none of the dataset's 3 to encode", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

@@ -19,8 +19,10 @@ namespace ResidualInr.Cli.Accuracy;
 public static class AccuracyStage
 {
     /// <param name="encodes">Each encode with its codec key (its rows' codec name, e.g. <c>jpeg-q90</c>).</param>
+    /// <param name="testSequences">Sequences held out whole (no codec encoded them): the test frames are theirs, unseen
+    /// scenes. Empty: the test frames are the frames of the encoded sequences that no codec encoded.</param>
     public static AccuracyResults Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
-        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output)
+        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, IReadOnlySet<string>? testSequences = null)
     {
         if (encodes.Count == 0) throw new InputException("no codec folders to train on");
         var codecs = encodes.Select(e => e.Folder).ToList();
@@ -36,9 +38,14 @@ public static class AccuracyStage
         }
         var trainKeys = byKey.Keys.Where(shared.Contains).ToList(); // dataset order
         if (trainKeys.Count == 0) throw new InputException("the codec folders share no frame, so there is nothing to train on");
-        var testKeys = EvenlySpaced(byKey.Keys.Where(k => !shared.Contains(k)).ToList(), maxTestFrames);
+        bool wholeSequences = testSequences is { Count: > 0 };
+        if (wholeSequences && trainKeys.Any(k => testSequences!.Contains(k.Name)))
+            throw new InputException(dataset.Root, null, $"a held-out test sequence was encoded: {trainKeys.First(k => testSequences!.Contains(k.Name)).Name}");
+        var testKeys = EvenlySpaced(byKey.Keys.Where(k => wholeSequences ? testSequences!.Contains(k.Name) : !shared.Contains(k)).ToList(), maxTestFrames);
         if (testKeys.Count == 0)
-            throw new InputException(dataset.Root, null, "every frame of the dataset was encoded, so none is left to test on; encode fewer frames per sequence (rinr encode --frames N)");
+            throw new InputException(dataset.Root, null, wholeSequences
+                ? "the held-out test sequences have no frames"
+                : "every frame of the dataset was encoded, so none is left to test on; encode fewer frames per sequence (rinr encode --frames N)");
 
         var sources = new List<IFrameSource>();
         try
@@ -56,7 +63,7 @@ public static class AccuracyStage
             long parameters;
             using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;
             output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
-                             $"testing on {testKeys.Count} held-out original frames, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
+                             $"testing on {testKeys.Count} held-out original frames{(wholeSequences ? $" of {testSequences!.Count} unseen sequences" : "")}, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
                              string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters"));
             var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
             return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));

@@ -91,7 +91,8 @@ public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, d
 /// The learning stage: a detector per codec and seed trained on the encoded frames and scored on the
 /// dataset's frames no codec encoded. Null when the scenario has no 'learning' section.
 /// </summary>
-public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device);
+/// <param name="TestSequences">The dataset's last this-many sequences are held out whole (not encoded, tested on); 0: test on the unencoded frames of the encoded sequences.</param>
+public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device, int TestSequences = 0);
 
 /// <summary>
 /// Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile;

@@ -270,10 +270,12 @@ public static class ScenarioKeys
         public const int DefaultSeeds = 5;
         public static readonly Key Seeds = Key.Int("seeds", DefaultSeeds, "Detectors per codec (seeds seed, seed+1, ...); means, std and the bootstrap intervals are over these.", 1, 1000);
         public static readonly Key TestFrames = Key.Int("test_frames", 512, "At most this many held-out frames, spread evenly.", 1);
+        public static readonly Key TestSequences = Key.Int("test_sequences", 0,
+            "Hold out the dataset's last K sequences whole: no codec encodes them and the detector is tested on their frames only (unseen scenes). 0: test on the frames of the encoded sequences that no codec encoded.", 0, 100_000);
         public static readonly Key Device = Key.Enum("device", null, "Where the detector trains; INR payloads decode there each epoch.", "cpu", "cuda")
             with { DefaultNote = "inr.device" };
         public static readonly Section Section = new("learning", "The learning stage: a detector per codec and seed; without it there is no accuracy.",
-            [Epochs, Batch, Lr, Width, Flip, Seeds, TestFrames, Device]);
+            [Epochs, Batch, Lr, Width, Flip, Seeds, TestFrames, TestSequences, Device]);
     }
 
     public static class Timing

@@ -229,7 +229,7 @@ public static class ScenarioLoader
     private static LearningSpec ParseLearning(YamlSection l, string inrDevice)
     {
         var detector = new DetectorSettings(l.Int(K.Learning.Epochs), l.Int(K.Learning.Batch), l.Double(K.Learning.Lr), l.Int(K.Learning.Width), l.Bool(K.Learning.Flip));
-        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice));
+        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences));
         l.RejectUnknownKeys();
         return spec;
     }

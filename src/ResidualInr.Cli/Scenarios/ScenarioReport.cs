@@ -100,7 +100,8 @@ public static class ScenarioReport
         sb.AppendLine();
         sb.AppendLine("## Accuracy: a detector trained on each codec's decoded frames");
         sb.AppendLine();
-        sb.AppendLine(string.Create(inv, $"Tested on held-out original frames (frames no codec encoded); mean ± sample std over {learning.Seeds} seeds, " +
+        var heldOut = learning.TestSequences > 0 ? $"the {learning.TestSequences} last sequences of the dataset, held out whole: scenes no codec encoded" : "frames no codec encoded";
+        sb.AppendLine(string.Create(inv, $"Tested on held-out original frames ({heldOut}); mean ± sample std over {learning.Seeds} seeds, " +
             $"{learning.Detector.Epochs} epochs each, on {learning.Device}. An epoch's time includes loading its frames: JPEG decoded on the CPU, ") +
             "INR payloads decoded in batches on the training device, originals already in memory.");
         sb.AppendLine();

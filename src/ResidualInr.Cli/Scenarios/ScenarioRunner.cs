@@ -78,14 +78,29 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
         var (stored, fog, edge) = StoredProfiles();
         var dataset = LoadDataset();
-        if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
+        var (toEncode, heldOut) = HoldOut(dataset);
+        if (scenario.Learning is not null && heldOut.Count == 0 && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
             throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
-                "so none is left to test the detector on; give the dataset more frames per sequence or remove 'learning'");
-        var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset));
+                "so none is left to test the detector on; give the dataset more frames per sequence, hold out whole sequences (learning.test_sequences) or remove 'learning'");
+        var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, toEncode));
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
-        var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
+        var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded, heldOut) : null;
         var profile = (stored ?? MeasuredProfile(metrics, accuracy?.Rows)).WithRoles(fog, edge);
         return Report(metrics, profile, accuracy);
+    }
+
+    /// <summary>
+    /// With learning.test_sequences K: the dataset without its last K sequences (what the codecs encode) and the names of
+    /// those K, which the detector is tested on whole. Without: the whole dataset and no held-out sequence.
+    /// </summary>
+    private (Dataset ToEncode, IReadOnlySet<string> HeldOut) HoldOut(Dataset dataset)
+    {
+        int k = scenario.Learning?.TestSequences ?? 0;
+        if (k == 0) return (dataset, new HashSet<string>());
+        int count = dataset.Sequences.Count;
+        if (k >= count)
+            throw new InputException(scenario.File, null, $"learning.test_sequences: {k} held-out sequences leave none of the dataset's {count} to encode");
+        return (dataset with { Sequences = dataset.Sequences.Take(count - k).ToList() }, dataset.Sequences.Skip(count - k).Select(s => s.Name).ToHashSet());
     }
 
     /// <summary>The INR codecs, whose frames the fog encodes (the fog's profile needs their batch costs).</summary>
@@ -133,7 +148,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// before: the key hashes the encode entries (which hash their data and settings) and the
     /// learning settings. Reading the rows back keeps a rerun's CSVs and profile byte-identical.
     /// </summary>
-    private Learning.Experiments.AccuracyResults LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded)
+    private Learning.Experiments.AccuracyResults LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded,
+        IReadOnlySet<string> testSequences)
     {
         var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
         // "detections": entries hold detections.csv since the bootstrap intervals; older entries (without it) are not reused.
@@ -141,7 +157,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var dir = cache.GetOrBuild($"learning-{key}", staging =>
         {
             var results = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
-                ComputeDevice.Resolve(learning.Device), output);
+                ComputeDevice.Resolve(learning.Device), output, testSequences);
             AccuracyFile.WriteResults(staging, results);
         }, out bool built, output);
         if (!built) output.WriteLine($"learning: cached ({dir})");
