@@ -11,6 +11,16 @@ public enum SharingStrategy
     InrTrainEdge,
     /// <summary>Devices upload JPEGs; the fog trains and sends the model to every device.</summary>
     TrainFog,
+    /// <summary>
+    /// Devices upload JPEGs; per frame the fog forwards the JPEG or sends the INR payload, as its
+    /// <see cref="HybridPolicy"/> decides; devices decode and train.
+    /// </summary>
+    Hybrid,
+    /// <summary>
+    /// Devices upload JPEGs; before the run the fog compares the expected bytes, time or energy of training at
+    /// the edge (inr-train-edge) and at the fog (train-fog) (<see cref="TrainPlacement"/>) and plays out the cheaper.
+    /// </summary>
+    TrainAuto,
 }
 
 public static class SharingStrategyNames
@@ -21,6 +31,8 @@ public static class SharingStrategyNames
         SharingStrategy.JpegFog => "jpeg-fog",
         SharingStrategy.InrTrainEdge => "inr-train-edge",
         SharingStrategy.TrainFog => "train-fog",
+        SharingStrategy.Hybrid => "hybrid",
+        SharingStrategy.TrainAuto => "train-auto",
         _ => throw new ArgumentOutOfRangeException(nameof(s)),
     };
 
