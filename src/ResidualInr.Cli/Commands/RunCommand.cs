@@ -68,8 +68,8 @@ public static class RunCommand
         foreach (var n in s.Devices)
         foreach (var strategy in s.Strategies)
         {
-            int carriers = strategy == SharingStrategy.InrTrainEdge ? inrCodecs : 1;
-            var models = strategy == SharingStrategy.TrainFog ? s.Training.ModelBytes : [0L];
+            int carriers = ScenarioRunner.CarriesInr(strategy) ? inrCodecs : 1;
+            var models = ScenarioRunner.UsesModel(strategy) ? s.Training.ModelBytes : [0L];
             for (int c = 0; c < carriers; c++)
             foreach (var model in models)
                 yield return new SimulationConfig(n, s.FramesPerDevice, strategy, FrameSizes.Fixed(0, 0), s.Network.Downlink, s.Network.Topology,
