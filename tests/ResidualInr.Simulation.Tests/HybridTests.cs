@@ -31,7 +31,7 @@ public class HybridTests
         return FrameSizes.FromTable(table, keys);
     }
 
-    /// <summary>A random configuration: N, F, mixed sizes, downlink, links, encode, decode and training times, batching.</summary>
+    /// <summary>A random configuration: N, F, mixed sizes, downlink, links, encode, decode and training times (INR and JPEG frames apart), batching.</summary>
     private static SimulationConfig RandomConfig(Random rng, int trial, double loss = 0)
     {
         int n = rng.Next(2, 10), f = rng.Next(1, 5);
@@ -39,7 +39,8 @@ public class HybridTests
             rng.Next(2) == 0 ? Downlink.Unicast : Downlink.Broadcast, rng.Next(2) == 0 ? Topology.SharedChannel : Topology.PerDeviceLinks,
             new ChannelSettings(C, rng.NextDouble() * 0.005, loss, 3),
             new ComputeTimings(BatchCost.Parse(BatchTable(0.01 + rng.NextDouble() * 0.2, 1 + rng.NextDouble() * 2)),
-                rng.NextDouble() * 0.01, rng.NextDouble() * 0.02, rng.NextDouble() * 0.05, Epochs: rng.Next(1, 3)),
+                rng.NextDouble() * 0.01, rng.NextDouble() * 0.02, rng.NextDouble() * 0.05, Epochs: rng.Next(1, 3),
+                EdgeTrainJpegSecondsPerFrameEpoch: rng.NextDouble() * 0.05),
             FrameIntervalSeconds: rng.NextDouble() * 0.05, Seed: trial, Batching: FogBatching.Greedy(rng.Next(1, 5)));
     }
 
@@ -137,7 +138,13 @@ public class HybridTests
             // With losses too: the same frames take the same path, so the same draws follow.
             var config = RandomConfig(rng, trial, loss: trial % 2 == 0 ? 0 : 0.2) with { Hybrid = new HybridPolicy(HybridRule.Deadline, DeadlineSeconds: 0) };
             var hybrid = FogSimulation.Run(config);
-            AssertSameOutcome(FogSimulation.Run(config with { Strategy = SharingStrategy.JpegFog }), hybrid);
+            // Devices that got only JPEGs train at the JPEG rate, as jpeg-fog's do.
+            var jpegFog = config with
+            {
+                Strategy = SharingStrategy.JpegFog,
+                Timings = config.Timings! with { EdgeTrainSecondsPerFrameEpoch = config.Timings.EdgeTrainJpegSecondsPerFrameEpoch!.Value },
+            };
+            AssertSameOutcome(FogSimulation.Run(jpegFog), hybrid);
             Assert.Equal(0, hybrid.Summary.FogInrFrames);
             Assert.All(hybrid.Transfers.Where(t => t.Source == "fog"), t => Assert.Equal(PayloadReason.Deadline, t.Reason));
         }
@@ -183,6 +190,20 @@ public class HybridTests
         // Just above the later prediction, both go as INR payloads; just below the earlier one, neither does.
         Assert.Equal(2, FogSimulation.Run(config with { Hybrid = new HybridPolicy(HybridRule.Deadline, 1.035) }).Summary.FogInrFrames);
         Assert.Equal(0, FogSimulation.Run(config with { Hybrid = new HybridPolicy(HybridRule.Deadline, 0.533) }).Summary.FogInrFrames);
+    }
+
+    [Fact]
+    public void A_hybrid_device_trains_at_the_INR_and_JPEG_rates_mixed_as_its_frames_came()
+    {
+        // Three devices, one frame each: device 1's and 2's INR payloads are smaller (8 kB against 30 kB), device 3's
+        // JPEG is (5 kB against 8 kB). Device 1 receives one INR payload and one JPEG: it trains 3 frames x 2 epochs at
+        // (1 x 0.3 + 1 x 0.1) / 2 = 0.2 s per frame-epoch, 1.2 s. Device 3 receives two INR payloads: 3 x 2 x 0.3 = 1.8 s.
+        var table = new Dictionary<int, FrameSize> { [0] = new(30_000, 8_000), [1] = new(30_000, 8_000), [2] = new(5_000, 8_000) };
+        var config = new SimulationConfig(3, 1, SharingStrategy.Hybrid, FrameSizes.FromTable(table, [[0], [1], [2]]),
+            Timings: new ComputeTimings(EdgeTrainSecondsPerFrameEpoch: 0.3, Epochs: 2, EdgeTrainJpegSecondsPerFrameEpoch: 0.1));
+        var devices = FogSimulation.Run(config).Devices;
+        Assert.Equal(1.2, devices[0].TrainingDoneSeconds - devices[0].TrainingStartSeconds, 9);
+        Assert.Equal(1.8, devices[2].TrainingDoneSeconds - devices[2].TrainingStartSeconds, 9);
     }
 
     [Fact]

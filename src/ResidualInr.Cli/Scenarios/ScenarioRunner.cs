@@ -262,6 +262,8 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpeg.Key.Key),
             EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
             EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
+            // A hybrid's devices train on JPEG frames too, at the JPEG codec's measured rate.
+            EdgeTrainJpegSecondsPerFrameEpoch: strategy == SharingStrategy.Hybrid ? profile.EdgeTrainSecondsFor(jpeg.Key.Key) : null,
             FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
             Epochs: scenario.Training.Epochs,
             ModelBytes: model ?? 0);

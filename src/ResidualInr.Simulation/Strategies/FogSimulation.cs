@@ -123,7 +123,9 @@ public sealed class FogSimulation
             if (trainAtEdge)
             {
                 device.Expect(checked((int)(_totalFrames - _captureTimes[device.Index].Length)), DecodeSeconds);
-                _env.Process(device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames));
+                _env.Process(strategy == SharingStrategy.Hybrid
+                    ? device.Train(() => HybridTrainSecondsPerFrameEpoch(device) * Timings.Epochs * _totalFrames)
+                    : device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames));
             }
             else
             {
@@ -142,6 +144,20 @@ public sealed class FogSimulation
 
         _env.Run();
         return Report();
+    }
+
+    /// <summary>
+    /// A hybrid device's training time per frame-epoch: the INR and JPEG rates mixed in the proportion its received
+    /// frames came as each (<see cref="ComputeTimings.EdgeTrainJpegSecondsPerFrameEpoch"/>); the INR rate when it received none.
+    /// </summary>
+    private double HybridTrainSecondsPerFrameEpoch(EdgeDevice device)
+    {
+        double inr = Timings.EdgeTrainSecondsPerFrameEpoch, jpeg = Timings.EdgeTrainJpegSecondsPerFrameEpoch ?? inr;
+        int i = device.InrFramesReceived, j = device.JpegFramesReceived;
+        // The pure cases exactly (no rounding in the mix): the limits are inr-train-edge's and jpeg-fog's times.
+        if (j == 0) return inr;
+        if (i == 0) return jpeg;
+        return (i * inr + j * jpeg) / (i + j);
     }
 
     private double DecodeSeconds(Transmission t) => t.Kind == PayloadKind.Inr ? Timings.EdgeInrDecodeSeconds : Timings.EdgeJpegDecodeSeconds;

@@ -64,7 +64,7 @@ public sealed record SimulationConfig(
         Check(t.ModelBytes >= 0, "model bytes", t.ModelBytes, "must be >= 0");
         foreach (var (name, v) in new[] { ("edge JPEG decode (s)", t.EdgeJpegDecodeSeconds),
                      ("edge INR decode (s)", t.EdgeInrDecodeSeconds), ("edge train (s/frame/epoch)", t.EdgeTrainSecondsPerFrameEpoch),
-                     ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch) })
+                     ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch), ("edge JPEG train (s/frame/epoch)", t.EdgeTrainJpegSecondsPerFrameEpoch ?? 0) })
             Check(double.IsFinite(v) && v >= 0, name, v, "must be a finite number >= 0");
         HybridOrDefault.Validate();
         // The hybrid fog decides frame by frame; a video codec is fitted per sequence (all of its frames or none).
