@@ -71,31 +71,13 @@ public sealed record HybridPolicy(HybridRule Rule = HybridRule.Smaller, double D
 
 public static class HybridNames
 {
-    public static string ToName(this HybridRule r) => r switch
-    {
-        HybridRule.Smaller => "smaller",
-        HybridRule.Deadline => "deadline",
-        HybridRule.Both => "both",
-        _ => throw new ArgumentOutOfRangeException(nameof(r)),
-    };
+    private static readonly NameTable<HybridRule> RuleTable = new((HybridRule.Smaller, "smaller"), (HybridRule.Deadline, "deadline"), (HybridRule.Both, "both"));
+    private static readonly NameTable<PayloadReason> ReasonTable = new(
+        (PayloadReason.Strategy, "strategy"), (PayloadReason.Smaller, "smaller"), (PayloadReason.ObjectPsnr, "object-psnr"),
+        (PayloadReason.Deadline, "deadline"), (PayloadReason.InTime, "in-time"));
 
-    public static string ToName(this PayloadReason r) => r switch
-    {
-        PayloadReason.Strategy => "strategy",
-        PayloadReason.Smaller => "smaller",
-        PayloadReason.ObjectPsnr => "object-psnr",
-        PayloadReason.Deadline => "deadline",
-        PayloadReason.InTime => "in-time",
-        _ => throw new ArgumentOutOfRangeException(nameof(r)),
-    };
-
-    public static IReadOnlyList<string> Rules { get; } = Enum.GetValues<HybridRule>().Select(ToName).ToArray();
-
-    public static bool TryParseRule(string name, out HybridRule rule)
-    {
-        foreach (var r in Enum.GetValues<HybridRule>())
-            if (r.ToName() == name) { rule = r; return true; }
-        rule = default;
-        return false;
-    }
+    public static string ToName(this HybridRule r) => RuleTable.Name(r);
+    public static string ToName(this PayloadReason r) => ReasonTable.Name(r);
+    public static IReadOnlyList<string> Rules => RuleTable.Names;
+    public static bool TryParseRule(string name, out HybridRule rule) => RuleTable.TryParse(name, out rule);
 }

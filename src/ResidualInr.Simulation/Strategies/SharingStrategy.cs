@@ -25,24 +25,13 @@ public enum SharingStrategy
 
 public static class SharingStrategyNames
 {
-    public static string ToName(this SharingStrategy s) => s switch
-    {
-        SharingStrategy.JpegP2p => "jpeg-p2p",
-        SharingStrategy.JpegFog => "jpeg-fog",
-        SharingStrategy.InrTrainEdge => "inr-train-edge",
-        SharingStrategy.TrainFog => "train-fog",
-        SharingStrategy.Hybrid => "hybrid",
-        SharingStrategy.TrainAuto => "train-auto",
-        _ => throw new ArgumentOutOfRangeException(nameof(s)),
-    };
+    private static readonly NameTable<SharingStrategy> Table = new(
+        (SharingStrategy.JpegP2p, "jpeg-p2p"), (SharingStrategy.JpegFog, "jpeg-fog"), (SharingStrategy.InrTrainEdge, "inr-train-edge"),
+        (SharingStrategy.TrainFog, "train-fog"), (SharingStrategy.Hybrid, "hybrid"), (SharingStrategy.TrainAuto, "train-auto"));
 
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<SharingStrategy>().Select(ToName).ToArray();
+    public static string ToName(this SharingStrategy s) => Table.Name(s);
 
-    public static bool TryParse(string name, out SharingStrategy strategy)
-    {
-        foreach (var s in Enum.GetValues<SharingStrategy>())
-            if (s.ToName() == name) { strategy = s; return true; }
-        strategy = default;
-        return false;
-    }
+    public static IReadOnlyList<string> All => Table.Names;
+
+    public static bool TryParse(string name, out SharingStrategy strategy) => Table.TryParse(name, out strategy);
 }

@@ -16,30 +16,13 @@ public enum Minimise { Bytes, Time, Energy }
 
 public static class TrainSiteNames
 {
-    public static string ToName(this TrainSite s) => s switch
-    {
-        TrainSite.Edge => "edge",
-        TrainSite.Fog => "fog",
-        _ => throw new ArgumentOutOfRangeException(nameof(s)),
-    };
+    private static readonly NameTable<TrainSite> SiteTable = new((TrainSite.Edge, "edge"), (TrainSite.Fog, "fog"));
+    private static readonly NameTable<Minimise> ObjectiveTable = new((Minimise.Bytes, "bytes"), (Minimise.Time, "time"), (Minimise.Energy, "energy"));
 
-    public static string ToName(this Minimise m) => m switch
-    {
-        Minimise.Bytes => "bytes",
-        Minimise.Time => "time",
-        Minimise.Energy => "energy",
-        _ => throw new ArgumentOutOfRangeException(nameof(m)),
-    };
-
-    public static IReadOnlyList<string> Objectives { get; } = Enum.GetValues<Minimise>().Select(ToName).ToArray();
-
-    public static bool TryParseObjective(string name, out Minimise objective)
-    {
-        foreach (var m in Enum.GetValues<Minimise>())
-            if (m.ToName() == name) { objective = m; return true; }
-        objective = default;
-        return false;
-    }
+    public static string ToName(this TrainSite s) => SiteTable.Name(s);
+    public static string ToName(this Minimise m) => ObjectiveTable.Name(m);
+    public static IReadOnlyList<string> Objectives => ObjectiveTable.Names;
+    public static bool TryParseObjective(string name, out Minimise objective) => ObjectiveTable.TryParse(name, out objective);
 }
 
 /// <summary>The expected cost of one way of training: bytes on air, seconds until the last device is done, joules.</summary>
