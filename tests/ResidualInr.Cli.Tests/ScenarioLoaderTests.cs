@@ -221,6 +221,7 @@ public class ShippedScenarioTests
     [InlineData("device-sweep")]
     [InlineData("fog-vs-edge")]
     [InlineData("accuracy")]
+    [InlineData("hybrid")]
     public void Every_shipped_scenario_is_valid_and_has_committed_results(string name)
     {
         var root = RepoRoot();
