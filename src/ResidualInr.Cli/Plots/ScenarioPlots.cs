@@ -84,7 +84,7 @@ public static class ScenarioPlots
             }
         }
         LogTicks(plot.Axes.Bottom);
-        LogTicks(plot.Axes.Left, "G3");
+        LogTicks(plot.Axes.Left, "#,0.###");
         plot.Title(accuracies.Count > 0 ? "Pareto front: bytes on air, completion time (marker size: mAP50-95)" : "Pareto front: bytes on air against completion time");
         plot.XLabel("bytes on air (log scale)");
         plot.YLabel("completion time, s (log scale)");
@@ -327,7 +327,7 @@ public static class ScenarioPlots
         return plot;
     }
 
-    /// <param name="format">How a tick's value (10^y) is written: N0 for bytes, G3 for seconds that may be below 1.</param>
+    /// <param name="format">How a tick's value (10^y) is written: N0 for bytes, #,0.### for seconds that may be below 1.</param>
     private static void LogTicks(IAxis axis, string format = "N0")
     {
         var ticks = new ScottPlot.TickGenerators.NumericAutomatic
