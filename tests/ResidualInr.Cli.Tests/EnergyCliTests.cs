@@ -56,7 +56,7 @@ public class EnergyCliTests
             Assert.True(exit == 0, err);
             var summary = ReadCsv(Path.Combine(dir, "d", "summary.csv"));
             var devices = ReadCsv(Path.Combine(dir, "d", "devices.csv"));
-            Assert.Equal(8, summary.Length);
+            Assert.Equal(12, summary.Length); // 6 strategies (all, hybrid and train-auto included) x 2 device counts
             foreach (var row in summary)
             {
                 double total = D(row["energy_j"]), fog = D(row["fog_energy_j"]);

@@ -78,12 +78,29 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void The_hybrid_policy_and_the_objective_are_read_with_their_defaults()
+    {
+        var defaults = ScenarioLoader.Load(Write("name: h\n"));
+        Assert.Equal(new HybridPolicy(HybridRule.Smaller, double.PositiveInfinity, 0), defaults.Hybrid);
+        Assert.Equal(new ObjectiveSpec(Minimise.Bytes, 0.02), defaults.ObjectiveOrDefault);
+        Assert.Contains(SharingStrategy.Hybrid, defaults.Strategies);
+        Assert.Contains(SharingStrategy.TrainAuto, defaults.Strategies);
+
+        var s = ScenarioLoader.Load(Write("name: h\nstrategies: [hybrid, train-auto]\nhybrid: { policy: both, deadline_s: 1.5, object_psnr_loss_max_db: 2 }\n" +
+            "objective: { minimise: energy, accuracy_loss_max: 0.05 }\n"));
+        Assert.Equal([SharingStrategy.Hybrid, SharingStrategy.TrainAuto], s.Strategies);
+        Assert.Equal(new HybridPolicy(HybridRule.Both, 1.5, 2), s.Hybrid);
+        Assert.Equal(new ObjectiveSpec(Minimise.Energy, 0.05), s.Objective);
+        Assert.Equal(Minimise.Time, ScenarioLoader.Load(Write("name: h\nobjective: { minimise: time }\n")).ObjectiveOrDefault.Minimise);
+    }
+
+    [Fact]
     public void Only_the_name_is_required()
     {
         var s = ScenarioLoader.Load(Write("name: tiny\ndevices: 3\n"));
         Assert.Equal([3], s.Devices);
         Assert.Equal(2_000_000, s.Network.Channel.CapacityBytesPerSecond);
-        Assert.Equal(4, s.Strategies.Count);
+        Assert.Equal(6, s.Strategies.Count); // every strategy, hybrid and train-auto included
         Assert.Equal(3, s.Codecs.Count);
     }
 
@@ -164,6 +181,14 @@ public class ScenarioLoaderTests
     [InlineData("name: x\nnetwork:\n  mac: { model: dcf, rate_mbps: 24 }\n", "network.mac.standard: is required")]
     [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: g, rate_mbps: 24, payload_bytes: 2305 }\n", "network.mac.payload_bytes: 2305 is out of range [1, 2304]")]
     [InlineData("name: x\nnetwork: { efficiency: [1, 0] }\n", ":2: network.efficiency: 0 is out of range (0, 1]")]
+    [InlineData("name: x\nhybrid: { policy: cheapest }\n", ":2: hybrid.policy: 'cheapest' is not smaller, deadline or both")]
+    [InlineData("name: x\nhybrid: { policy: deadline }\n", ":2: hybrid.deadline_s: is required with policy: deadline")]
+    [InlineData("name: x\nhybrid:\n  policy: smaller\n  deadline_s: 2\n", ":4: hybrid.deadline_s: applies only to policy deadline or both, not smaller")]
+    [InlineData("name: x\nhybrid: { policy: both, deadline_s: -1 }\n", "hybrid.deadline_s: -1 is out of range")]
+    [InlineData("name: x\nhybrid: { object_psnr_loss_max_db: -0.5 }\n", "hybrid.object_psnr_loss_max_db: -0.5 is out of range")]
+    [InlineData("name: x\nobjective: { minimise: money }\n", ":2: objective.minimise: 'money' is not bytes, time or energy")]
+    [InlineData("name: x\nobjective: { accuracy_loss_max: 2 }\n", "objective.accuracy_loss_max: 2 is out of range [0, 1]")]
+    [InlineData("name: x\nstrategies: [hybird]\n", "strategies: unknown strategy 'hybird' (did you mean 'hybrid'?)")]
     [InlineData("seed: 3\n", "name: is required")]
     [InlineData("name: x\ndevices: [2, 4\n", "malformed YAML")]
     [InlineData("- just\n- a list\n", "a scenario is a mapping")]
@@ -196,6 +221,7 @@ public class ShippedScenarioTests
     [InlineData("device-sweep")]
     [InlineData("fog-vs-edge")]
     [InlineData("accuracy")]
+    [InlineData("hybrid")]
     public void Every_shipped_scenario_is_valid_and_has_committed_results(string name)
     {
         var root = RepoRoot();

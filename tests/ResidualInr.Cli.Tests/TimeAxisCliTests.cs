@@ -28,7 +28,7 @@ public class TimeAxisCliTests
                 "--jobs", "1", "--out", dir, .. arrivals]);
             Assert.True(exit == 0, err);
             var rows = ReadCsv(Path.Combine(dir, "summary.csv"));
-            Assert.Equal(8, rows.Length);
+            Assert.Equal(12, rows.Length); // 6 strategies (all, hybrid and train-auto included) x 2 device counts
             string[] parts = ["path_capture_s", "path_uplink_s", "path_fog_wait_s", "path_encode_s", "path_downlink_s", "path_decode_s", "path_train_s"];
             foreach (var row in rows)
             {

@@ -75,7 +75,11 @@ public class TimeAxisRunTests
             Assert.Contains("## Break-even fog encode time against serverless JPEG", report);
             Assert.Contains("| 2 | residual-inr | never |", report);
             Assert.Matches(@"\| 6 \| residual-inr \| [0-9.eE-]+ \| 0\.075 \|", report);
-            foreach (var plot in new[] { "time_breakdown", "timeline" })
+            // Every strategy ran (the default), hybrid and train-auto too; with INR payloads a tenth of the JPEGs, the hybrid fog sends only INR.
+            Assert.All(lines.Skip(1).Select(l => l.Split(',')).Where(r => r[1] == "hybrid"), r => Assert.Equal("1", r[Col("inr_share")]));
+            Assert.Contains("## Recommendation", report);
+            Assert.Matches(@"- N = 6: \*\*[a-z0-9-]+ \(", report);
+            foreach (var plot in new[] { "time_breakdown", "timeline", "pareto_front" })
                 Assert.True(new FileInfo(Path.Combine(outDir, plot + ".png")).Length > 1000, plot);
         }
         finally { Directory.Delete(dir, true); }

@@ -19,6 +19,10 @@ public class ClosedFormTests
             SharingStrategy.JpegFog => n * f * sj + (uni ? n * (n - 1) * f * sj : n * f * sj),
             SharingStrategy.InrTrainEdge => n * f * sj + (uni ? n * (n - 1) * f * si : n * f * si),
             SharingStrategy.TrainFog => n * f * sj + (uni ? n * m : m),
+            // Fixed sizes carry no object PSNR: the hybrid fog's smaller rule sends the INR exactly when it has fewer bytes.
+            SharingStrategy.Hybrid => ClosedFormBytes(si < sj ? SharingStrategy.InrTrainEdge : SharingStrategy.JpegFog, mode, n, f, sj, si, m),
+            // train-auto (minimising bytes) trains at the fog exactly when that sends fewer bytes; the edge on a tie.
+            SharingStrategy.TrainAuto => Math.Min(ClosedFormBytes(SharingStrategy.InrTrainEdge, mode, n, f, sj, si, m), ClosedFormBytes(SharingStrategy.TrainFog, mode, n, f, sj, si, m)),
             _ => throw new ArgumentOutOfRangeException(nameof(s)),
         };
     }

@@ -54,15 +54,16 @@ public static class CodecMetricsFile
     {
         if (jpeg is null && inr is null) return null;
         var keys = (jpeg ?? inr)!.Select(r => (r.Sequence, r.Frame)).ToList();
-        var jpegBytes = jpeg?.ToDictionary(r => (r.Sequence, r.Frame), r => (long)r.PayloadBytes);
-        var inrBytes = inr?.ToDictionary(r => (r.Sequence, r.Frame), r => (long)r.PayloadBytes);
+        var jpegRows = jpeg?.ToDictionary(r => (r.Sequence, r.Frame));
+        var inrRows = inr?.ToDictionary(r => (r.Sequence, r.Frame));
         var table = new Dictionary<(string, int), FrameSize>();
         foreach (var key in keys)
         {
-            long j = fixedJpeg, i = fixedInr;
-            if (jpegBytes is not null && !jpegBytes.TryGetValue(key, out j)) throw new InputException($"--jpeg-metrics has no row for {key.Sequence} frame {key.Frame}");
-            if (inrBytes is not null && !inrBytes.TryGetValue(key, out i)) throw new InputException($"--inr-metrics has no row for {key.Sequence} frame {key.Frame}");
-            table[key] = new FrameSize(j, i);
+            FrameMetrics? j = null, i = null;
+            if (jpegRows is not null && !jpegRows.TryGetValue(key, out j)) throw new InputException($"--jpeg-metrics has no row for {key.Sequence} frame {key.Frame}");
+            if (inrRows is not null && !inrRows.TryGetValue(key, out i)) throw new InputException($"--inr-metrics has no row for {key.Sequence} frame {key.Frame}");
+            // The object PSNRs go with the sizes: the hybrid fog weighs them (NaN for a fixed size, or a frame without a box).
+            table[key] = new FrameSize(j?.PayloadBytes ?? fixedJpeg, i?.PayloadBytes ?? fixedInr, j?.PsnrObjectDb ?? double.NaN, i?.PsnrObjectDb ?? double.NaN);
         }
         var perDevice = Enumerable.Range(0, devices)
             .Select(d => (IReadOnlyList<(string, int)>)keys.Where((_, k) => k % devices == d).DefaultIfEmpty(keys[d % keys.Count]).ToList())

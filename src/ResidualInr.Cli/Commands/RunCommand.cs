@@ -71,8 +71,8 @@ public static class RunCommand
         foreach (var n in s.Devices)
         foreach (var strategy in s.Strategies)
         {
-            var carriers = strategy == SharingStrategy.InrTrainEdge ? inrCodecs : [jpegCodec];
-            var models = strategy == SharingStrategy.TrainFog ? s.Training.ModelBytes : [0L];
+            var carriers = ScenarioRunner.CarriesInr(strategy) ? inrCodecs : [jpegCodec];
+            var models = ScenarioRunner.UsesModel(strategy) ? s.Training.ModelBytes : [0L];
             foreach (var codec in carriers)
             foreach (var model in models)
                 yield return new SweepPoint(codec, strategy == SharingStrategy.TrainFog ? model : null,

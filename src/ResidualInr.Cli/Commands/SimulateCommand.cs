@@ -62,6 +62,10 @@ public static class SimulateCommand
         var radioIdle = (new Option<double>("--radio-idle-w") { Description = "A device's radio otherwise, until its training is done, W.", DefaultValueFactory = _ => EnergyPowers.DefaultRadioIdleWatts }).Within(K.Energy.RadioIdle);
         var edgeCompute = (new Option<double>("--edge-compute-w") { Description = "A device while decoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultEdgeComputeWatts }).Within(K.Energy.EdgeCompute);
         var fogCompute = (new Option<double>("--fog-compute-w") { Description = "The fog's GPU while encoding or training, W.", DefaultValueFactory = _ => EnergyPowers.DefaultFogComputeWatts }).Within(K.Energy.FogCompute);
+        var hybridPolicy = new Option<string>("--hybrid-policy") { Description = $"hybrid: {string.Join(", ", HybridNames.Rules)}; smaller sends a frame's INR payload when it has fewer bytes than its JPEG at equal or better object PSNR (PSNRs from the metrics files; bytes alone without them), deadline unless it is predicted to reach its last receiver later than --deadline-s after capture, both when both hold.", DefaultValueFactory = _ => (string)K.Hybrid.Policy.Default! };
+        var deadline = (new Option<double?>("--deadline-s") { Description = "With --hybrid-policy deadline or both: seconds after capture by which the INR payload must be predicted to reach every receiver, else the JPEG goes." }).Within(K.Hybrid.Deadline);
+        var psnrLoss = (new Option<double>("--object-psnr-loss-max-db") { Description = "With --hybrid-policy smaller or both: how far below the JPEG's object PSNR a smaller INR payload's may be and still be sent, dB.", DefaultValueFactory = _ => (double)K.Hybrid.PsnrLoss.Default! }).Within(K.Hybrid.PsnrLoss);
+        var minimise = new Option<string>("--minimise") { Description = $"What train-auto minimises when it picks the edge or the fog for training: {string.Join(", ", TrainSiteNames.Objectives)}.", DefaultValueFactory = _ => (string)K.Objective.Minimise.Default! };
         var outDir = new Option<string?>("--out") { Description = "Write summary.csv and devices.csv (and transfers.csv when asked) here." };
         var transfers = new Option<bool>("--transfers") { Description = "Also write transfers.csv to --out: one row per transfer of the largest N's points, streamed to disk (unicast sharing has N² of them)." };
         var allTransfers = new Option<bool>("--all-transfers") { Description = "Write transfers.csv to --out with every point's transfers." };
@@ -69,7 +73,7 @@ public static class SimulateCommand
         {
             strategies, devices, frames, jpeg, inr, model, capacity, efficiency, mac, standard, rateMbps, macPayload, rtsCts, latency, loss, retries, downlink, repair, topology, interval,
             encode, batch, rounds, roundInterval, arrivalRate, duration, batchCost, maxBatch, maxWait, jpegDecode, inrDecode, edgeTrain, fogTrain, epochs, seed, jobs, jpegMetrics, inrMetrics,
-            radioTx, radioRx, radioIdle, edgeCompute, fogCompute, outDir, transfers, allTransfers,
+            radioTx, radioRx, radioIdle, edgeCompute, fogCompute, hybridPolicy, deadline, psnrLoss, minimise, outDir, transfers, allTransfers,
         };
         cmd.SetAction(parse =>
         {
@@ -92,7 +96,10 @@ public static class SimulateCommand
                 Arrivals: ArrivalsFrom(parse.GetValue(rounds), parse.GetValue(roundInterval), parse.GetValue(arrivalRate), parse.GetValue(duration)),
                 Batching: new FogBatching(parse.GetValue(maxBatch) ?? parse.GetValue(batch), parse.GetValue(maxWait)),
                 Energy: new EnergyPowers(parse.GetValue(radioTx), parse.GetValue(radioRx), parse.GetValue(radioIdle), parse.GetValue(edgeCompute), parse.GetValue(fogCompute)),
-                BroadcastRepair: fix);
+                BroadcastRepair: fix,
+                Hybrid: HybridFrom(parse.GetValue(hybridPolicy)!, parse.GetValue(deadline), parse.GetValue(psnrLoss)),
+                Objective: TrainSiteNames.TryParseObjective(parse.GetValue(minimise)!, out var objective) ? objective
+                    : throw new InputException($"--minimise '{parse.GetValue(minimise)}' must be one of {string.Join(", ", TrainSiteNames.Objectives)}"));
             var jpegRows = parse.GetValue(jpegMetrics) is { } jm ? CodecMetricsFile.Read(jm) : null;
             var inrRows = parse.GetValue(inrMetrics) is { } im ? CodecMetricsFile.Read(im) : null;
             if (jpegRows is not null || inrRows is not null)
@@ -113,7 +120,7 @@ public static class SimulateCommand
                 throw new InputException($"{(parse.GetValue(allTransfers) ? "--all-transfers" : "--transfers")}: transfers.csv needs --out (the folder to write it to)");
             var points = (from n in counts
                           from s in chosen
-                          select new SweepPoint(s == SharingStrategy.InrTrainEdge ? inrCodec : jpegCodec, s == SharingStrategy.TrainFog ? parse.GetValue(model) : null,
+                          select new SweepPoint(Scenarios.ScenarioRunner.CarriesInr(s) ? inrCodec : jpegCodec, Scenarios.ScenarioRunner.UsesModel(s) ? parse.GetValue(model) : null,
                               template with
                               {
                                   Devices = n,
@@ -167,6 +174,17 @@ public static class SimulateCommand
             throw new InputException(string.Create(CultureInfo.InvariantCulture, $"--rate-mbps {rate:0.###}: 802.11{s.ToName()} has no such rate (expected one of {Scenarios.MacSpec.RatesText(s)})"));
         var spec = new Scenarios.MacSpec(s, rate, parse.GetValue(payload) ?? (int)K.Network.Mac.PayloadBytes.Default!, parse.GetValue(rtsCts));
         return spec.Channel(largest, fixedChannel);
+    }
+
+    /// <summary>--hybrid-policy with --deadline-s exactly when the policy has a deadline.</summary>
+    private static HybridPolicy HybridFrom(string name, double? deadline, double psnrLossMaxDb)
+    {
+        if (!HybridNames.TryParseRule(name, out var rule))
+            throw new InputException($"--hybrid-policy '{name}' must be one of {string.Join(", ", HybridNames.Rules)}");
+        var policy = new HybridPolicy(rule, deadline ?? double.PositiveInfinity, psnrLossMaxDb);
+        if (policy.UsesDeadline && deadline is null) throw new InputException($"--hybrid-policy {name} needs --deadline-s");
+        if (!policy.UsesDeadline && deadline is not null) throw new InputException($"--deadline-s applies only to --hybrid-policy deadline or both, not {name}");
+        return policy;
     }
 
     /// <summary>--efficiency 1,0.9,0.8: each entry a finite number in (0, 1].</summary>

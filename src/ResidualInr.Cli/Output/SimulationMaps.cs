@@ -75,6 +75,11 @@ public sealed class SummaryRowMap : SweepRowMap<SummaryRow>
         Map(m => m.Sweep.Summary.EnergyJoules).Name("energy_j").Index(34);
         Map(m => m.Sweep.Summary.FogEnergyJoules).Name("fog_energy_j").Index(35);
         Map(m => m.Sweep.Summary.FramesRepaired).Name("frames_repaired").Index(36);
+        // The hybrid fog's and train-auto's choices (after the energy columns, so readers by position keep working).
+        Map(m => m.Sweep.Summary.FogInrFrames).Name("fog_inr_frames").Index(37);
+        Map(m => m.Sweep.Summary.FogJpegFrames).Name("fog_jpeg_frames").Index(38);
+        Map(m => m.Sweep.Summary.InrShare).Name("inr_share").Index(39);
+        Map(m => m.Sweep.Summary.TrainedAt).Name("trained_at").Index(40).Convert(a => a.Value.Sweep.Summary.TrainedAt.ToName());
     }
 }
 
@@ -124,5 +129,6 @@ public sealed class TransferRowMap : SweepRowMap<TransferRow>
         Map(m => m.Record.Retries).Name("retries").Index(10);
         Map(m => m.Record.Lost).Name("lost").Index(11);
         Map(m => m.Record.Missed).Name("missed").Index(12);
+        Map(m => m.Record.Reason).Name("reason").Index(13).Convert(a => a.Value.Record.Reason.ToName());
     }
 }

@@ -25,7 +25,7 @@ public static class ScenarioPlots
         IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary>? accuracy = null)
     {
         var written = new List<string>();
-        if (accuracy is not null && CommunicationAgainstAccuracy(results, accuracy) is { } tradeoff)
+        if (accuracy is not null && CommunicationAgainstAccuracy(results, accuracy, ScenarioReport.JpegCodec(metrics)) is { } tradeoff)
             written.AddRange(Save(tradeoff, outDir, "accuracy_vs_bytes"));
         written.AddRange(Save(BytesOnAir(results), outDir, "bytes_on_air"));
         written.AddRange(Save(CompletionTime(results), outDir, "completion_time"));
@@ -33,7 +33,63 @@ public static class ScenarioPlots
         written.AddRange(Save(PsnrAgainstBytes(metrics), outDir, "psnr_vs_payload"));
         if (TimelinePoint(results) is { } point) written.AddRange(Save(Timeline(point), outDir, "timeline"));
         if (TimeBreakdown(results) is { } breakdown) written.AddRange(Save(breakdown, outDir, "time_breakdown"));
+        var recommendation = Recommendation.For(results, ScenarioReport.JpegCodec(metrics), accuracy, scenario.ObjectiveOrDefault);
+        if (ParetoFront(results, recommendation) is { } front) written.AddRange(Save(front, outDir, "pareto_front"));
         return written;
+    }
+
+    /// <summary>
+    /// The recommendation's trade-off: every point's bytes on air against its completion time (both log scales), one
+    /// colour per N; the Pareto front's points are filled and joined in order of bytes, the others hollow, and the
+    /// winner under the objective ringed. With a learning stage a front point's size grows with its mAP50-95.
+    /// </summary>
+    private static Plot? ParetoFront(IReadOnlyList<SweepResult> results, IReadOnlyList<RecommendationAtN> recommendation)
+    {
+        var usable = results.Where(r => r.Summary.BytesOnAir > 0 && double.IsFinite(r.Summary.MakespanSeconds) && r.Summary.MakespanSeconds > 0).ToList();
+        if (usable.Count == 0) return null;
+        var accuracies = recommendation.SelectMany(n => n.Front).Where(p => p.AccuracyMean is not null).Select(p => p.AccuracyMean!.Value).ToList();
+        double lo = accuracies.Count > 0 ? accuracies.Min() : 0, hi = accuracies.Count > 0 ? accuracies.Max() : 0;
+        double Size(TradeOff p) => p.AccuracyMean is { } a && hi > lo ? 7 + 14 * (a - lo) / (hi - lo) : 10;
+        var plot = PlotFonts.NewPlot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int i = 0;
+        foreach (var n in recommendation)
+        {
+            var color = palette.GetColor(i++);
+            var all = usable.Where(r => r.Summary.Devices == n.Devices).ToList();
+            var others = plot.Add.ScatterPoints(all.Select(r => Math.Log10(r.Summary.BytesOnAir)).ToArray(), all.Select(r => Math.Log10(r.Summary.MakespanSeconds)).ToArray());
+            others.Color = color;
+            others.MarkerShape = MarkerShape.OpenCircle;
+            others.MarkerSize = 7;
+            var front = n.Front.Where(p => p.Bytes > 0 && p.Seconds > 0).OrderBy(p => p.Bytes).ThenBy(p => p.Seconds).ToList();
+            if (front.Count == 0) continue;
+            var line = plot.Add.Scatter(front.Select(p => Math.Log10(p.Bytes)).ToArray(), front.Select(p => Math.Log10(p.Seconds)).ToArray());
+            line.Color = color;
+            line.MarkerSize = 0;
+            line.LegendText = $"N = {n.Devices}: Pareto front";
+            foreach (var p in front)
+            {
+                var point = plot.Add.ScatterPoints(new[] { Math.Log10(p.Bytes) }, new[] { Math.Log10(p.Seconds) });
+                point.Color = color;
+                point.MarkerShape = MarkerShape.FilledCircle;
+                point.MarkerSize = (float)Size(p);
+            }
+            if (n.Winner is { } w && w.Bytes > 0 && w.Seconds > 0)
+            {
+                var ring = plot.Add.ScatterPoints(new[] { Math.Log10(w.Bytes) }, new[] { Math.Log10(w.Seconds) });
+                ring.Color = Colors.Black;
+                ring.MarkerShape = MarkerShape.OpenCircle;
+                ring.MarkerSize = (float)Size(w) + 8;
+                ring.LegendText = $"N = {n.Devices}: winner, {w.Result.Label}";
+            }
+        }
+        LogTicks(plot.Axes.Bottom);
+        LogTicks(plot.Axes.Left, "#,0.###");
+        plot.Title(accuracies.Count > 0 ? "Pareto front: bytes on air, completion time (marker size: mAP50-95)" : "Pareto front: bytes on air against completion time");
+        plot.XLabel("bytes on air (log scale)");
+        plot.YLabel("completion time, s (log scale)");
+        plot.ShowLegend(Edge.Right);
+        return plot;
     }
 
     private static string Label(SweepResult r) => r.Label;
@@ -93,7 +149,7 @@ public static class ScenarioPlots
     /// mAP50-95 of a detector trained on the frames that strategy delivers (mean over seeds with its bootstrap interval).
     /// Devices in jpeg-p2p and jpeg-fog, and the fog in train-fog, train on JPEG frames.
     /// </summary>
-    private static Plot? CommunicationAgainstAccuracy(IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary> accuracy)
+    private static Plot? CommunicationAgainstAccuracy(IReadOnlyList<SweepResult> results, IReadOnlyList<AccuracySummary> accuracy, string? jpegCodec)
     {
         if (results.Count == 0) return null;
         int largest = results.Max(r => r.Result.Summary.Devices);
@@ -104,16 +160,18 @@ public static class ScenarioPlots
         bool intervals = false;
         foreach (var r in results.Where(r => r.Result.Summary.Devices == largest && r.Result.Summary.BytesOnAir > 0))
         {
-            if (!byCodec.TryGetValue(r.Codec, out var a)) continue;
+            // The frames the strategy's detector trains on (the JPEGs for train-fog, the mix's lower for hybrid): one rule with the recommendation.
+            var a = Recommendation.WithAccuracy(r, jpegCodec, byCodec);
             double x = Math.Log10(r.Result.Summary.BytesOnAir);
             var color = palette.GetColor(i++);
             // The bootstrap interval over test frames and seeds where there is one, else ± std over seeds.
-            var (low, high) = double.IsFinite(a.Map50To95Ci.Low) ? (a.Map50To95Ci.Low, a.Map50To95Ci.High) : (a.Map50To95Mean - a.Map50To95Std, a.Map50To95Mean + a.Map50To95Std);
+            var (low, high) = a.AccuracyCi is { } ci && double.IsFinite(ci.Low) ? (ci.Low, ci.High)
+                : (a.AccuracyMean!.Value - a.AccuracyStd!.Value, a.AccuracyMean!.Value + a.AccuracyStd!.Value);
             var bar = plot.Add.Line(x, low, x, high);
             bar.Color = color;
             bar.LineWidth = 2;
-            intervals |= double.IsFinite(a.Map50To95Ci.Low);
-            var point = plot.Add.ScatterPoints(new[] { x }, new[] { a.Map50To95Mean });
+            intervals |= a.AccuracyCi is { } found && double.IsFinite(found.Low);
+            var point = plot.Add.ScatterPoints(new[] { x }, new[] { a.AccuracyMean!.Value });
             point.Color = color;
             point.MarkerSize = 10;
             point.LegendText = r.Label;
@@ -282,13 +340,14 @@ public static class ScenarioPlots
         return plot;
     }
 
-    private static void LogTicks(IAxis axis)
+    /// <param name="format">How a tick's value (10^y) is written: N0 for bytes, #,0.### for seconds that may be below 1.</param>
+    private static void LogTicks(IAxis axis, string format = "N0")
     {
         var ticks = new ScottPlot.TickGenerators.NumericAutomatic
         {
             MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
             IntegerTicksOnly = true,
-            LabelFormatter = y => Math.Pow(10, y).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
+            LabelFormatter = y => Math.Pow(10, y).ToString(format, System.Globalization.CultureInfo.InvariantCulture),
         };
         axis.TickGenerator = ticks;
     }

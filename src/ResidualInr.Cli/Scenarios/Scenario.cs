@@ -11,6 +11,8 @@ namespace ResidualInr.Cli.Scenarios;
 /// <param name="Fog">How the fog forms encode batches (fog: max_batch, max_wait_s).</param>
 /// <param name="Arrivals">When devices capture frames (arrivals: rounds or Poisson).</param>
 /// <param name="Energy">The powers energy is counted at (energy: radio_tx_w, ...); null means the defaults.</param>
+/// <param name="Hybrid">How the hybrid strategy's fog picks each frame's payload (hybrid: policy, ...); null means the defaults.</param>
+/// <param name="Objective">What the recommendation and train-auto minimise (objective: minimise, accuracy_loss_max); null means the defaults.</param>
 public sealed record Scenario(
     string File,
     string Name,
@@ -30,8 +32,12 @@ public sealed record Scenario(
     string Output,
     FogBatching Fog,
     Arrivals Arrivals,
-    EnergyPowers? Energy = null)
+    EnergyPowers? Energy = null,
+    HybridPolicy? Hybrid = null,
+    ObjectiveSpec? Objective = null)
 {
+    public ObjectiveSpec ObjectiveOrDefault => Objective ?? new ObjectiveSpec();
+
     /// <summary>Other device counts (rinr run --devices); a MAC model's η(n) table is re-tabulated to cover the largest + 1 senders.</summary>
     public Scenario WithDevices(IReadOnlyList<int> devices) => this with
     {
@@ -39,6 +45,9 @@ public sealed record Scenario(
         Network = Network.Mac is { } mac ? Network with { Channel = mac.Channel(devices.Max(), Network.Channel) } : Network,
     };
 }
+
+/// <summary>The designer's priority (scenario 'objective'): what to minimise, and the mAP50-95 a recommended strategy may lose against the most accurate.</summary>
+public sealed record ObjectiveSpec(Minimise Minimise = Minimise.Bytes, double AccuracyLossMax = 0.02);
 
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);

@@ -258,6 +258,34 @@ public static class ScenarioKeys
             [RadioTx, RadioRx, RadioIdle, EdgeCompute, FogCompute]);
     }
 
+    /// <summary>The hybrid strategy's per-frame choice between forwarding the JPEG and sending the INR payload (HybridPolicy).</summary>
+    public static class Hybrid
+    {
+        public const double MaxPsnrDb = 1000;
+        public static readonly Key Policy = Key.Enum("policy", "smaller",
+            "smaller: the INR payload when it has fewer bytes than the JPEG at equal or better object PSNR; deadline: the INR payload unless it is predicted to reach its last receiver later than deadline_s after capture; both: the INR payload only when smaller and in time.",
+            "smaller", "deadline", "both");
+        public static readonly Key Deadline = Key.Double("deadline_s", null,
+            "With policy deadline or both: seconds after capture by which the INR payload must be predicted to reach every receiver, else the JPEG goes.", 0, MaxSeconds)
+            with { DefaultNote = "required with policy deadline or both" };
+        public static readonly Key PsnrLoss = Key.Double("object_psnr_loss_max_db", 0,
+            "With policy smaller or both: how far below the JPEG's object PSNR a smaller INR payload's may be and still be sent, dB (0: equal or better).", 0, MaxPsnrDb);
+        public static readonly Section Section = new("hybrid", "How the hybrid strategy's fog picks each frame's payload: the JPEG it received or the INR payload.",
+            [Policy, Deadline, PsnrLoss]);
+    }
+
+    /// <summary>What the report's recommendation, and train-auto's choice, minimise.</summary>
+    public static class Objective
+    {
+        public static readonly Key Minimise = Key.Enum("minimise", "bytes",
+            "What the recommendation minimises among the strategies within accuracy_loss_max of the most accurate, and what train-auto minimises: bytes on air, completion time or energy.",
+            "bytes", "time", "energy");
+        public static readonly Key AccuracyLossMax = Key.Double("accuracy_loss_max", 0.02,
+            "The most mAP50-95 (absolute, 0-1) a recommended strategy may lose against the most accurate one at the same N (needs a learning stage; without one accuracy is not compared).", 0, 1);
+        public static readonly Section Section = new("objective", "The designer's priority: what the recommendation in report.md (and train-auto) minimises, and the accuracy it may give up.",
+            [Minimise, AccuracyLossMax]);
+    }
+
     public static class Learning
     {
         private static readonly DetectorSettings Defaults = new();
@@ -310,7 +338,7 @@ public static class ScenarioKeys
     public static readonly Section Root = new("", "A rinr scenario: what to encode, simulate and learn, and how.",
     [
         Name, Seed, Key.Of(Dataset.Section), FrameSize, FramesPerDevice, Devices, Key.Of(Inr.Section), Codecs,
-        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Fog.Section), Key.Of(Arrivals.Section), Key.Of(Energy.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
+        Key.Of(Network.Section), Strategies, Key.Of(Training.Section), Key.Of(Fog.Section), Key.Of(Arrivals.Section), Key.Of(Energy.Section), Key.Of(Hybrid.Section), Key.Of(Objective.Section), Key.Of(Learning.Section), Key.Of(Timing.Section), Output,
     ]);
 
     /// <summary>

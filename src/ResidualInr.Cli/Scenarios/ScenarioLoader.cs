@@ -69,13 +69,41 @@ public static class ScenarioLoader
         var fog = ParseFog(s.Section(K.Fog.Section.Name));
         var arrivals = ParseArrivals(s.Section(K.Arrivals.Section.Name));
         var energy = ParseEnergy(s.Section(K.Energy.Section.Name));
+        var hybrid = ParseHybrid(s.Section(K.Hybrid.Section.Name));
+        var objective = ParseObjective(s.Section(K.Objective.Section.Name));
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
         var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
         var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
         if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
         s.RejectUnknownKeys();
-        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output, fog, arrivals, energy);
+        return new Scenario(s.File, name, seed, dataset, fw, fh, frames, devices, codecs, inr, network, strategies, training, timing, learning, output, fog, arrivals, energy, hybrid, objective);
+    }
+
+    /// <summary>hybrid: the policy, with deadline_s exactly when the policy has a deadline.</summary>
+    private static HybridPolicy ParseHybrid(YamlSection? h)
+    {
+        if (h is null) return new HybridPolicy(ObjectPsnrLossMaxDb: (double)K.Hybrid.PsnrLoss.Default!);
+        var name = h.Enum(K.Hybrid.Policy);
+        if (!HybridNames.TryParseRule(name, out var rule)) throw KeyReads.EnumError(h, K.Hybrid.Policy, name);
+        var deadline = h.OptionalDouble(K.Hybrid.Deadline);
+        var policy = new HybridPolicy(rule, deadline ?? double.PositiveInfinity, h.Double(K.Hybrid.PsnrLoss));
+        if (policy.UsesDeadline && deadline is null)
+            throw h.Error(h.Peek(K.Hybrid.Policy.Name), K.Hybrid.Deadline.Name, $"is required with policy: {name}");
+        if (!policy.UsesDeadline && deadline is not null)
+            throw h.Error(h.Peek(K.Hybrid.Deadline.Name), K.Hybrid.Deadline.Name, $"applies only to policy deadline or both, not {name}");
+        h.RejectUnknownKeys();
+        return policy;
+    }
+
+    private static ObjectiveSpec ParseObjective(YamlSection? o)
+    {
+        if (o is null) return new ObjectiveSpec();
+        var name = o.Enum(K.Objective.Minimise);
+        if (!TrainSiteNames.TryParseObjective(name, out var minimise)) throw KeyReads.EnumError(o, K.Objective.Minimise, name);
+        var spec = new ObjectiveSpec(minimise, o.Double(K.Objective.AccuracyLossMax));
+        o.RejectUnknownKeys();
+        return spec;
     }
 
     private static DatasetSpec ParseDataset(YamlSection? d, string baseDir)

@@ -66,9 +66,62 @@ public static class ScenarioReport
                 ? $"- Against {edge.Key} payloads, training at the edge needs fewer bytes than sending a {m} at every N simulated."
                 : $"- Against {edge.Key} payloads, training at the fog and sending a {m} needs fewer bytes at N = {string.Join(", ", wins)}.");
         }
+        AppendRecommendation(sb, Recommendation.For(results, JpegCodec(metrics), accuracy, scenario.ObjectiveOrDefault), scenario.ObjectiveOrDefault, accuracy is not null);
         if (breakEven is { Count: > 0 }) AppendBreakEven(sb, breakEven, scenario);
         if (accuracy is not null) AppendAccuracy(sb, accuracy, scenario.Learning!);
         return sb.ToString();
+    }
+
+    /// <summary>The JPEG codec's key (what devices train on when they train on JPEGs), or null when the scenario has none.</summary>
+    internal static string? JpegCodec(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics) =>
+        metrics.Keys.FirstOrDefault(c => c.Codec is JpegCodecDescriptor)?.Key;
+
+    private static void AppendRecommendation(StringBuilder sb, IReadOnlyList<RecommendationAtN> perN, ObjectiveSpec objective, bool withAccuracy)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string what = objective.Minimise switch
+        {
+            Minimise.Bytes => "bytes on air",
+            Minimise.Time => "completion time",
+            Minimise.Energy => "energy",
+            _ => throw new ArgumentOutOfRangeException(nameof(objective)),
+        };
+        sb.AppendLine();
+        sb.AppendLine("## Recommendation");
+        sb.AppendLine();
+        sb.AppendLine(withAccuracy
+            ? string.Create(inv, $"Per N, the strategies on the Pareto front of bytes on air, completion time, energy and accuracy (no other strategy is at least as good in all four and better in one), ") +
+              string.Create(inv, $"and the winner under the scenario's objective: the least {what} among the strategies whose mAP50-95 is at most {objective.AccuracyLossMax:0.###} below the most accurate one's ") +
+              "(`objective: { minimise, accuracy_loss_max }`). Accuracy is the mean ± sample std over seeds of a detector trained on the frames the strategy delivers: " +
+              "the JPEGs (jpeg-p2p, jpeg-fog, train-fog), the INR codec's (inr-train-edge), for train-auto those of the strategy it chose, and for hybrid, which mixes both, " +
+              "the lower of the two (the detector was not trained on the mix)."
+            : string.Create(inv, $"Per N, the strategies on the Pareto front of bytes on air, completion time and energy (no other strategy is at least as good in all three and better in one), ") +
+              string.Create(inv, $"and the winner under the scenario's objective: the least {what} (`objective: {{ minimise }}`). ") +
+              "This scenario has no learning stage, so accuracy is not compared (add `learning` to weigh it).");
+        sb.AppendLine("Strategies where no device completed are left out; equal points (train-auto and the strategy it chose) are both on the front.");
+        sb.AppendLine();
+        sb.AppendLine(withAccuracy
+            ? "| devices | strategy (payload) | bytes on air | completion s | energy J | mAP50-95 | |"
+            : "| devices | strategy (payload) | bytes on air | completion s | energy J | |");
+        sb.AppendLine(withAccuracy ? "|---:|---|---:|---:|---:|---:|---|" : "|---:|---|---:|---:|---:|---|");
+        foreach (var n in perN)
+            foreach (var p in n.Front)
+            {
+                var accuracyCell = withAccuracy ? string.Create(inv, $" {p.AccuracyMean:F3} ± {p.AccuracyStd:F3} |") : "";
+                sb.AppendLine(string.Create(inv, $"| {n.Devices} | {p.Result.Label} | {p.Bytes:N0} | {p.Seconds:F2} | {p.Joules:N1} |{accuracyCell} {(ReferenceEquals(p, n.Winner) ? "**winner**" : "")} |"));
+            }
+        sb.AppendLine();
+        foreach (var n in perN)
+        {
+            if (n.Winner is not { } w)
+            {
+                sb.AppendLine($"- N = {n.Devices}: no strategy completed, nothing to recommend.");
+                continue;
+            }
+            // The winner is always admissible; it is on the front unless an equal-cost point ties with it.
+            sb.AppendLine(string.Create(inv, $"- N = {n.Devices}: **{w.Result.Label}**, {w.Bytes:N0} bytes on air, {w.Seconds:F2} s, {w.Joules:N1} J") +
+                (w.AccuracyMean is { } a ? string.Create(inv, $", mAP50-95 {a:F3} ± {w.AccuracyStd:F3}.") : "."));
+        }
     }
 
     private static void AppendBreakEven(StringBuilder sb, IReadOnlyList<BreakEvenRow> rows, Scenario scenario)

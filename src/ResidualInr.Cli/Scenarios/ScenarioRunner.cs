@@ -224,13 +224,25 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         foreach (var n in scenario.Devices)
         foreach (var strategy in scenario.Strategies)
         {
-            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
+            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy switch
+            {
+                SharingStrategy.InrTrainEdge => inrs,
+                // Both decide frame by frame (or price the encode per frame batch): a video codec, fitted per sequence, has no place in them.
+                SharingStrategy.Hybrid or SharingStrategy.TrainAuto => inrs.Where(i => i.Key.Codec.Kind != CodecKind.Sequence),
+                _ => jpegs,
+            };
             foreach (var (codec, rows) in carriers)
-            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
+            foreach (var model in UsesModel(strategy) ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
                 points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, transfers.Includes(n, largest)));
         }
         return points;
     }
+
+    /// <summary>Strategies that may send a model, so run once per model size.</summary>
+    internal static bool UsesModel(SharingStrategy s) => s is SharingStrategy.TrainFog or SharingStrategy.TrainAuto;
+
+    /// <summary>Strategies whose fog sends INR payloads, so run once per INR codec, and whose devices decode them.</summary>
+    internal static bool CarriesInr(SharingStrategy s) => s is SharingStrategy.InrTrainEdge or SharingStrategy.Hybrid or SharingStrategy.TrainAuto;
 
     /// <summary>The JPEG codec (devices upload JPEGs in every fog strategy) and the INR codecs.</summary>
     private (KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>? Jpeg, List<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> Inrs) Carriers(
@@ -260,20 +272,23 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
         KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool writesTransfers)
     {
-        bool encodes = strategy == SharingStrategy.InrTrainEdge, perSequence = codec.Codec.Kind == CodecKind.Sequence;
+        bool encodes = CarriesInr(strategy), perSequence = codec.Codec.Kind == CodecKind.Sequence;
         var timings = new ComputeTimings(
             FogEncode: encodes && !perSequence ? profile.FogEncodeFor(codec.Key) : null,
             SequenceFit: encodes && perSequence ? profile.FogEncodeFor(codec.Key) : null,
             EdgeJpegDecodeSeconds: profile.EdgeDecodeSecondsFor(jpeg.Key.Key),
             EdgeInrDecodeSeconds: profile.EdgeDecodeSecondsFor(codec.Key),
             EdgeTrainSecondsPerFrameEpoch: profile.EdgeTrainSecondsFor(codec.Key),
+            // A hybrid's devices train on JPEG frames too, at the JPEG codec's measured rate.
+            EdgeTrainJpegSecondsPerFrameEpoch: strategy == SharingStrategy.Hybrid ? profile.EdgeTrainSecondsFor(jpeg.Key.Key) : null,
             FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
             Epochs: scenario.Training.Epochs,
             ModelBytes: model ?? 0);
-        var sizes = CodecMetricsFile.Sizes(jpeg.Value, strategy == SharingStrategy.InrTrainEdge ? rows : null, n, 0, 0)!;
+        var sizes = CodecMetricsFile.Sizes(jpeg.Value, CarriesInr(strategy) ? rows : null, n, 0, 0)!;
         return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
             scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: false,
-            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair), writesTransfers);
+            Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair,
+            Hybrid: scenario.Hybrid, Objective: scenario.ObjectiveOrDefault.Minimise), writesTransfers);
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class CapturedFrame
     /// <summary>When it joined the fog's encode queue: its arrival, or its sequence fit's end.</summary>
     internal double QueuedSeconds { get; set; }
 
+    /// <summary>Why the fog sent it on as it did (<see cref="PayloadReason.Strategy"/> unless the hybrid fog chose).</summary>
+    public PayloadReason Reason { get; internal set; }
+
     /// <summary>Receivers that have it: devices that decoded it, or in train-fog the fog that received it.</summary>
     public int Deliveries { get; internal set; }
     /// <summary>A delivery to some receiver failed past the retries (uplink or downlink).</summary>

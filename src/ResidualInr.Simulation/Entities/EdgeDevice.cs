@@ -51,6 +51,9 @@ public sealed class EdgeDevice
     public double DecodeBusySeconds { get; private set; }
     /// <summary>Frames meant for this device that were lost past the retries (on their uplink or downlink).</summary>
     public int FramesLost { get; private set; }
+    /// <summary>Frames that arrived as INR payloads and as JPEGs (not lost).</summary>
+    public int InrFramesReceived { get; private set; }
+    public int JpegFramesReceived { get; private set; }
     /// <summary>Payloads of any kind (frames, the model) lost past the retries.</summary>
     public int PayloadsLost { get; private set; }
     /// <summary>The last payload decoded: the one that gated the data's completion (null when none was expected).</summary>
@@ -83,6 +86,8 @@ public sealed class EdgeDevice
         else
         {
             BytesReceived += t.Bytes;
+            if (t.Kind == PayloadKind.Inr) InrFramesReceived++;
+            else if (t.Kind == PayloadKind.Jpeg) JpegFramesReceived++;
             double decode = _decodeSeconds(t);
             DecodeBusySeconds += decode;
             _decodeBusyUntilSeconds = Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds) + decode;
@@ -97,15 +102,19 @@ public sealed class EdgeDevice
     /// Trains on the device's processor for <paramref name="seconds"/> once the data is complete;
     /// with <paramref name="needsEverything"/> (a model to receive) it never trains if a payload was lost.
     /// </summary>
-    public IEnumerable<Event> Train(double seconds, bool needsEverything = false)
+    public IEnumerable<Event> Train(double seconds, bool needsEverything = false) => Train(() => seconds, needsEverything);
+
+    /// <summary>As <see cref="Train(double, bool)"/>, with the training time worked out once the data is complete (from what arrived).</summary>
+    public IEnumerable<Event> Train(Func<double> seconds, bool needsEverything = false)
     {
         yield return DataComplete;
         if (needsEverything && PayloadsLost > 0) yield break;
+        double trainSeconds = seconds();
         using (var cpu = Processor.Request())
         {
             yield return cpu;
             TrainingStartSeconds = _env.NowSeconds;
-            if (seconds > 0) yield return _env.Timeout(seconds);
+            if (trainSeconds > 0) yield return _env.Timeout(trainSeconds);
         }
         TrainingDoneSeconds = _env.NowSeconds;
     }

@@ -30,6 +30,10 @@ public sealed class FogNode
     public int Backlog => _waiting.Count + _fitWaiting;
     /// <summary>The largest <see cref="Backlog"/> seen.</summary>
     public int BacklogMax { get; private set; }
+    /// <summary>Frames waiting for an encode batch now.</summary>
+    public int WaitingForBatch => _waiting.Count;
+    /// <summary>When the GPU's current job is due to end (its nominal or drawn time); in the past when it is idle.</summary>
+    public double GpuFreeSeconds { get; private set; }
     /// <summary>Time the GPU spent encoding or training.</summary>
     public double GpuBusySeconds { get; private set; }
     /// <summary>Frames whose encode started, and the sum of their waits (fog arrival to encode start).</summary>
@@ -88,6 +92,7 @@ public sealed class FogNode
                 FramesEncoded += _batch.Count;
                 double seconds = cost.SecondsFor(_batch.Count);
                 if (times == ServiceTimes.Exponential && seconds > 0) seconds = RandomStreams.Exponential(rng, seconds);
+                GpuFreeSeconds = start + seconds;
                 if (seconds > 0) yield return _env.Timeout(seconds);
                 GpuBusySeconds += _env.NowSeconds - start;
             }

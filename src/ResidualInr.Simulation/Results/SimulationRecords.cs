@@ -16,7 +16,8 @@ public sealed record TransferRecord(
     long Bytes,
     int Retries,
     bool Lost,
-    int Missed = 0);
+    int Missed = 0,
+    PayloadReason Reason = PayloadReason.Strategy);
 
 /// <param name="DataCompleteSeconds">When every payload the device expected was decoded or finally lost.</param>
 /// <param name="TrainingDoneSeconds">When its training ended; NaN if it never trained (its model was lost).</param>
@@ -81,6 +82,9 @@ public sealed record DeviceRecord(
 /// count in FramesDelivered too.
 /// </param>
 /// <param name="FogEnergyJoules">The fog's: its GPU's busy seconds (encode, sequence fits, training) x the fog compute power.</param>
+/// <param name="FogInrFrames">Frames the fog sent on to the devices as INR payloads (inr-train-edge: all it encoded; hybrid: those its policy chose).</param>
+/// <param name="FogJpegFrames">Frames the fog forwarded as JPEGs (jpeg-fog: every frame that reached it; hybrid: those its policy chose).</param>
+/// <param name="TrainedAt">Where the detector was trained: the fog in train-fog (and train-auto when it chose the fog), otherwise on every device.</param>
 public sealed record RunSummary(
     SharingStrategy Strategy,
     Downlink Downlink,
@@ -109,7 +113,14 @@ public sealed record RunSummary(
     CriticalPath Path,
     double EnergyJoules = 0,
     double FogEnergyJoules = 0,
-    long FramesRepaired = 0);
+    long FramesRepaired = 0,
+    long FogInrFrames = 0,
+    long FogJpegFrames = 0,
+    TrainSite TrainedAt = TrainSite.Edge)
+{
+    /// <summary>The share of the frames the fog sent on that went as INR payloads; NaN when it sent none on (jpeg-p2p, train-fog).</summary>
+    public double InrShare => FogInrFrames + FogJpegFrames > 0 ? (double)FogInrFrames / (FogInrFrames + FogJpegFrames) : double.NaN;
+}
 
 public sealed record SimulationResult(
     RunSummary Summary,

@@ -17,6 +17,12 @@ public enum ServiceTimes
 /// <param name="EdgeJpegDecodeSeconds">Device CPU time to decode one received JPEG.</param>
 /// <param name="EdgeInrDecodeSeconds">Device time to decode one received INR payload.</param>
 /// <param name="EdgeTrainSecondsPerFrameEpoch">Device training time per frame per epoch; an epoch over F frames takes F times this.</param>
+/// <param name="EdgeTrainJpegSecondsPerFrameEpoch">
+/// Hybrid only: device training time per frame per epoch on JPEG frames, where it differs from
+/// <see cref="EdgeTrainSecondsPerFrameEpoch"/> (the INR codec's: an epoch on INR frames decodes them too); null means the
+/// same. A hybrid device trains every frame it has at the mix of the two in the proportion its received frames came as
+/// INR payloads and as JPEGs, so all-INR is inr-train-edge's time and all-JPEG jpeg-fog's.
+/// </param>
 /// <param name="FogTrainSecondsPerFrameEpoch">Fog GPU training time per frame per epoch.</param>
 /// <param name="ModelBytes">M: the size of the trained model the fog sends in train-fog.</param>
 /// <param name="FogEncodeTimes">Whether an encode batch (and a sequence fit) takes exactly its nominal time or an exponential draw with that mean (for queueing checks and what-ifs).</param>
@@ -39,7 +45,8 @@ public sealed record ComputeTimings(
     int Epochs = 1,
     long ModelBytes = 0,
     ServiceTimes FogEncodeTimes = ServiceTimes.Fixed,
-    BatchCost? SequenceFit = null)
+    BatchCost? SequenceFit = null,
+    double? EdgeTrainJpegSecondsPerFrameEpoch = null)
 {
     public BatchCost FogEncodeOrFree => FogEncode ?? BatchCost.Free;
 }

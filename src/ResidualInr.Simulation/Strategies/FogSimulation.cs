@@ -46,6 +46,9 @@ public sealed class FogSimulation
     private long _transfers, _bytesOffered, _bytesDelivered, _bytesLost, _framesRepaired;
     /// <summary>Per device: radio transmit and receive seconds (air time), and when its last own transfer ended.</summary>
     private readonly double[] _txSeconds, _rxSeconds, _lastSendEndSeconds;
+    /// <summary>The strategy played out: the configured one, or for train-auto the one it chose (<see cref="TrainPlacement"/>).</summary>
+    private readonly SharingStrategy _mode;
+    private long _inrFramesSent, _jpegFramesRelayed;
 
     private FogSimulation(SimulationConfig config, ITransferSink? sink)
     {
@@ -65,7 +68,12 @@ public sealed class FogSimulation
         _captureTimes = Enumerable.Range(0, config.Devices)
             .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
         _totalFrames = _captureTimes.Sum(t => (long)t.Length);
-        if (config.Strategy == SharingStrategy.InrTrainEdge && config.TimingsOrDefault.SequenceFit is not null)
+        _mode = config.Strategy;
+        if (config.Strategy == SharingStrategy.TrainAuto)
+        {
+            _mode = ChoosePlacement().Site == TrainSite.Fog ? SharingStrategy.TrainFog : SharingStrategy.InrTrainEdge;
+        }
+        if (_mode == SharingStrategy.InrTrainEdge && config.TimingsOrDefault.SequenceFit is not null)
             _sequenceOf = SequenceRounds();
     }
 
@@ -94,19 +102,35 @@ public sealed class FogSimulation
     /// <summary>Runs and hands every transfer to <paramref name="transfers"/> as it completes (in addition to the result's list when <see cref="SimulationConfig.RecordTransfers"/>).</summary>
     public static SimulationResult Run(SimulationConfig config, ITransferSink transfers) => new FogSimulation(config, transfers).Execute();
 
+    /// <summary>train-auto: the expected costs over the frames this run will capture (their sizes are known up front), before anything happens.</summary>
+    private PlacementChoice ChoosePlacement()
+    {
+        double jpeg = 0, inr = 0;
+        for (int d = 0; d < _captureTimes.Length; d++)
+            for (int k = 0; k < _captureTimes[d].Length; k++)
+            {
+                var size = _config.Sizes.For(d, k);
+                jpeg += size.JpegBytes;
+                inr += size.InrBytes;
+            }
+        return TrainPlacement.Choose(_config, jpeg, inr, _totalFrames, _config.Objective);
+    }
+
     private int N => _config.Devices;
     private ComputeTimings Timings => _config.TimingsOrDefault;
 
     private SimulationResult Execute()
     {
-        var strategy = _config.Strategy;
+        var strategy = _mode;
         bool trainAtEdge = strategy != SharingStrategy.TrainFog;
         foreach (var device in _devices)
         {
             if (trainAtEdge)
             {
                 device.Expect(checked((int)(_totalFrames - _captureTimes[device.Index].Length)), DecodeSeconds);
-                _env.Process(device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames));
+                _env.Process(strategy == SharingStrategy.Hybrid
+                    ? device.Train(() => HybridTrainSecondsPerFrameEpoch(device) * Timings.Epochs * _totalFrames)
+                    : device.Train(Timings.EdgeTrainSecondsPerFrameEpoch * Timings.Epochs * _totalFrames));
             }
             else
             {
@@ -115,7 +139,7 @@ public sealed class FogSimulation
             }
             _env.Process(Collect(device));
         }
-        if (strategy == SharingStrategy.InrTrainEdge && (_sequenceOf is null || Timings.FogEncode is not null))
+        if (strategy is SharingStrategy.InrTrainEdge or SharingStrategy.Hybrid && (_sequenceOf is null || Timings.FogEncode is not null))
             _env.Process(_fog.Encoder(_config.BatchingOrDefault, Timings.FogEncodeOrFree, Timings.FogEncodeTimes, _streams.For("fog/gpu"), SendInr));
         if (strategy == SharingStrategy.TrainFog)
         {
@@ -125,6 +149,20 @@ public sealed class FogSimulation
 
         _env.Run();
         return Report();
+    }
+
+    /// <summary>
+    /// A hybrid device's training time per frame-epoch: the INR and JPEG rates mixed in the proportion its received
+    /// frames came as each (<see cref="ComputeTimings.EdgeTrainJpegSecondsPerFrameEpoch"/>); the INR rate when it received none.
+    /// </summary>
+    private double HybridTrainSecondsPerFrameEpoch(EdgeDevice device)
+    {
+        double inr = Timings.EdgeTrainSecondsPerFrameEpoch, jpeg = Timings.EdgeTrainJpegSecondsPerFrameEpoch ?? inr;
+        int i = device.InrFramesReceived, j = device.JpegFramesReceived;
+        // The pure cases exactly (no rounding in the mix): the limits are inr-train-edge's and jpeg-fog's times.
+        if (j == 0) return inr;
+        if (i == 0) return jpeg;
+        return (i * inr + j * jpeg) / (i + j);
     }
 
     private double DecodeSeconds(Transmission t) => t.Kind == PayloadKind.Inr ? Timings.EdgeInrDecodeSeconds : Timings.EdgeJpegDecodeSeconds;
@@ -138,7 +176,7 @@ public sealed class FogSimulation
             if (wait > 0) yield return _env.Timeout(wait);
             var frame = new CapturedFrame(device.Index, k, _config.Sizes.For(device.Index, k), _env.NowSeconds);
             _frames.Add(frame);
-            if (_config.Strategy == SharingStrategy.JpegP2p)
+            if (_mode == SharingStrategy.JpegP2p)
                 Send(device.Index, Others(device.Index), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, DeliverToDevices);
             else
                 Send(device.Index, ReceiverSet.Of(_network.Fog), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, ArrivedAtFog);
@@ -149,16 +187,18 @@ public sealed class FogSimulation
     {
         var frame = (CapturedFrame)t.Tag!;
         frame.FogArrivalSeconds = _env.NowSeconds;
-        switch (_config.Strategy)
+        switch (_mode)
         {
             case SharingStrategy.JpegFog:
                 if (t.Lost) LoseForOthers(frame);
-                else
-                {
-                    // Relayed at once: the fog's processing starts and ends on arrival.
-                    frame.EncodeStartSeconds = frame.EncodeEndSeconds = _env.NowSeconds;
-                    Send(_network.Fog, Others(frame.Device), t.Bytes, PayloadKind.Jpeg, frame, DeliverToDevices);
-                }
+                else RelayJpeg(frame);
+                break;
+            case SharingStrategy.Hybrid:
+                if (t.Lost) { LoseForOthers(frame); break; }
+                var (inr, reason) = ChoosePayload(frame);
+                frame.Reason = reason;
+                if (inr) _fog.Enqueue(frame);
+                else RelayJpeg(frame);
                 break;
             case SharingStrategy.InrTrainEdge:
                 if (t.Lost) LoseForOthers(frame);
@@ -175,6 +215,44 @@ public sealed class FogSimulation
         }
     }
 
+    /// <summary>Relayed at once: the fog's processing starts and ends on arrival.</summary>
+    private void RelayJpeg(CapturedFrame frame)
+    {
+        frame.EncodeStartSeconds = frame.EncodeEndSeconds = _env.NowSeconds;
+        _jpegFramesRelayed++;
+        Send(_network.Fog, Others(frame.Device), frame.Size.JpegBytes, PayloadKind.Jpeg, frame, DeliverToDevices);
+    }
+
+    /// <summary>The hybrid fog's choice for a frame that has just reached it (<see cref="HybridPolicy"/>): INR (true) or JPEG, and why.</summary>
+    private (bool Inr, PayloadReason Reason) ChoosePayload(CapturedFrame frame)
+    {
+        var policy = _config.HybridOrDefault;
+        var reason = PayloadReason.InTime;
+        if (policy.UsesSize)
+        {
+            var (inr, why) = policy.BySize(frame.Size);
+            if (!inr) return (false, why);
+            reason = why;
+        }
+        if (policy.UsesDeadline && PredictedInrArrivalSeconds(frame) - frame.CaptureSeconds > policy.DeadlineSeconds)
+            return (false, PayloadReason.Deadline);
+        return (true, reason);
+    }
+
+    /// <summary>
+    /// When the frame's INR payload would reach its last receiver, as <see cref="HybridPolicy"/> predicts it: the
+    /// GPU's current job, then the waiting frames and this one in full batches, then the copies at full capacity.
+    /// </summary>
+    private double PredictedInrArrivalSeconds(CapturedFrame frame)
+    {
+        double t = Math.Max(_env.NowSeconds, _fog.GpuFreeSeconds)
+            + TrainPlacement.EncodeSeconds(Timings.FogEncodeOrFree, _config.BatchingOrDefault.MaxBatch, _fog.WaitingForBatch + 1);
+        var c = _config.ChannelOrDefault;
+        bool serialCopies = _config.Downlink == Downlink.Unicast && _config.Topology == Topology.SharedChannel;
+        int copies = N <= 1 ? 0 : serialCopies ? N - 1 : 1;
+        return t + copies * (frame.Size.InrBytes / (c.CapacityBytesPerSecond * c.EfficiencyFor(1)) + c.LatencySeconds);
+    }
+
     /// <summary>Per-sequence encode: once the frame's whole group has settled, the fog fits the sequence on the frames that arrived.</summary>
     private void SettledInSequence(CapturedFrame frame, bool lost)
     {
@@ -186,8 +264,11 @@ public sealed class FogSimulation
             includesObjects ? SendInr : _fog.Enqueue));
     }
 
-    private void SendInr(CapturedFrame frame) =>
+    private void SendInr(CapturedFrame frame)
+    {
+        _inrFramesSent++;
         Send(_network.Fog, Others(frame.Device), frame.Size.InrBytes, PayloadKind.Inr, frame, DeliverToDevices);
+    }
 
     private void SendModel() =>
         Send(_network.Fog, ReceiverSet.AllDevicesExcept(N, -1), Timings.ModelBytes, PayloadKind.Model, null, DeliverToDevices);
@@ -248,14 +329,15 @@ public sealed class FogSimulation
         var record = new TransferRecord(t.StartSeconds, t.EndSeconds, _network.NodeName(t.Source),
             t.Destinations.Count == 1 ? _network.NodeName(t.Destinations[0]) : $"broadcast:{t.Destinations.Count}",
             t.Kind.ToString().ToLowerInvariant(), t.Bytes, t.Retries, t.Lost,
-            t.Lost ? t.Destinations.Count : t.Missed.Count);
+            t.Lost ? t.Destinations.Count : t.Missed.Count,
+            t.Source == _network.Fog && t.Tag is CapturedFrame f ? f.Reason : PayloadReason.Strategy);
         _records?.Add(record);
         _sink?.Add(record);
     }
 
     private SimulationResult Report()
     {
-        var strategy = _config.Strategy;
+        var strategy = _mode;
         var power = _config.EnergyOrDefault;
         var devices = _devices.Select(d =>
         {
@@ -278,7 +360,7 @@ public sealed class FogSimulation
         var (ageMean, ageP95) = FrameAges.Summarise(ages);
         var path = last is null ? CriticalPath.None : CriticalPathTracer.Trace(last, strategy, _fog, _lastAtFog);
 
-        var summary = new RunSummary(strategy, _config.Downlink, _config.Topology, N, _config.FramesPerDevice,
+        var summary = new RunSummary(_config.Strategy, _config.Downlink, _config.Topology, N, _config.FramesPerDevice,
             _network.BytesOnAir, _bytesOffered, _bytesDelivered, _bytesLost, _transfers, airtime, makespan,
             Over(airtime / _network.Channels.Count), framesLost, _env.ProcessedEvents,
             DevicesComplete: _devices.Count(d => d.Complete),
@@ -293,7 +375,10 @@ public sealed class FogSimulation
             Path: path,
             EnergyJoules: devices.Sum(d => d.EnergyJoules) + fogJoules,
             FogEnergyJoules: fogJoules,
-            FramesRepaired: _framesRepaired);
+            FramesRepaired: _framesRepaired,
+            FogInrFrames: _inrFramesSent,
+            FogJpegFrames: _jpegFramesRelayed,
+            TrainedAt: strategy == SharingStrategy.TrainFog ? TrainSite.Fog : TrainSite.Edge);
         return new SimulationResult(summary, devices, (IReadOnlyList<TransferRecord>?)_records ?? []);
     }
 
@@ -317,7 +402,7 @@ public sealed class FogSimulation
     {
         var ages = new List<double>();
         long delivered = 0;
-        if (_config.Strategy == SharingStrategy.TrainFog)
+        if (_mode == SharingStrategy.TrainFog)
         {
             // The fog receives the frames; the devices can train on them once the model trained on them arrives.
             bool everyDeviceHasModel = _devices.All(d => d.PayloadsLost == 0 && d.LastPayload is not null);
@@ -341,9 +426,9 @@ public sealed class FogSimulation
 
     private double FogWaitMean()
     {
-        switch (_config.Strategy)
+        switch (_mode)
         {
-            case SharingStrategy.InrTrainEdge:
+            case SharingStrategy.InrTrainEdge or SharingStrategy.Hybrid:
                 return _fog.FramesEncoded > 0 ? _fog.EncodeWaitSecondsTotal / _fog.FramesEncoded : 0;
             case SharingStrategy.TrainFog:
                 double total = 0;

@@ -1,7 +1,11 @@
 namespace ResidualInr.Simulation.Strategies;
 
-/// <summary>The payload sizes of one frame: its JPEG as the device stored it, and its INR payload from the fog.</summary>
-public readonly record struct FrameSize(long JpegBytes, long InrBytes);
+/// <summary>
+/// The payload sizes of one frame: its JPEG as the device stored it, and its INR payload from the fog; and the
+/// object PSNR each reconstructs (dB, NaN when unknown: fixed sizes, or a frame without a box), which the hybrid
+/// fog's smaller rule weighs (<see cref="HybridPolicy"/>).
+/// </summary>
+public readonly record struct FrameSize(long JpegBytes, long InrBytes, double JpegObjectPsnrDb = double.NaN, double InrObjectPsnrDb = double.NaN);
 
 /// <summary>
 /// Where per-frame sizes come from: fixed values for what-if studies, or the codec's measured

@@ -11,26 +11,27 @@ public enum SharingStrategy
     InrTrainEdge,
     /// <summary>Devices upload JPEGs; the fog trains and sends the model to every device.</summary>
     TrainFog,
+    /// <summary>
+    /// Devices upload JPEGs; per frame the fog forwards the JPEG or sends the INR payload, as its
+    /// <see cref="HybridPolicy"/> decides; devices decode and train.
+    /// </summary>
+    Hybrid,
+    /// <summary>
+    /// Devices upload JPEGs; before the run the fog compares the expected bytes, time or energy of training at
+    /// the edge (inr-train-edge) and at the fog (train-fog) (<see cref="TrainPlacement"/>) and plays out the cheaper.
+    /// </summary>
+    TrainAuto,
 }
 
 public static class SharingStrategyNames
 {
-    public static string ToName(this SharingStrategy s) => s switch
-    {
-        SharingStrategy.JpegP2p => "jpeg-p2p",
-        SharingStrategy.JpegFog => "jpeg-fog",
-        SharingStrategy.InrTrainEdge => "inr-train-edge",
-        SharingStrategy.TrainFog => "train-fog",
-        _ => throw new ArgumentOutOfRangeException(nameof(s)),
-    };
+    private static readonly NameTable<SharingStrategy> Table = new(
+        (SharingStrategy.JpegP2p, "jpeg-p2p"), (SharingStrategy.JpegFog, "jpeg-fog"), (SharingStrategy.InrTrainEdge, "inr-train-edge"),
+        (SharingStrategy.TrainFog, "train-fog"), (SharingStrategy.Hybrid, "hybrid"), (SharingStrategy.TrainAuto, "train-auto"));
 
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<SharingStrategy>().Select(ToName).ToArray();
+    public static string ToName(this SharingStrategy s) => Table.Name(s);
 
-    public static bool TryParse(string name, out SharingStrategy strategy)
-    {
-        foreach (var s in Enum.GetValues<SharingStrategy>())
-            if (s.ToName() == name) { strategy = s; return true; }
-        strategy = default;
-        return false;
-    }
+    public static IReadOnlyList<string> All => Table.Names;
+
+    public static bool TryParse(string name, out SharingStrategy strategy) => Table.TryParse(name, out strategy);
 }

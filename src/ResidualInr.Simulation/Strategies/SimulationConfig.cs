@@ -9,6 +9,8 @@ namespace ResidualInr.Simulation.Strategies;
 /// <param name="Energy">The powers energy is counted at; null means <see cref="EnergyPowers"/>' defaults.</param>
 /// <param name="BroadcastRepair">What a broadcast's receivers that missed it do (<see cref="Network.BroadcastRepair"/>).</param>
 /// <param name="ChannelModel">Builds the channels (the MAC model); null means <see cref="ChannelModels.ProcessorSharing"/>.</param>
+/// <param name="Hybrid">How the hybrid fog picks each frame's payload; null means <see cref="HybridPolicy"/>'s defaults (smaller, equal or better object PSNR). Only hybrid reads it.</param>
+/// <param name="Objective">What train-auto minimises when it picks where to train (<see cref="TrainPlacement"/>). Only train-auto reads it.</param>
 public sealed record SimulationConfig(
     int Devices,
     int FramesPerDevice,
@@ -25,8 +27,11 @@ public sealed record SimulationConfig(
     Arrivals? Arrivals = null,
     FogBatching? Batching = null,
     BroadcastRepair BroadcastRepair = BroadcastRepair.None,
-    EnergyPowers? Energy = null)
+    EnergyPowers? Energy = null,
+    HybridPolicy? Hybrid = null,
+    Minimise Objective = Minimise.Bytes)
 {
+    public HybridPolicy HybridOrDefault => Hybrid ?? new HybridPolicy();
     public EnergyPowers EnergyOrDefault => Energy ?? new EnergyPowers();
     /// <summary>When frames are captured; null means <see cref="Strategies.Arrivals.OneRound"/>.</summary>
     public Arrivals ArrivalsOrDefault => Arrivals ?? Strategies.Arrivals.OneRound;
@@ -59,8 +64,14 @@ public sealed record SimulationConfig(
         Check(t.ModelBytes >= 0, "model bytes", t.ModelBytes, "must be >= 0");
         foreach (var (name, v) in new[] { ("edge JPEG decode (s)", t.EdgeJpegDecodeSeconds),
                      ("edge INR decode (s)", t.EdgeInrDecodeSeconds), ("edge train (s/frame/epoch)", t.EdgeTrainSecondsPerFrameEpoch),
-                     ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch) })
+                     ("fog train (s/frame/epoch)", t.FogTrainSecondsPerFrameEpoch), ("edge JPEG train (s/frame/epoch)", t.EdgeTrainJpegSecondsPerFrameEpoch ?? 0) })
             Check(double.IsFinite(v) && v >= 0, name, v, "must be a finite number >= 0");
+        HybridOrDefault.Validate();
+        // The hybrid fog decides frame by frame; a video codec is fitted per sequence (all of its frames or none).
+        // train-auto's estimate prices the encode per frame batch, not per sequence fit.
+        Check(!(Strategy is SharingStrategy.Hybrid or SharingStrategy.TrainAuto && t.SequenceFit is not null), "strategy", Strategy.ToName(),
+            "needs a per-frame codec (a video codec is encoded per sequence)");
+        Check(Enum.IsDefined(Objective), "objective", Objective, "unknown");
         foreach (var (name, w) in EnergyOrDefault.All)
             Check(double.IsFinite(w) && w >= 0, name, w, "must be a finite number >= 0");
     }
