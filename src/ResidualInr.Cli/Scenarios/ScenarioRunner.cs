@@ -5,6 +5,7 @@ using ResidualInr.Cli.Caching;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Commands;
 using ResidualInr.Cli.Output;
+using ResidualInr.Cli.Sharding;
 using ResidualInr.Cli.Sweeps;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Codec.Evaluation;
@@ -29,8 +30,9 @@ namespace ResidualInr.Cli.Scenarios;
 /// made them, or after a change to the simulation or the outputs). Null: encode and train.
 /// </param>
 /// <param name="run">Where the run came from (version, commit, config hash, machine): report.md opens with it.</param>
-public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
-    string? codecsFrom = null, RunMetadata? run = null)
+/// <param name="unitFrames">Frames per encode unit (<see cref="Sharding.WorkPlan"/>); 0 encodes each codec as one unit.</param>
+public sealed partial class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, bool allTransfers = false,
+    string? codecsFrom = null, RunMetadata? run = null, int unitFrames = 0)
 {
     /// <summary>Where the files are written: a staging folder beside <c>outDir</c>, swapped in whole at the end of <see cref="Run"/>.</summary>
     private string _dir = outDir;
@@ -70,22 +72,23 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var (stored, fog, edge) = StoredProfiles();
         var profile = (stored ?? TimingProfile.Read(Path.Combine(earlier, "profile.json"))).WithRoles(fog, edge);
         profile.Require(EncodedCodecs, DecodedCodecs);
-        return Report(metrics, profile, accuracy);
+        return Report(metrics, profile, accuracy, null);
     }
 
+    /// <summary>Runs every unit of the plan here, in order (each cached), then assembles and reports them as <c>rinr merge</c> does.</summary>
     private IReadOnlyList<SweepResult> RunFromScratch()
     {
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
         var (stored, fog, edge) = StoredProfiles();
         var dataset = LoadDataset();
-        if (scenario.Learning is not null && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
-            throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
-                "so none is left to test the detector on; give the dataset more frames per sequence or remove 'learning'");
-        var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, dataset));
+        var plan = Plan(dataset, null);
+        foreach (var unit in plan.Encodes) RunEncode(unit, dataset);
+        var encoded = EncodedFolders(plan, dataset);
+        foreach (var unit in plan.Learns) RunLearn(unit, dataset, encoded);
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
-        var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded) : null;
+        var accuracy = scenario.Learning is null ? null : AssembleAccuracy(plan, dataset);
         var profile = (stored ?? MeasuredProfile(metrics, accuracy)).WithRoles(fog, edge);
-        return Report(metrics, profile, accuracy);
+        return Report(metrics, profile, accuracy, null);
     }
 
     /// <summary>The INR codecs, whose frames the fog encodes (the fog's profile needs their batch costs).</summary>
@@ -111,14 +114,15 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     }
 
     /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
+    /// <param name="simulated">The sweep's results from the cache (<c>rinr merge</c>), or null to simulate the sweep here.</param>
     private IReadOnlyList<SweepResult> Report(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile,
-        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)
+        IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy, IReadOnlyList<SweepResult>? simulated)
     {
         AtomicFile.WriteAllText(Path.Combine(_dir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(_dir, "codecs.csv"), metrics.Values.SelectMany(m => m));
         var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy);
 
-        var results = Sweep.Run(Points(metrics, profile), jobs);
+        var results = simulated ?? Sweep.Run(Points(metrics, profile), jobs);
         Sweep.WriteCsvs(_dir, results);
         var breakEven = BreakEvens(metrics, profile);
         AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
@@ -126,25 +130,6 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var learned = summary is null ? "" : "accuracy.csv, accuracy_summary.csv, ";
         output.WriteLine($"wrote codecs.csv, {string.Join(", ", Sweep.Files)}, {learned}profile.json, report.md and {plots.Count} plot files to {outDir}");
         return results;
-    }
-
-    /// <summary>
-    /// Trains and scores the detectors unless the same encodes, settings and seeds were learned from
-    /// before: the key hashes the encode entries (which hash their data and settings) and the
-    /// learning settings. Reading the rows back keeps a rerun's CSVs and profile byte-identical.
-    /// </summary>
-    private IReadOnlyList<Learning.Experiments.AccuracyRow> LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded)
-    {
-        var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
-        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning, learning.Detector, string.Join(",", seeds));
-        var dir = cache.GetOrBuild($"learning-{key}", staging =>
-        {
-            var rows = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
-                ComputeDevice.Resolve(learning.Device), output);
-            CsvOutput.Write<Learning.Experiments.AccuracyRow, AccuracyRowMap>(Path.Combine(staging, "accuracy.csv"), rows);
-        }, out bool built, output);
-        if (!built) output.WriteLine($"learning: cached ({dir})");
-        return AccuracyFile.Read(Path.Combine(dir, "accuracy.csv"));
     }
 
     private Dataset LoadDataset()
@@ -155,28 +140,6 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             ConsoleProgress.Run("Generating the synthetic dataset", options.Sequences * options.Frames, p => SyntheticDataset.Generate(options, staging, p)),
             out _, output);
         return OtbReader.Read(dir);
-    }
-
-    /// <summary>
-    /// Encodes with one codec unless a finished encode of the same data and settings is cached:
-    /// the key hashes the dataset's files (names, sizes, times) and every codec setting. The cached
-    /// metrics.csv keeps the measured encode and decode times, so a cached run reuses them too.
-    /// </summary>
-    private EncodedFolder EncodeCached(CodecSpec codec, Dataset dataset)
-    {
-        var defaults = InrDefaults();
-        var name = $"{codec.Key}-{ResultCache.Key(DatasetFingerprint(dataset), codec, defaults, scenario.FrameWidth, scenario.FrameHeight,
-            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed)}";
-        var dir = cache.GetOrBuild(name, staging =>
-        {
-            var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
-            var job = new EncodeJob(dataset, options, staging, ComputeDevice.Resolve(scenario.Inr.Device), defaults, output);
-            var metrics = ConsoleProgress.RunFractional($"Encoding with {codec.Key}", options.FrameCount(dataset), p => codec.Codec.Encode(codec.Settings, job, p));
-            CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(staging, "metrics.csv"), metrics);
-            CodecCommands.PrintSummary(output, codec.Key, metrics);
-        }, out bool built, output);
-        if (!built) output.WriteLine($"{codec.Key}: cached ({dir})");
-        return new EncodedFolder(dir, CodecMetricsFile.Read(Path.Combine(dir, "metrics.csv")));
     }
 
     private TrainingOptions InrDefaults() => new(Steps: scenario.Inr.Steps, LearningRate: scenario.Inr.LearningRate);
@@ -194,38 +157,13 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         return profile with { EdgeTrainSecondsPerFrameEpochByCodec = perCodec };
     }
 
-    /// <summary>
-    /// Every devices x strategy x carrier (x model size for train-fog) point. Devices upload JPEGs
-    /// in every fog strategy, so the JPEG codec is needed unless only inr-train-edge runs with no INR codec.
-    /// </summary>
+    /// <summary>The sweep's points in <see cref="PointShape.Of"/>'s order, sized by the encodes and timed by the profile.</summary>
     private List<SweepPoint> Points(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
-        var (jpeg, inrs) = Carriers(metrics);
-        var jpegs = jpeg is { } j ? new[] { j } : [];
-        int largest = scenario.Devices.Max();
-        var points = new List<SweepPoint>();
-        foreach (var n in scenario.Devices)
-        foreach (var strategy in scenario.Strategies)
-        {
-            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy == SharingStrategy.InrTrainEdge ? inrs : jpegs;
-            foreach (var (codec, rows) in carriers)
-            foreach (var model in strategy == SharingStrategy.TrainFog ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
-                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, allTransfers || n == largest));
-        }
-        return points;
-    }
-
-    /// <summary>The JPEG codec (devices upload JPEGs in every fog strategy) and the INR codecs.</summary>
-    private (KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>? Jpeg, List<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> Inrs) Carriers(
-        IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
-    {
-        var jpegs = metrics.Where(m => m.Key.Codec is JpegCodecDescriptor).ToList();
-        var inrs = metrics.Where(m => m.Key.Codec is not JpegCodecDescriptor).ToList();
-        if (jpegs.Count == 0 && (scenario.Strategies.Any(s => s != SharingStrategy.InrTrainEdge) || inrs.Count > 0))
-            throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
-        if (jpegs.Count > 1)
-            throw new InputException(scenario.File, null, "codecs: list one JPEG codec (devices store and upload one JPEG quality)");
-        return (jpegs.Count == 1 ? jpegs[0] : null, inrs);
+        var (jpeg, _) = PointShape.Carriers(scenario);
+        return PointShape.Of(scenario, allTransfers)
+            .Select(p => Point(p.Devices, p.Strategy, p.Carrier, metrics[p.Carrier], new(jpeg!, metrics[jpeg!]), p.ModelBytes, profile, p.RecordTransfers))
+            .ToList();
     }
 
     /// <summary>
@@ -265,14 +203,15 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// </summary>
     private IReadOnlyList<BreakEvenRow> BreakEvens(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
-        var (jpeg, inrs) = Carriers(metrics);
-        if (jpeg is not { } j) return [];
+        var (jpegCodec, inrs) = PointShape.Carriers(scenario);
+        if (jpegCodec is null) return [];
+        var j = new KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>(jpegCodec, metrics[jpegCodec]);
         var cases = (from n in scenario.Devices.Distinct()
                      from inr in inrs
-                     select new BreakEvenCase(n, inr.Key.Key,
+                     select new BreakEvenCase(n, inr.Key,
                          Point(n, SharingStrategy.JpegP2p, j.Key, j.Value, j, null, profile, false).Config,
-                         Point(n, SharingStrategy.InrTrainEdge, inr.Key, inr.Value, j, null, profile, false).Config,
-                         MeasuredSecondsPerFrame(inr.Key, profile))).ToList();
+                         Point(n, SharingStrategy.InrTrainEdge, inr, metrics[inr], j, null, profile, false).Config,
+                         MeasuredSecondsPerFrame(inr, profile))).ToList();
         return BreakEven.FindAll(cases, jobs);
     }
 
