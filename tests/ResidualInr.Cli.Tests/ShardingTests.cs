@@ -129,7 +129,7 @@ public class ShardingTests
         finally { Directory.Delete(dir, true); }
     }
 
-    private static void Finish(System.Diagnostics.Process p, string what)
+    internal static void Finish(System.Diagnostics.Process p, string what)
     {
         Assert.True(p.WaitForExit(300_000), $"{what} did not finish in 5 minutes");
         Assert.True(p.ExitCode == 0, $"{what} exited with {p.ExitCode}: {p.StandardError.ReadToEnd()}");
@@ -139,7 +139,7 @@ public class ShardingTests
     /// A file's text (or bytes, as hex) with what is measured, not computed, blanked: the detectors' train and decode
     /// seconds per epoch (the last two columns of accuracy*.csv and of report.md's accuracy table) and report.md's run facts.
     /// </summary>
-    private static string WithoutMeasurements(string name, byte[] bytes)
+    internal static string WithoutMeasurements(string name, byte[] bytes)
     {
         var text = System.Text.Encoding.UTF8.GetString(bytes);
         if (name.StartsWith("accuracy", StringComparison.Ordinal) && name.EndsWith(".csv", StringComparison.Ordinal))
@@ -168,6 +168,7 @@ public class ShardingTests
             Assert.Equal(2, exit);
             Assert.Contains("21 of 21 units are not in the cache", err);
             Assert.Contains("0 (encode jpeg-q90 all 4 frames)", err);
+            Assert.DoesNotContain("waiting", err);
             Assert.Contains($"run them with: rinr run {scenario} --cache {cache} --units 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20", err);
             Assert.False(Directory.Exists(Path.Combine(dir, "merged")), "a failed merge wrote an output folder");
         }

@@ -51,8 +51,11 @@ public static class ShardCommands
         var cmd = new Command("merge", "Write a sharded run's outputs (CSVs, profile.json, report.md, plots, run.json) from the units in the shared cache: byte-identical to a " +
             "single 'rinr run' of the scenario with the same options (a stored timing profile makes the timings agree; run.json and report.md's opening lines say which " +
             "command ran). Missing units are listed by index with the command that runs them.");
+        var waitS = new Option<double>("--wait-s") { Description = "Seconds to wait for missing units to reach the cache (a merge started beside its shards, as in a Kubernetes Job) before listing them; 0 (default): list them at once.", DefaultValueFactory = _ => 0 }
+            .Within(ScenarioKeys.Options.WaitSeconds);
         o.AddTo(cmd);
         cmd.Options.Add(outDir);
+        cmd.Options.Add(waitS);
         cmd.SetAction(parse =>
         {
             var scenario = o.Load(parse);
@@ -65,7 +68,7 @@ public static class ShardCommands
                         (parse.GetValue(o.Devices) is { } d ? $" --devices {d}" : "") + (parse.GetValue(o.Seed) is { } s ? $" --seed {s}" : "") +
                         (parse.GetValue(o.AllTransfers) ? " --all-transfers" : "");
             new ScenarioRunner(scenario, dir, parse.GetValue(o.Jobs), parse.InvocationConfiguration.Output, cache, parse.GetValue(o.AllTransfers), run: run,
-                unitFrames: parse.GetValue(o.UnitFrames)).Merge(rerun);
+                unitFrames: parse.GetValue(o.UnitFrames)).Merge(rerun, TimeSpan.FromSeconds(parse.GetValue(waitS)));
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -84,12 +84,22 @@ public sealed partial class ScenarioRunner
     /// Writes the outputs from the cache alone, as a single <c>rinr run</c> would; units missing from the cache are an
     /// input error listing their indices with the command that runs them.
     /// </summary>
-    public IReadOnlyList<SweepResult> Merge(string rerunCommand)
+    /// <param name="wait">How long to wait for missing units to arrive (a merge started beside its shards); zero fails at once.</param>
+    public IReadOnlyList<SweepResult> Merge(string rerunCommand, TimeSpan wait)
     {
         var (stored, fog, edge) = StoredProfiles();
         var dataset = LoadDataset();
         var plan = Plan(dataset, null);
+        var clock = Stopwatch.StartNew();
         var missing = plan.Units.Where(u => !Done(u, plan, dataset)).ToList();
+        if (missing.Count > 0 && wait > TimeSpan.Zero)
+            output.WriteLine($"merge: waiting for {missing.Count} of {plan.Units.Count} units to reach the cache {cache.Root}, for at most {Seconds(wait)} s (--wait-s)");
+        while (missing.Count > 0 && clock.Elapsed < wait)
+        {
+            Interrupt.ThrowIfRequested();
+            Thread.Sleep(TimeSpan.FromSeconds(Math.Min(2, Math.Max(0.05, (wait - clock.Elapsed).TotalSeconds))));
+            missing = missing.Where(u => !Done(u, plan, dataset)).ToList();
+        }
         if (missing.Count > 0)
         {
             var listed = string.Join("; ", missing.Take(20).Select(u => $"{u.Index} ({u.Kind.ToName()} {u.What})")) + (missing.Count > 20 ? $"; and {missing.Count - 20} more" : "");
