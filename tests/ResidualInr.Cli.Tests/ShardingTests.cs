@@ -190,6 +190,30 @@ public class ShardingTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void A_sweep_point_unit_simulated_twice_stores_the_same_bytes()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-twice-").FullName;
+        try
+        {
+            // JPEG only and a stored profile: the sweep points need nothing measured, so two machines store the same result.
+            File.WriteAllText(Path.Combine(dir, "profile.json"), Profile);
+            var scenario = Path.Combine(dir, "s.yaml");
+            File.WriteAllText(scenario, Scenario.Replace("  rapid-inr:\n  residual-inr:\n", "").Replace("learning: { epochs: 1, seeds: 2, batch: 4 }\n", "")
+                + "\nstrategies: [jpeg-p2p, jpeg-fog, train-fog]\n");
+            var stored = new[] { "a", "b" }.Select(name =>
+            {
+                var cache = Path.Combine(dir, name);
+                var (exit, _, err) = CliRunner.Run("run", scenario, "--shard", "0/1", "--cache", cache, "--jobs", "1");
+                Assert.True(exit == 0, err);
+                return Directory.GetDirectories(cache, "simulation-*").Select(d => File.ReadAllText(Path.Combine(d, "result.json"))).Order().ToList();
+            }).ToList();
+            Assert.Equal(6, stored[0].Count); // 2 device counts x 3 strategies
+            Assert.Equal(stored[0], stored[1]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData("2/3", null, 2, 3)]
     [InlineData("0/1", 1, 0, 1)]

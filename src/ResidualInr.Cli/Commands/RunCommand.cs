@@ -45,6 +45,10 @@ public static class RunCommand
             var stageKind = parse.GetValue(stage) is { } st ? UnitKindNames.Parse(st, "--stage") : (UnitKind?)null;
             var selection = parse.GetValue(shard) is { } sh ? ShardSelection.Parse(sh, parse.GetValue(shards), Environment.GetEnvironmentVariable) : null;
             var chosen = parse.GetValue(units) is { } u ? ShardSelection.ParseUnits(u) : null;
+            // The sweep's size is known before anything is encoded: refuse now what would not fit, not after an hour.
+            WorkEstimate.Check(SweepShape(scenario, parse.GetValue(o.AllTransfers)), parse.GetValue(o.Jobs),
+                $"{scenario.File}: devices {scenario.Devices.Max()}, frames_per_device {scenario.FramesPerDevice}", int.MaxValue,
+                "use 'network: { downlink: broadcast }', fewer devices or frames_per_device");
             if (selection is not null || chosen is not null)
             {
                 if (selection is not null && chosen is not null) throw new InputException("--shard and --units: give one of them");
@@ -60,10 +64,6 @@ public static class RunCommand
                 return RinrApp.ExitOk;
             }
             if (stageKind is not null) throw new InputException("--stage goes with --shard or --units");
-            // The sweep's size is known before anything is encoded: refuse now what would not fit, not after an hour.
-            WorkEstimate.Check(SweepShape(scenario, parse.GetValue(o.AllTransfers)), parse.GetValue(o.Jobs),
-                $"{scenario.File}: devices {scenario.Devices.Max()}, frames_per_device {scenario.FramesPerDevice}", int.MaxValue,
-                "use 'network: { downlink: broadcast }', fewer devices or frames_per_device");
             var dir = parse.GetValue(outDir) ?? scenario.Output;
             if (TextValues.OutputFolderProblem(dir) is { } problem) throw new InputException($"--out: {problem}");
             var cache = o.Cache(parse);
