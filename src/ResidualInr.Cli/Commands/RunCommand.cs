@@ -115,7 +115,7 @@ public sealed class ScenarioOptions
     public readonly Option<string?> CacheDir = new("--cache") { Description = $"Cache of finished datasets, encodes (with their timings), learning results and (sharded) sweep points, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
     public readonly Option<int> Jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount }
         .Within(ScenarioKeys.Options.Jobs);
-    public readonly Option<int> UnitFrames = new Option<int>("--unit-frames") { Description = "Frames per encode unit ('rinr plan'), rounded up to whole batches of inr.batch; 0 (default): one unit per codec. Shards, their merge and a run to compare with must give the same value.", DefaultValueFactory = _ => 0 }
+    public readonly Option<int> UnitFrames = new Option<int>("--unit-frames") { Description = "Frames per encode unit ('rinr plan'), rounded up to whole batches of inr.batch; 0 (default): one unit per codec. Shards and their merge must give the same value; the results do not depend on it (a slice encodes what the whole encode does).", DefaultValueFactory = _ => 0 }
         .Within(ScenarioKeys.Options.UnitFrames);
 
     public void AddTo(Command command)

@@ -49,8 +49,8 @@ public static class ShardCommands
         var o = new ScenarioOptions();
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: the scenario's 'output')." };
         var cmd = new Command("merge", "Write a sharded run's outputs (CSVs, profile.json, report.md, plots, run.json) from the units in the shared cache: byte-identical to a " +
-            "single 'rinr run' of the scenario with the same options (a stored timing profile makes the timings agree; run.json and report.md's opening lines say which " +
-            "command ran). Missing units are listed by index with the command that runs them.");
+            "single 'rinr run' of the scenario with the same options and a stored timing profile, except what is measured, not computed: run.json, report.md's opening " +
+            "lines (which command ran, when, where) and the detectors' seconds per epoch. Missing units are listed by index with the command that runs them.");
         var waitS = new Option<double>("--wait-s") { Description = "Seconds to wait for missing units to reach the cache (a merge started beside its shards, as in a Kubernetes Job) before listing them; 0 (default): list them at once.", DefaultValueFactory = _ => 0 }
             .Within(ScenarioKeys.Options.WaitSeconds);
         o.AddTo(cmd);
