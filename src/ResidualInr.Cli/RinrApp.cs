@@ -32,6 +32,8 @@ public static class RinrApp
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(ShardCommands.BuildPlan());
+        root.Subcommands.Add(ShardCommands.BuildMerge());
         root.Subcommands.Add(SchemaCommand.Build());
         root.Subcommands.Add(ChannelCommand.Build());
         return root;

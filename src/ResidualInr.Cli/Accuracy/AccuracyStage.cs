@@ -19,11 +19,19 @@ namespace ResidualInr.Cli.Accuracy;
 public static class AccuracyStage
 {
     /// <param name="encodes">Each encode with its codec key (its rows' codec name, e.g. <c>jpeg-q90</c>).</param>
+    /// <param name="only">
+    /// Train only on this source (a codec key of <paramref name="encodes"/>, or <see cref="AccuracyExperiment.Original"/>), as one learning
+    /// unit of a sharded run does; null trains on every codec and the originals. The frames trained and tested on are the
+    /// same either way (every encode decides them), and each source and seed trains alone from its seed, so a unit's row
+    /// is the row the whole stage gives.
+    /// </param>
     /// <param name="testSequences">Sequences held out whole (no codec encoded them): the test frames are theirs, unseen
     /// scenes. Empty: the test frames are the frames of the encoded sequences that no codec encoded.</param>
     public static AccuracyResults Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
-        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, IReadOnlySet<string>? testSequences = null)
+        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, string? only = null, IReadOnlySet<string>? testSequences = null)
     {
+        if (only is not null && only != AccuracyExperiment.Original && encodes.All(e => e.Key != only))
+            throw new ArgumentException($"learning source '{only}' is neither a codec of the encodes ({string.Join(", ", encodes.Select(e => e.Key))}) nor '{AccuracyExperiment.Original}'");
         if (encodes.Count == 0) throw new InputException("no codec folders to train on");
         var codecs = encodes.Select(e => e.Folder).ToList();
         var byKey = dataset.Sequences.SelectMany(s => s.Frames.Select(f => (Sequence: s, Frame: f))).ToDictionary(p => (p.Sequence.Name, p.Frame.Index));
@@ -50,6 +58,7 @@ public static class AccuracyStage
         var sources = new List<IFrameSource>();
         try
         {
+            // Every codec is opened (its frame size checked and taken) even for one unit; only the trained ones are kept.
             sources.AddRange(encodes.Select(e => CodecRegistry.ForKey(e.Key, e.Folder.MetricsFile).OpenFrameSource(e.Key, e.Folder, trainKeys, device)));
             int w = sources[0].Width, h = sources[0].Height;
             var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
@@ -59,14 +68,15 @@ public static class AccuracyStage
             var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
             using var test = new PixelFrameSource("test", testImages, device);
             sources.Add(new PixelFrameSource(AccuracyExperiment.Original, trainImages, device));
+            var trained = only is null ? sources : sources.Where(s => s.Name == only).ToList();
 
             long parameters;
             using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;
-            output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
+            output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", trained.Select(s => s.Name))}), " +
                              $"testing on {testKeys.Count} held-out original frames{(wholeSequences ? $" of {testSequences!.Count} unseen sequences" : "")}, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
                              string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters"));
             var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
-            return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));
+            return ConsoleProgress.Run("Training detectors", trained.Count * seeds.Count * settings.Epochs, p => experiment.Run(trained, seeds, p));
         }
         finally
         {

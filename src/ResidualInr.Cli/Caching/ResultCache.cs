@@ -14,17 +14,34 @@ namespace ResidualInr.Cli.Caching;
 /// place. While one process builds an entry it holds the entry's lock file, so a second process
 /// asking for the same entry waits for it instead of duplicating or corrupting the work.
 /// </para>
+/// <para>
+/// A cache shared by the machines of a cluster (<see cref="Shared"/>, used by sharded runs and merges) may sit on NFS,
+/// which lacks reliable locks and whose other machines' process ids mean nothing here. It takes no lock and sweeps
+/// nothing: two machines building one entry both build it in their own in-flight folder, and the first rename wins
+/// (renaming a folder onto a complete one fails, so a complete entry is never replaced); the loser deletes its copy.
+/// Readers therefore only ever see one complete copy, the same bytes however often the unit ran.
+/// </para>
 /// </summary>
 public sealed class ResultCache
 {
     public const string EnvironmentVariable = "RINR_CACHE";
 
-    public ResultCache(string root)
+    /// <summary>Marks a shared cache's in-flight folders; unlike <c>.staging-PID-</c> folders, no local sweep removes them.</summary>
+    public const string InFlightMarker = ".inflight-";
+
+    public ResultCache(string root, bool shared = false)
     {
         Root = Path.GetFullPath(root);
+        Shared = shared;
     }
 
     public string Root { get; }
+
+    /// <summary>Shared by machines: no locks, no sweeping of others' folders, first complete rename wins.</summary>
+    public bool Shared { get; }
+
+    /// <summary>The same folder as a cache shared by machines.</summary>
+    public ResultCache AsShared() => new(Root, shared: true);
 
     private int _swept;
 
@@ -62,6 +79,7 @@ public sealed class ResultCache
     {
         var final = PathOf(name);
         built = false;
+        if (Shared) return GetOrBuildShared(name, final, build, out built);
         // Once per run: staging folders of any entry whose builder died (killed, power cut) and that no one rebuilt since.
         if (Interlocked.Exchange(ref _swept, 1) == 0) ScratchPaths.RemoveStaleStaging(Root);
         if (Directory.Exists(final)) return final;
@@ -97,6 +115,35 @@ public sealed class ResultCache
         }
         built = true;
         return final;
+    }
+
+    private string GetOrBuildShared(string name, string final, Action<string> build, out bool built)
+    {
+        built = false;
+        if (Directory.Exists(final)) return final;
+        try { Directory.CreateDirectory(Root); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(Root, null, $"cannot create the cache folder ({e.Message}); choose another with --cache or {EnvironmentVariable}");
+        }
+        // The host in the name tells whose leftover a folder is when a task was killed; it is never swept automatically.
+        var inFlight = $"{final}{InFlightMarker}{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        ScratchPaths.Register(inFlight);
+        try
+        {
+            Directory.CreateDirectory(inFlight);
+            build(inFlight);
+            if (Directory.Exists(final)) return final; // another machine finished first: keep theirs
+            try { Directory.Move(inFlight, final); }
+            catch (IOException) when (Directory.Exists(final)) { return final; } // lost the race to the rename: theirs stays
+            built = true;
+            return final;
+        }
+        finally
+        {
+            ScratchPaths.TryDelete(inFlight);
+            ScratchPaths.Unregister(inFlight);
+        }
     }
 
     /// <summary>

@@ -78,6 +78,12 @@ public abstract class CodecDescriptor(string id, CodecKind kind, string summary)
     /// <summary>A one-line description of what will be encoded (network shapes and sizes), or null.</summary>
     public virtual string? Describe(CodecSettings settings, int width, int height) => null;
 
+    /// <summary>
+    /// Whether an encode may be cut into slices of batches (<see cref="EncodeOptions.FirstBatch"/>), each a work unit of a
+    /// sharded run: true where every batch is encoded alone from its own seed. A video codec fits one network per sequence.
+    /// </summary>
+    public virtual bool Sliceable(CodecSettings settings) => Kind == CodecKind.Frame;
+
     /// <summary>Encodes the job's frames, writes payloads under the job's folder, and returns one metrics row per frame.</summary>
     public abstract IReadOnlyList<FrameMetrics> Encode(CodecSettings settings, EncodeJob job, IProgress<double>? framesDone);
 

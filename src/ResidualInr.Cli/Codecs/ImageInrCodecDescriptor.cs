@@ -37,6 +37,9 @@ public sealed class ImageInrCodecDescriptor(string id, string summary) : CodecDe
     public override CodecSettings FromCommandLine(EncodeCommandValues v) =>
         new InrSettings(v.Steps, v.LearningRate, v.QatSteps, v.ObjectSteps, v.BackgroundShape, v.WarmStart);
 
+    /// <summary>A warm-started frame starts from its predecessor's weights, so a warm-started encode is one unit.</summary>
+    public override bool Sliceable(CodecSettings settings) => !((InrSettings)settings).WarmStart;
+
     /// <summary>The codec's INR settings: the codec's own values over the run's defaults.</summary>
     public InrCodecSettings Resolve(CodecSettings settings, TrainingOptions defaults)
     {

@@ -120,7 +120,7 @@ public static class SimulateCommand
                 throw new InputException($"{(parse.GetValue(allTransfers) ? "--all-transfers" : "--transfers")}: transfers.csv needs --out (the folder to write it to)");
             var points = (from n in counts
                           from s in chosen
-                          select new SweepPoint(Scenarios.ScenarioRunner.CarriesInr(s) ? inrCodec : jpegCodec, Scenarios.ScenarioRunner.UsesModel(s) ? parse.GetValue(model) : null,
+                          select new SweepPoint(Sharding.PointShape.CarriesInr(s) ? inrCodec : jpegCodec, Sharding.PointShape.UsesModel(s) ? parse.GetValue(model) : null,
                               template with
                               {
                                   Devices = n,

@@ -350,5 +350,8 @@ public static class ScenarioKeys
         public static readonly Key Jobs = Key.Int("jobs", null, "Sweep points simulated in parallel.", 1, 1024);
         public static readonly Key PayloadBytes = new("payload_bytes", KeyKind.Long, "Bytes of one payload.") { Min = 0, Max = MaxPayloadBytes };
         public static readonly Key Seconds = Key.Double("seconds", 0, "A duration, s.", 0, MaxSeconds);
+        public static readonly Key UnitFrames = Key.Int("unit_frames", 0, "Frames per encode unit of a sharded run (whole batches); 0: one unit per codec.", 0, 1 << 30);
+        public static readonly Key Shards = Key.Int("shards", null, "Shards (tasks) a plan is split over.", 1, 1 << 20);
+        public static readonly Key WaitSeconds = Key.Double("wait_s", 3600, "Seconds a unit waits for the units it needs.", 0, MaxSeconds);
     }
 }

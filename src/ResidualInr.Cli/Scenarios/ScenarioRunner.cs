@@ -5,6 +5,7 @@ using ResidualInr.Cli.Caching;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Commands;
 using ResidualInr.Cli.Output;
+using ResidualInr.Cli.Sharding;
 using ResidualInr.Cli.Sweeps;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Codec.Evaluation;
@@ -29,8 +30,9 @@ namespace ResidualInr.Cli.Scenarios;
 /// made them, or after a change to the simulation or the outputs). Null: encode and train.
 /// </param>
 /// <param name="run">Where the run came from (version, commit, config hash, machine): report.md opens with it.</param>
-public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, TransferOutput transfers = TransferOutput.None,
-    string? codecsFrom = null, RunMetadata? run = null)
+/// <param name="unitFrames">Frames per encode unit (<see cref="Sharding.WorkPlan"/>); 0 encodes each codec as one unit.</param>
+public sealed partial class ScenarioRunner(Scenario scenario, string outDir, int jobs, TextWriter output, ResultCache cache, TransferOutput transfers = TransferOutput.None,
+    string? codecsFrom = null, RunMetadata? run = null, int unitFrames = 0)
 {
     /// <summary>Where the files are written: a staging folder beside <c>outDir</c>, swapped in whole at the end of <see cref="Run"/>.</summary>
     private string _dir = outDir;
@@ -70,37 +72,23 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         var (stored, fog, edge) = StoredProfiles();
         var profile = (stored ?? TimingProfile.Read(Path.Combine(earlier, "profile.json"))).WithRoles(fog, edge);
         profile.Require(EncodedCodecs, DecodedCodecs);
-        return Report(metrics, profile, accuracy);
+        return Report(metrics, profile, accuracy, null);
     }
 
+    /// <summary>Runs every unit of the plan here, in order (each cached), then assembles and reports them as <c>rinr merge</c> does.</summary>
     private IReadOnlyList<SweepResult> RunFromScratch()
     {
         // A stored profile is checked before any encode: a codec it lacks is an input error now, not after an hour.
         var (stored, fog, edge) = StoredProfiles();
         var dataset = LoadDataset();
-        var (toEncode, heldOut) = HoldOut(dataset);
-        if (scenario.Learning is not null && heldOut.Count == 0 && dataset.Sequences.All(sq => sq.Frames.Count <= scenario.FramesPerDevice))
-            throw new InputException(scenario.File, null, $"learning: every frame of the dataset is encoded (frames_per_device: {scenario.FramesPerDevice}), " +
-                "so none is left to test the detector on; give the dataset more frames per sequence, hold out whole sequences (learning.test_sequences) or remove 'learning'");
-        var encoded = scenario.Codecs.ToDictionary(c => c, c => EncodeCached(c, toEncode));
+        var plan = Plan(dataset, null);
+        foreach (var unit in plan.Encodes) RunEncode(unit, dataset);
+        var encoded = EncodedFolders(plan, dataset);
+        foreach (var unit in plan.Learns) RunLearn(unit, dataset, encoded);
         var metrics = encoded.ToDictionary(e => e.Key, e => e.Value.Frames);
-        var accuracy = scenario.Learning is { } learning ? LearnCached(learning, dataset, encoded, heldOut) : null;
+        var accuracy = scenario.Learning is null ? null : AssembleAccuracy(plan, dataset);
         var profile = (stored ?? MeasuredProfile(metrics, accuracy?.Rows)).WithRoles(fog, edge);
-        return Report(metrics, profile, accuracy);
-    }
-
-    /// <summary>
-    /// With learning.test_sequences K: the dataset without its last K sequences (what the codecs encode) and the names of
-    /// those K, which the detector is tested on whole. Without: the whole dataset and no held-out sequence.
-    /// </summary>
-    private (Dataset ToEncode, IReadOnlySet<string> HeldOut) HoldOut(Dataset dataset)
-    {
-        int k = scenario.Learning?.TestSequences ?? 0;
-        if (k == 0) return (dataset, new HashSet<string>());
-        int count = dataset.Sequences.Count;
-        if (k >= count)
-            throw new InputException(scenario.File, null, $"learning.test_sequences: {k} held-out sequences leave none of the dataset's {count} to encode");
-        return (dataset with { Sequences = dataset.Sequences.Take(count - k).ToList() }, dataset.Sequences.Skip(count - k).Select(s => s.Name).ToHashSet());
+        return Report(metrics, profile, accuracy, null);
     }
 
     /// <summary>The INR codecs, whose frames the fog encodes (the fog's profile needs their batch costs).</summary>
@@ -126,14 +114,16 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     }
 
     /// <summary>Writes codecs.csv, profile.json and the accuracy files, simulates the sweep, and writes its CSVs, report.md and plots.</summary>
+    /// <param name="simulated">The sweep's results from the cache (<c>rinr merge</c>), or null to simulate the sweep here.</param>
     private IReadOnlyList<SweepResult> Report(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile,
-        Learning.Experiments.AccuracyResults? accuracy)
+        Learning.Experiments.AccuracyResults? accuracy, IReadOnlyList<SweepResult>? simulated)
     {
         AtomicFile.WriteAllText(Path.Combine(_dir, "profile.json"), profile.ToJson());
         CsvOutput.Write<FrameMetrics, CodecSummaryMap>(Path.Combine(_dir, "codecs.csv"), metrics.Values.SelectMany(m => m));
         var summary = accuracy is null ? null : AccuracyFile.Write(_dir, accuracy, scenario.Seed);
 
-        var results = Sweep.Run(Points(metrics, profile), jobs, transfersDir: _dir);
+        // Simulated here, points that write transfers stream them into _dir; from the cache, their parts were copied there.
+        var results = simulated ?? Sweep.Run(Points(metrics, profile), jobs, transfersDir: _dir);
         var csvs = Sweep.WriteCsvs(_dir, results);
         var breakEven = BreakEvens(metrics, profile);
         AtomicFile.WriteAllText(Path.Combine(_dir, "report.md"), ScenarioReport.Render(scenario, metrics, results, summary, run, codecsFrom, breakEven));
@@ -144,27 +134,30 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     }
 
     /// <summary>
-    /// Trains and scores the detectors unless the same encodes, settings and seeds were learned from
-    /// before: the key hashes the encode entries (which hash their data and settings) and the
-    /// learning settings. Reading the rows back keeps a rerun's CSVs and profile byte-identical.
+    /// The dataset the codecs encode: the scenario's, less its last learning.test_sequences sequences, which are held out
+    /// whole for the detector's test (<see cref="_heldOut"/>; the learning stage reads them from <see cref="_whole"/>).
     /// </summary>
-    private Learning.Experiments.AccuracyResults LearnCached(LearningSpec learning, Dataset dataset, IReadOnlyDictionary<CodecSpec, EncodedFolder> encoded,
-        IReadOnlySet<string> testSequences)
+    private Dataset LoadDataset()
     {
-        var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
-        // "detections": entries hold detections.csv since the bootstrap intervals; older entries (without it) are not reused.
-        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning, learning.Detector, string.Join(",", seeds), "detections");
-        var dir = cache.GetOrBuild($"learning-{key}", staging =>
+        var whole = LoadWholeDataset();
+        _whole = whole;
+        int k = scenario.Learning?.TestSequences ?? 0;
+        if (k == 0)
         {
-            var results = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
-                ComputeDevice.Resolve(learning.Device), output, testSequences);
-            AccuracyFile.WriteResults(staging, results);
-        }, out bool built, output);
-        if (!built) output.WriteLine($"learning: cached ({dir})");
-        return AccuracyFile.ReadResults(dir);
+            _heldOut = new HashSet<string>();
+            return whole;
+        }
+        int count = whole.Sequences.Count;
+        if (k >= count)
+            throw new InputException(scenario.File, null, $"learning.test_sequences: {k} held-out sequences leave none of the dataset's {count} to encode");
+        _heldOut = whole.Sequences.Skip(count - k).Select(s => s.Name).ToHashSet();
+        return whole with { Sequences = whole.Sequences.Take(count - k).ToList() };
     }
 
-    private Dataset LoadDataset()
+    private IReadOnlySet<string> _heldOut = new HashSet<string>();
+    private Dataset? _whole;
+
+    private Dataset LoadWholeDataset()
     {
         var spec = scenario.Dataset;
         if (spec.Synthetic is not { } options) return DatasetLoader.Load(spec.Path!, spec.Format);
@@ -172,28 +165,6 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             ConsoleProgress.Run("Generating the synthetic dataset", options.Sequences * options.Frames, p => SyntheticDataset.Generate(options, staging, p)),
             out _, output);
         return OtbReader.Read(dir);
-    }
-
-    /// <summary>
-    /// Encodes with one codec unless a finished encode of the same data and settings is cached:
-    /// the key hashes the dataset's files (names, sizes, times) and every codec setting. The cached
-    /// metrics.csv keeps the measured encode and decode times, so a cached run reuses them too.
-    /// </summary>
-    private EncodedFolder EncodeCached(CodecSpec codec, Dataset dataset)
-    {
-        var defaults = InrDefaults();
-        var name = $"{codec.Key}-{ResultCache.Key(DatasetFingerprint(dataset), codec, defaults, scenario.FrameWidth, scenario.FrameHeight,
-            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed)}";
-        var dir = cache.GetOrBuild(name, staging =>
-        {
-            var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
-            var job = new EncodeJob(dataset, options, staging, ComputeDevice.Resolve(scenario.Inr.Device), defaults, output);
-            var metrics = ConsoleProgress.RunFractional($"Encoding with {codec.Key}", options.FrameCount(dataset), p => codec.Codec.Encode(codec.Settings, job, p));
-            CsvOutput.Write<FrameMetrics, FrameMetricsMap>(Path.Combine(staging, "metrics.csv"), metrics);
-            CodecCommands.PrintSummary(output, codec.Key, metrics);
-        }, out bool built, output);
-        if (!built) output.WriteLine($"{codec.Key}: cached ({dir})");
-        return new EncodedFolder(dir, CodecMetricsFile.Read(Path.Combine(dir, "metrics.csv")));
     }
 
     private TrainingOptions InrDefaults() => new(Steps: scenario.Inr.Steps, LearningRate: scenario.Inr.LearningRate);
@@ -211,50 +182,13 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
         return profile with { EdgeTrainSecondsPerFrameEpochByCodec = perCodec };
     }
 
-    /// <summary>
-    /// Every devices x strategy x carrier (x model size for train-fog) point. Devices upload JPEGs
-    /// in every fog strategy, so the JPEG codec is needed unless only inr-train-edge runs with no INR codec.
-    /// </summary>
+    /// <summary>The sweep's points in <see cref="PointShape.Of"/>'s order, sized by the encodes and timed by the profile.</summary>
     private List<SweepPoint> Points(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
-        var (jpeg, inrs) = Carriers(metrics);
-        var jpegs = jpeg is { } j ? new[] { j } : [];
-        int largest = scenario.Devices.Max();
-        var points = new List<SweepPoint>();
-        foreach (var n in scenario.Devices)
-        foreach (var strategy in scenario.Strategies)
-        {
-            IEnumerable<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> carriers = strategy switch
-            {
-                SharingStrategy.InrTrainEdge => inrs,
-                // Both decide frame by frame (or price the encode per frame batch): a video codec, fitted per sequence, has no place in them.
-                SharingStrategy.Hybrid or SharingStrategy.TrainAuto => inrs.Where(i => i.Key.Codec.Kind != CodecKind.Sequence),
-                _ => jpegs,
-            };
-            foreach (var (codec, rows) in carriers)
-            foreach (var model in UsesModel(strategy) ? scenario.Training.ModelBytes.Select(m => (long?)m) : [null])
-                points.Add(Point(n, strategy, codec, rows, jpeg!.Value, model, profile, transfers.Includes(n, largest)));
-        }
-        return points;
-    }
-
-    /// <summary>Strategies that may send a model, so run once per model size.</summary>
-    internal static bool UsesModel(SharingStrategy s) => s is SharingStrategy.TrainFog or SharingStrategy.TrainAuto;
-
-    /// <summary>Strategies whose fog sends INR payloads, so run once per INR codec, and whose devices decode them.</summary>
-    internal static bool CarriesInr(SharingStrategy s) => s is SharingStrategy.InrTrainEdge or SharingStrategy.Hybrid or SharingStrategy.TrainAuto;
-
-    /// <summary>The JPEG codec (devices upload JPEGs in every fog strategy) and the INR codecs.</summary>
-    private (KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>? Jpeg, List<KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>> Inrs) Carriers(
-        IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics)
-    {
-        var jpegs = metrics.Where(m => m.Key.Codec is JpegCodecDescriptor).ToList();
-        var inrs = metrics.Where(m => m.Key.Codec is not JpegCodecDescriptor).ToList();
-        if (jpegs.Count == 0 && (scenario.Strategies.Any(s => s != SharingStrategy.InrTrainEdge) || inrs.Count > 0))
-            throw new InputException(scenario.File, null, "codecs: the JPEG codec is needed (devices upload JPEGs in every fog strategy); add 'jpeg:'");
-        if (jpegs.Count > 1)
-            throw new InputException(scenario.File, null, "codecs: list one JPEG codec (devices store and upload one JPEG quality)");
-        return (jpegs.Count == 1 ? jpegs[0] : null, inrs);
+        var (jpeg, _) = PointShape.Carriers(scenario);
+        return PointShape.Of(scenario, transfers)
+            .Select(p => Point(p.Devices, p.Strategy, p.Carrier, metrics[p.Carrier], new(jpeg!, metrics[jpeg!]), p.ModelBytes, profile, p.WritesTransfers))
+            .ToList();
     }
 
     /// <summary>
@@ -272,7 +206,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     private SweepPoint Point(int n, SharingStrategy strategy, CodecSpec codec, IReadOnlyList<FrameMetrics> rows,
         KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>> jpeg, long? model, TimingProfile profile, bool writesTransfers)
     {
-        bool encodes = CarriesInr(strategy), perSequence = codec.Codec.Kind == CodecKind.Sequence;
+        bool encodes = PointShape.CarriesInr(strategy), perSequence = codec.Codec.Kind == CodecKind.Sequence;
         var timings = new ComputeTimings(
             FogEncode: encodes && !perSequence ? profile.FogEncodeFor(codec.Key) : null,
             SequenceFit: encodes && perSequence ? profile.FogEncodeFor(codec.Key) : null,
@@ -284,7 +218,7 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
             FogTrainSecondsPerFrameEpoch: profile.FogTrainSecondsPerFrameEpoch,
             Epochs: scenario.Training.Epochs,
             ModelBytes: model ?? 0);
-        var sizes = CodecMetricsFile.Sizes(jpeg.Value, CarriesInr(strategy) ? rows : null, n, 0, 0)!;
+        var sizes = CodecMetricsFile.Sizes(jpeg.Value, PointShape.CarriesInr(strategy) ? rows : null, n, 0, 0)!;
         return new SweepPoint(codec.Key, model, new SimulationConfig(n, scenario.FramesPerDevice, strategy, sizes, scenario.Network.Downlink,
             scenario.Network.Topology, scenario.Network.Channel, timings, 0, scenario.Seed, RecordTransfers: false,
             Arrivals: scenario.Arrivals, Batching: scenario.Fog, Energy: scenario.Energy, BroadcastRepair: scenario.Network.Repair,
@@ -297,14 +231,15 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     /// </summary>
     private IReadOnlyList<BreakEvenRow> BreakEvens(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, TimingProfile profile)
     {
-        var (jpeg, inrs) = Carriers(metrics);
-        if (jpeg is not { } j) return [];
+        var (jpegCodec, inrs) = PointShape.Carriers(scenario);
+        if (jpegCodec is null) return [];
+        var j = new KeyValuePair<CodecSpec, IReadOnlyList<FrameMetrics>>(jpegCodec, metrics[jpegCodec]);
         var cases = (from n in scenario.Devices.Distinct()
                      from inr in inrs
-                     select new BreakEvenCase(n, inr.Key.Key,
+                     select new BreakEvenCase(n, inr.Key,
                          Point(n, SharingStrategy.JpegP2p, j.Key, j.Value, j, null, profile, false).Config,
-                         Point(n, SharingStrategy.InrTrainEdge, inr.Key, inr.Value, j, null, profile, false).Config,
-                         MeasuredSecondsPerFrame(inr.Key, profile))).ToList();
+                         Point(n, SharingStrategy.InrTrainEdge, inr, metrics[inr], j, null, profile, false).Config,
+                         MeasuredSecondsPerFrame(inr, profile))).ToList();
         return BreakEven.FindAll(cases, jobs);
     }
 

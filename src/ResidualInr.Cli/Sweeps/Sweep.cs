@@ -85,7 +85,8 @@ public static class Sweep
         return results;
     }
 
-    private static string PartPath(string dir, int point) => Path.Combine(dir, $".transfers-{point:D6}.part");
+    /// <summary>Where point <paramref name="point"/> (its index in the sweep) streams its transfers.csv rows until <see cref="WriteCsvs"/> assembles them.</summary>
+    public static string PartPath(string dir, int point) => Path.Combine(dir, $".transfers-{point:D6}.part");
 
     /// <summary>
     /// Writes summary.csv and devices.csv, and transfers.csv when a point wrote its transfers: the header, then each

@@ -10,14 +10,24 @@ namespace ResidualInr.Codec.Evaluation;
 /// <param name="Width">Frames are resized to Width x Height before encoding; boxes scale with them.</param>
 /// <param name="Batch">Frames encoded (and decoded) together in one stacked step.</param>
 /// <param name="MaxFrames">Encode only the first frames of each sequence (0 = all).</param>
-public sealed record EncodeOptions(int Width, int Height, int Batch = 8, int Seed = 1, int MaxFrames = 0)
+/// <param name="FirstBatch">Encode only batches from this one on (a work unit of a sharded run, see <see cref="BatchCount"/>).</param>
+/// <param name="BatchCount">Encode only this many batches from <see cref="FirstBatch"/> (0 = to the end). A batch keeps its
+/// index in the whole encode, and with it its seed, so a slice's payloads are those of the same frames in a whole encode.</param>
+public sealed record EncodeOptions(int Width, int Height, int Batch = 8, int Seed = 1, int MaxFrames = 0, int FirstBatch = 0, int BatchCount = 0)
 {
     public void Validate()
     {
         if (Width < 8 || Height < 8 || Width > 4096 || Height > 4096) throw new InputException($"--size {Width}x{Height} is out of range (8..4096 per side)");
         if (Batch < 1) throw new InputException($"--batch must be at least 1, got {Batch}");
         if (MaxFrames < 0) throw new InputException($"--frames must be 0 (all) or more, got {MaxFrames}");
+        if (FirstBatch < 0 || BatchCount < 0) throw new ArgumentException($"batch slice {FirstBatch}+{BatchCount} is negative");
     }
+
+    /// <summary>Whether the batch with this index (in the whole encode) is in the slice to encode.</summary>
+    public bool InSlice(int batchIndex) => batchIndex >= FirstBatch && (BatchCount == 0 || batchIndex < FirstBatch + BatchCount);
+
+    /// <summary>Whether only a slice of the batches is encoded.</summary>
+    public bool Sliced => FirstBatch > 0 || BatchCount > 0;
 
     /// <summary>The frames of a sequence that get encoded: the first <see cref="MaxFrames"/>, or all.</summary>
     public IEnumerable<Frame> FramesOf(Sequence sequence) => MaxFrames > 0 ? sequence.Frames.Take(MaxFrames) : sequence.Frames;
@@ -41,10 +51,17 @@ public static class EncodeRunner
             .SelectMany(s => options.FramesOf(s).Select(f => (Sequence: s, Frame: f)))
             .ToList();
         bool warm = codec is InrCodec { Settings.WarmStart: true };
+        // A warm-started frame starts from its predecessor's weights, which a slice would not have.
+        if (warm && options.Sliced) throw new ArgumentException("a warm-started encode cannot be sliced into batches");
         var metrics = new List<FrameMetrics>(frames.Count);
         int done = 0, batchIndex = 0;
         foreach (var batch in Batches(frames, options.Batch, warm))
         {
+            if (!options.InSlice(batchIndex))
+            {
+                batchIndex++;
+                continue;
+            }
             var inputs = batch.Select(p => Prepare(p.Sequence, p.Frame, options)).ToList();
             if (codec is InrCodec inr) inr.OnBatchProgress = fraction => framesDone?.Report(done + 0.9 * fraction * inputs.Count);
             var clock = Stopwatch.StartNew();
@@ -79,6 +96,7 @@ public static class EncodeRunner
     public static IReadOnlyList<FrameMetrics> RunSequences(Dataset dataset, ISequenceCodec codec, EncodeOptions options, string outDir, IProgress<double>? framesDone = null)
     {
         options.Validate();
+        if (options.Sliced) throw new ArgumentException("a video codec's encode cannot be sliced into batches (one network per sequence)");
         var metrics = new List<FrameMetrics>();
         int done = 0, index = 0;
         foreach (var sequence in dataset.Sequences)
