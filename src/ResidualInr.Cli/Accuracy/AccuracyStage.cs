@@ -19,10 +19,13 @@ namespace ResidualInr.Cli.Accuracy;
 public static class AccuracyStage
 {
     /// <param name="encodes">Each encode with its codec key (its rows' codec name, e.g. <c>jpeg-q90</c>).</param>
+    /// <param name="pretrained">Weights every detector is fine-tuned from: <c>default</c> (the shipped ones for the width and
+    /// frame size) or a path; null: every detector starts from random weights.</param>
     /// <param name="testSequences">Sequences held out whole (no codec encoded them): the test frames are theirs, unseen
     /// scenes. Empty: the test frames are the frames of the encoded sequences that no codec encoded.</param>
     public static AccuracyResults Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
-        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, IReadOnlySet<string>? testSequences = null)
+        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, IReadOnlySet<string>? testSequences = null,
+        string? pretrained = null)
     {
         if (encodes.Count == 0) throw new InputException("no codec folders to train on");
         var codecs = encodes.Select(e => e.Folder).ToList();
@@ -54,6 +57,7 @@ public static class AccuracyStage
             int w = sources[0].Width, h = sources[0].Height;
             var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
             if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
+            var weights = pretrained is null ? null : PretrainedModels.Read(pretrained, settings.Width, w, h, Environment.CurrentDirectory, "learning.width");
 
             var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
             var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
@@ -64,8 +68,9 @@ public static class AccuracyStage
             using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;
             output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", sources.Select(s => s.Name))}), " +
                              $"testing on {testKeys.Count} held-out original frames{(wholeSequences ? $" of {testSequences!.Count} unseen sequences" : "")}, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
-                             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters"));
-            var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
+                             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters") +
+                             (weights is null ? ", from scratch" : $", fine-tuned from {weights.Path}"));
+            var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device, weights);
             return ConsoleProgress.Run("Training detectors", sources.Count * seeds.Count * settings.Epochs, p => experiment.Run(sources, seeds, p));
         }
         finally

@@ -70,7 +70,7 @@ public static class ScenarioLoader
         var arrivals = ParseArrivals(s.Section(K.Arrivals.Section.Name));
         var energy = ParseEnergy(s.Section(K.Energy.Section.Name));
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
-        var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
+        var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device, fw, fh, baseDir) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
         var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
         if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
@@ -226,10 +226,18 @@ public static class ScenarioLoader
         return spec;
     }
 
-    private static LearningSpec ParseLearning(YamlSection l, string inrDevice)
+    private static LearningSpec ParseLearning(YamlSection l, string inrDevice, int frameWidth, int frameHeight, string baseDir)
     {
         var detector = new DetectorSettings(l.Int(K.Learning.Epochs), l.Int(K.Learning.Batch), l.Double(K.Learning.Lr), l.Int(K.Learning.Width), l.Bool(K.Learning.Flip));
-        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences));
+        string? pretrained = null;
+        if (l.OptionalString(K.Learning.Pretrained) is { } weights)
+        {
+            if (Accuracy.PretrainedModels.Problem(weights, detector.Width, frameWidth, frameHeight, baseDir) is { } problem)
+                throw l.Error(l.Peek(K.Learning.Pretrained.Name), K.Learning.Pretrained.Name, problem);
+            pretrained = Accuracy.PretrainedModels.Resolve(weights, detector.Width, frameWidth, frameHeight, baseDir);
+        }
+        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences),
+            pretrained);
         l.RejectUnknownKeys();
         return spec;
     }

@@ -153,11 +153,17 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
     {
         var seeds = Enumerable.Range(scenario.Seed, learning.Seeds).ToList();
         // "detections": entries hold detections.csv since the bootstrap intervals; older entries (without it) are not reused.
-        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning, learning.Detector, string.Join(",", seeds), "detections");
+        // Pretrained weights enter by their content hash, not their path: new weights under the old name are a new entry,
+        // and the same weights elsewhere are the same one.
+        var pretrained = learning.Pretrained is { } p
+            ? PretrainedModels.Read(p, learning.Detector.Width, scenario.FrameWidth, scenario.FrameHeight, Environment.CurrentDirectory, "learning.width").ContentHash
+            : "scratch";
+        var key = ResultCache.Key(string.Join("|", encoded.Values.Select(e => Path.GetFileName(e.Directory))), learning with { Pretrained = null }, learning.Detector,
+            string.Join(",", seeds), "detections", pretrained);
         var dir = cache.GetOrBuild($"learning-{key}", staging =>
         {
             var results = AccuracyStage.Run(dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, seeds, learning.TestFrames,
-                ComputeDevice.Resolve(learning.Device), output, testSequences);
+                ComputeDevice.Resolve(learning.Device), output, testSequences, learning.Pretrained);
             AccuracyFile.WriteResults(staging, results);
         }, out bool built, output);
         if (!built) output.WriteLine($"learning: cached ({dir})");
