@@ -57,7 +57,7 @@ public static class AccuracyStage
             int w = sources[0].Width, h = sources[0].Height;
             var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
             if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
-            var weights = pretrained is null ? null : PretrainedModels.Read(pretrained, settings.Width, w, h, Environment.CurrentDirectory, "learning.width");
+            var weights = pretrained is null ? null : PretrainedModels.Read(pretrained, settings.Width, w, h, Environment.CurrentDirectory, "the detector's width");
 
             var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
             var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");

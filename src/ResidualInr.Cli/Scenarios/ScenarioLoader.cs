@@ -234,6 +234,9 @@ public static class ScenarioLoader
         {
             if (Accuracy.PretrainedModels.Problem(weights, detector.Width, frameWidth, frameHeight, baseDir) is { } problem)
                 throw l.Error(l.Peek(K.Learning.Pretrained.Name), K.Learning.Pretrained.Name, problem);
+            // Read now, so that weights of another width or frame size stop the run before anything is encoded.
+            try { Accuracy.PretrainedModels.Read(weights, detector.Width, frameWidth, frameHeight, baseDir, "learning.width"); }
+            catch (InputException e) { throw l.Error(l.Peek(K.Learning.Pretrained.Name), K.Learning.Pretrained.Name, $"{e.Reason} ({e.File})"); }
             pretrained = Accuracy.PretrainedModels.Resolve(weights, detector.Width, frameWidth, frameHeight, baseDir);
         }
         var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences),
