@@ -73,9 +73,7 @@ public sealed class PretrainingTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void Weights_for_another_width_or_frame_size_are_a_clear_input_error()
     {
-        using var model = new SingleObjectDetector(4);
-        var path = Path.Combine(Scratch, "width4.pt");
-        DetectorWeights.Save(model, path, 4, 160, 90, "test", 1, 1, 1);
+        var path = SaveWidth4At160x90("width4.pt");
         var weights = DetectorWeights.Read(path);
         var width = Assert.Throws<InputException>(() => weights.CheckFits(16, 160, 90, "learning.width"));
         Assert.Contains("width 4, learning.width is 16", width.Message);
@@ -92,9 +90,7 @@ public sealed class PretrainingTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void A_missing_sidecar_or_one_of_other_weights_is_a_clear_input_error()
     {
-        using var model = new SingleObjectDetector(4);
-        var path = Path.Combine(Scratch, "tampered.pt");
-        DetectorWeights.Save(model, path, 4, 160, 90, "test", 1, 1, 1);
+        var path = SaveWidth4At160x90("tampered.pt");
         var bytes = File.ReadAllBytes(path);
         bytes[^1] ^= 0xff;
         File.WriteAllBytes(path, bytes);
@@ -139,6 +135,15 @@ public sealed class PretrainingTests(ITestOutputHelper log) : IDisposable
             if (b != boxes[i % images.Count]) moved++;
         }
         Assert.InRange(moved, 60, 140); // about half are cropped (a zoom moves the box)
+    }
+
+    /// <summary>Random weights of a width-4 detector, saved as if for 160x90 frames.</summary>
+    private string SaveWidth4At160x90(string name)
+    {
+        using var model = new SingleObjectDetector(4);
+        var path = Path.Combine(Scratch, name);
+        DetectorWeights.Save(model, path, 4, 160, 90, "test", 1, 1, 1);
+        return path;
     }
 
     private static (List<RgbImage>, List<Box?>) Corpus(int sequences, int frames)
