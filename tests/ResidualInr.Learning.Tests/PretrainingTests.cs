@@ -11,6 +11,11 @@ using static TorchSharp.torch;
 
 namespace ResidualInr.Learning.Tests;
 
+/// <summary>
+/// In the detector training tests' collection: both seed libtorch's one global generator before building detectors, and
+/// run side by side they would draw from it in turn and break each other's reproducibility.
+/// </summary>
+[Collection(DetectorTrainingTests.TorchRandomCollection)]
 public sealed class PretrainingTests(ITestOutputHelper log) : IDisposable
 {
     private readonly string Scratch = Path.Combine(Path.GetTempPath(), "rinr-pretraining-tests-" + Guid.NewGuid().ToString("N"));
