@@ -242,13 +242,11 @@ public class RunCommandTests
             File.WriteAllText(scenario, """
                 name: pretrained
                 seed: 4
-                dataset:
-                  synthetic: { sequences: 3, frames: 4, size: 64x48 }
+                dataset: { synthetic: { sequences: 3, frames: 4, size: 64x48 } }
                 frame_size: 48x32
                 frames_per_device: 2
-                devices: [2]
-                codecs:
-                  jpeg: { quality: 80 }
+                devices: 2
+                codecs: { jpeg: { quality: 80 } }
                 strategies: [jpeg-p2p]
                 learning: { epochs: 1, seeds: 1, batch: 4, width: 4, test_sequences: 1, pretrained: weights.pt }
                 """);
@@ -266,7 +264,7 @@ public class RunCommandTests
             File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("width: 4", "width: 8"));
             (exit, _, err) = CliRunner.Run(args);
             Assert.Equal(2, exit);
-            Assert.Equal($"rinr: {scenario}:11: learning.pretrained: pretrained detector has width 4, learning.width is 8 ({weights})", err.Trim());
+            Assert.Equal($"rinr: {scenario}:9: learning.pretrained: pretrained detector has width 4, learning.width is 8 ({weights})", err.Trim());
             File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("weights.pt", "missing.pt"));
             Assert.Contains("learning.pretrained: file 'missing.pt' not found", CliRunner.Run(args).Err);
             File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("missing.pt", "default").Replace("width: 8", "width: 5"));
