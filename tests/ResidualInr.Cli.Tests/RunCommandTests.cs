@@ -229,4 +229,47 @@ public class RunCommandTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void Pretrained_weights_enter_the_learning_cache_by_content_and_bad_ones_stop_the_run_before_encoding()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-run-").FullName;
+        try
+        {
+            var weights = Path.Combine(dir, "weights.pt");
+            Assert.Equal(0, CliRunner.Run("pretrain", "--out", weights, "--frames", "10", "--epochs", "1", "--size", "48x32", "--width", "4", "--seed", "1").Exit);
+            var scenario = Path.Combine(dir, "pretrained.yaml");
+            File.WriteAllText(scenario, """
+                name: pretrained
+                seed: 4
+                dataset: { synthetic: { sequences: 3, frames: 4, size: 64x48 } }
+                frame_size: 48x32
+                frames_per_device: 2
+                devices: 2
+                codecs: { jpeg: { quality: 80 } }
+                strategies: [jpeg-p2p]
+                learning: { epochs: 1, seeds: 1, batch: 4, width: 4, test_sequences: 1, pretrained: weights.pt }
+                """);
+            string[] args = ["run", scenario, "--out", Path.Combine(dir, "out"), "--cache", Path.Combine(dir, "cache")];
+            var (exit, output, err) = CliRunner.Run(args);
+            Assert.True(exit == 0, err);
+            Assert.Contains($"fine-tuned from {weights}", output);
+            Assert.Contains("learning: cached", CliRunner.Run(args).Out);
+            // Other weights under the same name are other detectors: the learning stage runs again.
+            Assert.Equal(0, CliRunner.Run("pretrain", "--out", weights, "--frames", "10", "--epochs", "1", "--size", "48x32", "--width", "4", "--seed", "2").Exit);
+            (exit, output, err) = CliRunner.Run(args);
+            Assert.True(exit == 0, err);
+            Assert.DoesNotContain("learning: cached", output);
+
+            File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("width: 4", "width: 8"));
+            (exit, _, err) = CliRunner.Run(args);
+            Assert.Equal(2, exit);
+            Assert.Equal($"rinr: {scenario}:9: learning.pretrained: pretrained detector has width 4, learning.width is 8 ({weights})", err.Trim());
+            File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("weights.pt", "missing.pt"));
+            Assert.Contains("learning.pretrained: file 'missing.pt' not found", CliRunner.Run(args).Err);
+            File.WriteAllText(scenario, File.ReadAllText(scenario).Replace("missing.pt", "default").Replace("width: 8", "width: 5"));
+            Assert.Contains("learning.pretrained: no shipped weights for width 5 at 48x32", CliRunner.Run(args).Err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
 }

@@ -19,6 +19,29 @@ public class TrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
+    public void Pretrained_weights_are_fine_tuned_from_and_weights_of_another_width_are_refused()
+    {
+        var weights = Path.Combine(_dir, "w16.pt");
+        var (exit, output, err) = CliRunner.Run("pretrain", "--out", weights, "--frames", "20", "--epochs", "1", "--size", "48x32", "--batch", "8");
+        Assert.True(exit == 0, err);
+        Assert.Contains("on 20 frames at 48x32 (20 synthetic)", output);
+        Assert.True(File.Exists(weights + ".json"));
+        Assert.Contains("\"command\": \"rinr pretrain --out", File.ReadAllText(weights + ".json"));
+
+        (exit, output, err) = CliRunner.Run("train", "--dataset", Data, "--codecs", Jpeg, "--epochs", "1", "--seeds", "1", "--out", Path.Combine(_dir, "ft"),
+            "--pretrained", weights);
+        Assert.True(exit == 0, err);
+        Assert.Contains($"fine-tuned from {weights}", output);
+
+        var narrow = Path.Combine(_dir, "w4.pt");
+        Assert.Equal(0, CliRunner.Run("pretrain", "--out", narrow, "--frames", "10", "--epochs", "1", "--size", "48x32", "--width", "4").Exit);
+        (exit, _, err) = CliRunner.Run("train", "--dataset", Data, "--codecs", Jpeg, "--epochs", "1", "--seeds", "1", "--out", Path.Combine(_dir, "ft4"),
+            "--pretrained", narrow);
+        Assert.Equal(2, exit);
+        Assert.Equal($"rinr: {narrow}: pretrained detector has width 4, the detector's width is 16", err.Trim());
+    }
+
+    [Fact]
     public void Writes_a_row_per_codec_and_seed_and_a_summary()
     {
         var outDir = Path.Combine(_dir, "acc");

@@ -9,8 +9,12 @@ using static TorchSharp.torch;
 
 namespace ResidualInr.Learning.Tests;
 
+[Collection(TorchRandomCollection)]
 public class DetectorTrainingTests(ITestOutputHelper log)
 {
+    /// <summary>Test classes that seed libtorch's global generator and train detectors: never run in parallel.</summary>
+    public const string TorchRandomCollection = "libtorch global generator";
+
     private static readonly DetectorSettings Quick = new(Epochs: 40, BatchSize: 8);
 
     [Fact]

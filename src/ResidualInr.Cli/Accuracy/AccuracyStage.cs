@@ -25,10 +25,13 @@ public static class AccuracyStage
     /// same either way (every encode decides them), and each source and seed trains alone from its seed, so a unit's row
     /// is the row the whole stage gives.
     /// </param>
+    /// <param name="pretrained">Weights every detector is fine-tuned from: <c>default</c> (the shipped ones for the width and
+    /// frame size) or a path; null: every detector starts from random weights.</param>
     /// <param name="testSequences">Sequences held out whole (no codec encoded them): the test frames are theirs, unseen
     /// scenes. Empty: the test frames are the frames of the encoded sequences that no codec encoded.</param>
     public static AccuracyResults Run(Dataset dataset, IReadOnlyList<(string Key, EncodedFolder Folder)> encodes, DetectorSettings settings,
-        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, string? only = null, IReadOnlySet<string>? testSequences = null)
+        IReadOnlyList<int> seeds, int maxTestFrames, Device device, TextWriter output, string? only = null, IReadOnlySet<string>? testSequences = null,
+        string? pretrained = null)
     {
         if (only is not null && only != AccuracyExperiment.Original && encodes.All(e => e.Key != only))
             throw new ArgumentException($"learning source '{only}' is neither a codec of the encodes ({string.Join(", ", encodes.Select(e => e.Key))}) nor '{AccuracyExperiment.Original}'");
@@ -63,6 +66,7 @@ public static class AccuracyStage
             int w = sources[0].Width, h = sources[0].Height;
             var odd = sources.FirstOrDefault(s => s.Width != w || s.Height != h);
             if (odd is not null) throw new InputException($"{odd.Name} frames are {odd.Width}x{odd.Height} but {sources[0].Name} frames are {w}x{h}; encode every codec at one size");
+            var weights = pretrained is null ? null : PretrainedModels.Read(pretrained, settings.Width, w, h, Environment.CurrentDirectory, "the detector's width");
 
             var (trainImages, trainBoxes) = Originals(trainKeys.Select(k => byKey[k]).ToList(), w, h, "Loading training originals");
             var (testImages, testBoxes) = Originals(testKeys.Select(k => byKey[k]).ToList(), w, h, "Loading test frames");
@@ -74,8 +78,9 @@ public static class AccuracyStage
             using (var probe = new Learning.Detector.SingleObjectDetector(settings.Width)) parameters = probe.ParameterCount;
             output.WriteLine($"training on {trainKeys.Count} frames at {w}x{h} ({string.Join(", ", trained.Select(s => s.Name))}), " +
                              $"testing on {testKeys.Count} held-out original frames{(wholeSequences ? $" of {testSequences!.Count} unseen sequences" : "")}, {seeds.Count} seeds x {settings.Epochs} epochs each; " +
-                             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters"));
-            var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device);
+                             string.Create(System.Globalization.CultureInfo.InvariantCulture, $"detector of {parameters:N0} parameters") +
+                             (weights is null ? ", from scratch" : $", fine-tuned from {weights.Path}"));
+            var experiment = new AccuracyExperiment(trainBoxes, test, testBoxes, settings, device, weights);
             return ConsoleProgress.Run("Training detectors", trained.Count * seeds.Count * settings.Epochs, p => experiment.Run(trained, seeds, p));
         }
         finally

@@ -29,10 +29,14 @@ public static class TrainCommand
         var lr = new Option<double>("--lr") { Description = "Adam learning rate (warm-up, then cosine).", DefaultValueFactory = _ => defaults.LearningRate };
         var testFrames = new Option<int>("--test-frames") { Description = "At most this many held-out frames, spread evenly over the dataset.", DefaultValueFactory = _ => 512 };
         var device = new Option<string>("--device") { Description = "Training device, cpu or cuda (INR payloads decode there too).", DefaultValueFactory = _ => "cpu" };
+        var pretrained = new Option<string?>("--pretrained")
+        {
+            Description = "Fine-tune every detector from these weights: 'default' (the shipped models/detector-16-WxH.pt for the frames' size) or a file written by 'rinr pretrain'. Omitted: from random weights.",
+        };
         var cmd = new Command("train", "Train a small single-object detector on each codec's decoded frames (and on the originals) for several seeds; " +
                                        "score mAP50-95, mAP50 and mean IoU on held-out original frames, and time each epoch's decoding and training.")
         {
-            dataset, format, codecs, outDir, epochs, seeds, seed, batch, lr, testFrames, device,
+            dataset, format, codecs, outDir, epochs, seeds, seed, batch, lr, testFrames, device, pretrained,
         };
         cmd.SetAction(parse =>
         {
@@ -50,7 +54,7 @@ public static class TrainCommand
             var encoded = parse.GetValue(codecs)!.Select(EncodedFolder.Read).Select(f => (f.CodecKey, f)).ToList();
             var output = parse.InvocationConfiguration.Output;
             var results = AccuracyStage.Run(data, encoded, settings, Enumerable.Range(parse.GetValue(seed), count).ToList(), max,
-                ComputeDevice.Resolve(parse.GetValue(device)), output);
+                ComputeDevice.Resolve(parse.GetValue(device)), output, pretrained: parse.GetValue(pretrained));
             var dir = parse.GetValue(outDir)!;
             var summary = AccuracyFile.Write(folder.Staging, results, parse.GetValue(seed));
             run.Finish(folder.Staging);

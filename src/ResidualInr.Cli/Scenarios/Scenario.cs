@@ -101,7 +101,9 @@ public sealed record TrainingSpec(int Epochs, double EdgeSecondsPerFrameEpoch, d
 /// dataset's frames no codec encoded. Null when the scenario has no 'learning' section.
 /// </summary>
 /// <param name="TestSequences">The dataset's last this-many sequences are held out whole (not encoded, tested on); 0: test on the unencoded frames of the encoded sequences.</param>
-public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device, int TestSequences = 0);
+/// <param name="Pretrained">The weights file every detector is fine-tuned from (absolute; <c>default</c> already resolved), or null.</param>
+public sealed record LearningSpec(ResidualInr.Learning.Training.DetectorSettings Detector, int Seeds, int TestFrames, string Device, int TestSequences = 0,
+    string? Pretrained = null);
 
 /// <summary>
 /// Measure timings on this machine now (<see cref="ProfilePath"/> null), or read a stored profile;

@@ -302,8 +302,10 @@ public static class ScenarioKeys
             "Hold out the dataset's last K sequences whole: no codec encodes them and the detector is tested on their frames only (unseen scenes). 0: test on the frames of the encoded sequences that no codec encoded.", 0, 100_000);
         public static readonly Key Device = Key.Enum("device", null, "Where the detector trains; INR payloads decode there each epoch.", "cpu", "cuda")
             with { DefaultNote = "inr.device" };
+        public static readonly Key Pretrained = Key.String("pretrained", null,
+            "Fine-tune every detector (each codec's and the originals') from these weights: 'default' (the shipped models/detector-WIDTH-WxH.pt for learning.width and frame_size) or a file written by 'rinr pretrain', relative to the scenario file. Unset: from random weights.");
         public static readonly Section Section = new("learning", "The learning stage: a detector per codec and seed; without it there is no accuracy.",
-            [Epochs, Batch, Lr, Width, Flip, Seeds, TestFrames, TestSequences, Device]);
+            [Epochs, Batch, Lr, Width, Flip, Seeds, TestFrames, TestSequences, Device, Pretrained]);
     }
 
     public static class Timing

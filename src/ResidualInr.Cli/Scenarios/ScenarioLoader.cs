@@ -72,7 +72,7 @@ public static class ScenarioLoader
         var hybrid = ParseHybrid(s.Section(K.Hybrid.Section.Name));
         var objective = ParseObjective(s.Section(K.Objective.Section.Name));
         var timing = ParseTiming(s.Section(K.Timing.Section.Name), baseDir);
-        var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device) : null;
+        var learning = s.Section(K.Learning.Section.Name) is { } l ? ParseLearning(l, inr.Device, fw, fh, baseDir) : null;
         var output = s.String(K.Output, Path.Combine("out", name));
         var outputKey = s.Has(K.Output.Name) ? K.Output : K.Name; // without 'output' the folder is named after the scenario
         if (Commands.TextValues.OutputFolderProblem(output) is { } problem) throw s.Error(s.Peek(outputKey.Name), outputKey.Name, problem);
@@ -254,10 +254,21 @@ public static class ScenarioLoader
         return spec;
     }
 
-    private static LearningSpec ParseLearning(YamlSection l, string inrDevice)
+    private static LearningSpec ParseLearning(YamlSection l, string inrDevice, int frameWidth, int frameHeight, string baseDir)
     {
         var detector = new DetectorSettings(l.Int(K.Learning.Epochs), l.Int(K.Learning.Batch), l.Double(K.Learning.Lr), l.Int(K.Learning.Width), l.Bool(K.Learning.Flip));
-        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences));
+        string? pretrained = null;
+        if (l.OptionalString(K.Learning.Pretrained) is { } weights)
+        {
+            if (Accuracy.PretrainedModels.Problem(weights, detector.Width, frameWidth, frameHeight, baseDir) is { } problem)
+                throw l.Error(l.Peek(K.Learning.Pretrained.Name), K.Learning.Pretrained.Name, problem);
+            // Read now, so that weights of another width or frame size stop the run before anything is encoded.
+            try { Accuracy.PretrainedModels.Read(weights, detector.Width, frameWidth, frameHeight, baseDir, "learning.width"); }
+            catch (InputException e) { throw l.Error(l.Peek(K.Learning.Pretrained.Name), K.Learning.Pretrained.Name, $"{e.Reason} ({e.File})"); }
+            pretrained = Accuracy.PretrainedModels.Resolve(weights, detector.Width, frameWidth, frameHeight, baseDir);
+        }
+        var spec = new LearningSpec(detector, l.Int(K.Learning.Seeds), l.Int(K.Learning.TestFrames), l.Enum(K.Learning.Device, inrDevice), l.Int(K.Learning.TestSequences),
+            pretrained);
         l.RejectUnknownKeys();
         return spec;
     }

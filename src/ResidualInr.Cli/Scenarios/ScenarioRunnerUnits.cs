@@ -139,9 +139,17 @@ public sealed partial class ScenarioRunner
     /// <summary>
     /// A detector's result: the key hashes the encode entries (which hash their data and settings), the learning settings
     /// (held-out sequences included), the source and seed; "detections": entries hold detections.csv since the intervals.
+    /// Pretrained weights enter by their content hash, not their path: new weights under the old name are a new entry, and
+    /// the same weights elsewhere are the same one.
     /// </summary>
-    private string LearnEntry(LearnUnit unit, Dataset dataset) =>
-        $"learning-{ResultCache.Key(EncodeNames(dataset), scenario.Learning!, scenario.Learning!.Detector, unit.Source, unit.Seed, "detections")}";
+    private string LearnEntry(LearnUnit unit, Dataset dataset)
+    {
+        var learning = scenario.Learning!;
+        var pretrained = learning.Pretrained is { } p
+            ? PretrainedModels.Read(p, learning.Detector.Width, scenario.FrameWidth, scenario.FrameHeight, Environment.CurrentDirectory, "learning.width").ContentHash
+            : "scratch";
+        return $"learning-{ResultCache.Key(EncodeNames(dataset), learning with { Pretrained = null }, learning.Detector, unit.Source, unit.Seed, "detections", pretrained)}";
+    }
 
     /// <summary>
     /// A sweep point's result: the key hashes the scenario (not its paths), the entries the point's sizes and timings come
@@ -261,7 +269,7 @@ public sealed partial class ScenarioRunner
         {
             // The whole dataset: the held-out test sequences are in it, not in the encodes.
             var results = AccuracyStage.Run(_whole ?? dataset, encoded.Select(e => (e.Key.Key, e.Value)).ToList(), learning.Detector, [unit.Seed], learning.TestFrames,
-                ComputeDevice.Resolve(learning.Device), output, unit.Source, _heldOut);
+                ComputeDevice.Resolve(learning.Device), output, unit.Source, _heldOut, learning.Pretrained);
             AccuracyFile.WriteResults(staging, results);
         }, out bool built, output);
         if (!built) output.WriteLine($"learning {unit.What}: cached ({dir})");

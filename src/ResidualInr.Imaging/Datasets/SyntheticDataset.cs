@@ -16,6 +16,20 @@ public sealed record SyntheticOptions(int Sequences = 4, int Frames = 30, int Wi
     }
 }
 
+/// <summary>Which family of scenes <see cref="SyntheticDataset"/> draws.</summary>
+public enum SyntheticStyle
+{
+    /// <summary>The scenario datasets: sequence k aims its object at INR size group (k mod 4) + 1, three shapes.</summary>
+    Scenario,
+
+    /// <summary>
+    /// The detector's pretraining corpus: scenes from a separate seed stream (an extra derivation index, so a
+    /// pretraining sequence is not a scenario's sequence under any seed), object sizes drawn log-uniformly over
+    /// the whole range rather than by group, wider aspect ratios, and six shapes, solid or striped.
+    /// </summary>
+    Pretraining,
+}
+
 /// <summary>
 /// The embedded default dataset: textured scenes filmed by a panning camera, with one moving,
 /// changing object per sequence. Sequence k aims its object at size group (k mod 4) + 1, so four
@@ -36,7 +50,7 @@ public static class SyntheticDataset
             var imgDir = Path.Combine(outDir, name, "img");
             Directory.CreateDirectory(imgDir);
             var lines = new List<string>(options.Frames);
-            var scene = new Scene(options, s);
+            var scene = new Scene(options, s, SyntheticStyle.Scenario);
             for (int f = 0; f < options.Frames; f++)
             {
                 var (image, box) = scene.Render(f);
@@ -49,6 +63,20 @@ public static class SyntheticDataset
         return OtbReader.Read(outDir);
     }
 
+    /// <summary>
+    /// Sequence <paramref name="sequence"/>'s frames and exact boxes in memory, rendered as <see cref="Generate"/> renders
+    /// them (before its JPEG storage); for <see cref="SyntheticStyle.Pretraining"/>, a scene no scenario dataset has.
+    /// </summary>
+    public static IEnumerable<(RgbImage Image, Box Box)> Render(SyntheticOptions options, int sequence, SyntheticStyle style)
+    {
+        options.Validate();
+        var scene = new Scene(options, sequence, style);
+        for (int f = 0; f < options.Frames; f++) yield return scene.Render(f);
+    }
+
+    /// <summary>The derivation index that separates the pretraining scenes' seed stream from the scenarios'.</summary>
+    private const int PretrainingStream = 0x5052_4554; // "PRET"
+
     /// <summary>One sequence's world: a background larger than the view, a camera path and an object.</summary>
     private sealed class Scene
     {
@@ -59,14 +87,18 @@ public static class SyntheticDataset
         private readonly double _camPhaseX, _camPhaseY, _camFreq;
         private readonly double _baseArea, _aspect, _minArea, _maxArea;
         private readonly double _pathPhase, _pathFx, _pathFy, _hue, _stripeFreq;
-        private readonly int _shape, _index;
+        private readonly int _shape, _index, _frameSeed;
+        private readonly bool _solid;
 
-        public Scene(SyntheticOptions o, int index)
+        public Scene(SyntheticOptions o, int index, SyntheticStyle style)
         {
             _o = o;
             _index = index;
-            // One stream per sequence, so sequence k looks the same whatever K is.
-            _rng = new Random(StableSeed.Derive(o.Seed, index));
+            bool pretraining = style == SyntheticStyle.Pretraining;
+            // One stream per sequence, so sequence k looks the same whatever K is. Pretraining scenes derive with one
+            // index more, a stream of their own.
+            _rng = new Random(pretraining ? StableSeed.Derive(o.Seed, index, PretrainingStream) : StableSeed.Derive(o.Seed, index));
+            _frameSeed = pretraining ? StableSeed.Derive(o.Seed, PretrainingStream) : o.Seed;
             _cw = o.Width * 3 / 2;
             _ch = o.Height * 3 / 2;
             _canvas = PaintBackground();
@@ -88,6 +120,18 @@ public static class SyntheticDataset
             _hue = _rng.NextDouble();
             _stripeFreq = 0.15 + 0.2 * _rng.NextDouble();
             _shape = _rng.Next(3);
+            if (pretraining)
+            {
+                // Any size from small to nearly the frame, any of six shapes and a wider range of aspect ratios, so
+                // that pretraining covers what a scenario (or a real dataset) may show; drawn after the scenario's
+                // draws, so the stream above stays as it is.
+                _minArea = Math.Min(120, fit * 0.5);
+                _maxArea = fit * 0.6;
+                _baseArea = Math.Exp(Lerp(Math.Log(_minArea), Math.Log(_maxArea), _rng.NextDouble()));
+                _aspect = Math.Exp(Lerp(Math.Log(0.35), Math.Log(2.8), _rng.NextDouble()));
+                _shape = _rng.Next(6);
+                _solid = _rng.Next(3) == 0;
+            }
         }
 
         public (RgbImage Image, Box Box) Render(int frame)
@@ -98,7 +142,7 @@ public static class SyntheticDataset
             // Camera pans smoothly over the larger canvas.
             double ox = (_cw - w) * (0.5 + 0.45 * Math.Sin(Math.Tau * _camFreq * t + _camPhaseX));
             double oy = (_ch - h) * (0.5 + 0.45 * Math.Sin(Math.Tau * _camFreq * 0.7 * t + _camPhaseY));
-            var frameRng = new Random(StableSeed.Derive(_o.Seed, _index, frame, 1));
+            var frameRng = new Random(StableSeed.Derive(_frameSeed, _index, frame, 1));
             var rgb = new float[w * h * 3];
             double flicker = 1 + 0.04 * Math.Sin(Math.Tau * 3 * t);
             for (int y = 0; y < h; y++)
@@ -129,10 +173,13 @@ public static class SyntheticDataset
                 {
                     0 => u * u + v * v <= 1,                       // ellipse
                     1 => Math.Abs(u) + Math.Abs(v) <= 1.25,        // clipped diamond
+                    3 => v >= 2 * Math.Abs(u) - 1,                 // triangle, apex up
+                    4 => u * u + v * v is <= 1 and >= 0.3,         // ring
+                    5 => Math.Abs(u) <= 0.4 || Math.Abs(v) <= 0.4, // cross
                     _ => true,                                     // rectangle
                 };
                 if (!inside) continue;
-                double stripe = Math.Sin(((x - bx) * ca + (y - by) * sa) * _stripeFreq * Math.Tau) > 0 ? 1 : 0;
+                double stripe = _solid ? 1 : Math.Sin(((x - bx) * ca + (y - by) * sa) * _stripeFreq * Math.Tau) > 0 ? 1 : 0;
                 double shade = 0.75 + 0.25 * (1 - (u * u + v * v) / 2);
                 for (int c = 0; c < 3; c++)
                     rgb[(y * w + x) * 3 + c] = (float)((stripe * c1[c] + (1 - stripe) * c2[c]) * shade);

@@ -13,8 +13,9 @@ namespace ResidualInr.Learning.Experiments;
 /// score it on held-out original frames it never saw. A trivial baseline that always predicts the
 /// mean training box is scored too, so that "the detector learned something" is a number.
 /// </summary>
+/// <param name="pretrained">Weights every detector is fine-tuned from (the same for every source); null: from scratch.</param>
 public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSource testFrames, IReadOnlyList<Box?> testBoxes,
-    DetectorSettings settings, Device device)
+    DetectorSettings settings, Device device, DetectorWeights? pretrained = null)
 {
     public const string MeanBoxBaseline = "baseline-mean-box";
 
@@ -42,7 +43,7 @@ public sealed class AccuracyExperiment(IReadOnlyList<Box?> trainBoxes, IFrameSou
             foreach (var seed in seeds)
             {
                 int before = done;
-                using var trained = DetectorTrainer.Train(source, trainBoxes, settings, seed, device, e => epochsDone?.Report(done = before + e));
+                using var trained = DetectorTrainer.Train(source, trainBoxes, settings, seed, device, e => epochsDone?.Report(done = before + e), pretrained);
                 var detections = Detect(trained.Model);
                 answers.AddRange(detections.Select((d, frame) => new TestDetection(source.Name, seed, frame, d.Truth, d.Predicted, d.Confidence)));
                 var scores = DetectionMetrics.Score(detections);

@@ -30,24 +30,43 @@ public sealed class TrainedDetector(SingleObjectDetector model, IReadOnlyList<Ep
 /// </summary>
 public static class DetectorTrainer
 {
+    /// <param name="pretrained">Weights to fine-tune from (checked against the settings' width and the frame size); null: random initial weights.</param>
     public static TrainedDetector Train(IFrameSource frames, IReadOnlyList<Box?> boxes, DetectorSettings settings, int seed, Device device,
-        Action<int>? onEpochDone = null)
+        Action<int>? onEpochDone = null, DetectorWeights? pretrained = null)
+    {
+        if (boxes.Count != frames.Count) throw new ArgumentException($"{frames.Count} frames but {boxes.Count} boxes");
+        pretrained?.CheckFits(settings.Width, frames.Width, frames.Height);
+        return Fit(frames.Name, frames.Count, frames.Width, settings, seed, device, pretrained, (batch, random) =>
+        {
+            var images = frames.Load(batch, device);
+            return (images, batch.Select(i => boxes[i]).ToArray());
+        }, onEpochDone);
+    }
+
+    /// <summary>
+    /// The training loop every detector shares: a seeded model (or <paramref name="pretrained"/>'s weights), Adam on the
+    /// settings' schedule, an epoch as a seeded shuffle of <paramref name="count"/> items in batches that
+    /// <paramref name="loadBatch"/> turns into images on the device and their boxes (which it may augment with the
+    /// random stream it is given). The time spent in <paramref name="loadBatch"/> is the epoch's decode time.
+    /// </summary>
+    public static TrainedDetector Fit(string name, int count, int frameWidth, DetectorSettings settings, int seed, Device device, DetectorWeights? pretrained,
+        Func<int[], Random, (Tensor Images, Box?[] Boxes)> loadBatch, Action<int>? onEpochDone = null)
     {
         settings.Validate();
-        if (boxes.Count != frames.Count) throw new ArgumentException($"{frames.Count} frames but {boxes.Count} boxes");
         torch.random.manual_seed(seed);
         var model = new SingleObjectDetector(settings.Width);
+        pretrained?.LoadInto(model);
         model.to(device);
         model.train();
         using var optimizer = optim.Adam(model.parameters(), settings.LearningRate);
         var random = new Random(seed);
-        int batches = (frames.Count + settings.BatchSize - 1) / settings.BatchSize;
+        int batches = (count + settings.BatchSize - 1) / settings.BatchSize;
         int totalSteps = batches * settings.Epochs, step = 0;
         var timings = new List<EpochTiming>(settings.Epochs);
         var losses = new List<double>(settings.Epochs);
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
-            var order = Enumerable.Range(0, frames.Count).ToArray();
+            var order = Enumerable.Range(0, count).ToArray();
             random.Shuffle(order);
             double decodeSeconds = 0, lossSum = 0;
             var clock = Stopwatch.StartNew();
@@ -55,26 +74,25 @@ public static class DetectorTrainer
             {
                 using var scope = NewDisposeScope();
                 var loadStart = clock.Elapsed.TotalSeconds;
-                var images = frames.Load(batch, device);
+                var (images, batchBoxes) = loadBatch(batch, random);
                 Synchronise(device);
                 decodeSeconds += clock.Elapsed.TotalSeconds - loadStart;
 
-                var batchBoxes = batch.Select(i => boxes[i]).ToArray();
-                if (settings.Flip) images = Flip(images, batchBoxes, frames.Width, random);
+                if (settings.Flip) images = Flip(images, batchBoxes, frameWidth, random);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = settings.LearningRateAt(step++, totalSteps);
                 optimizer.zero_grad();
-                var loss = DetectorLoss.Compute(model.forward(images), batchBoxes, frames.Width, frames.Height);
+                var loss = DetectorLoss.Compute(model.forward(images), batchBoxes, frameWidth, (int)images.shape[2]);
                 if (loss is null) continue; // no object in this batch: nothing to learn from
                 loss.backward();
                 optimizer.step();
                 double value = loss.item<float>() + 1; // the loss leaves out the constant 1 of (1 - GIoU)
                 if (!double.IsFinite(value))
-                    throw new InputException(null, null, $"detector training diverged ({frames.Name}, seed {seed}, epoch {epoch + 1}): the loss is {value}; lower the learning rate");
+                    throw new InputException(null, null, $"detector training diverged ({name}, seed {seed}, epoch {epoch + 1}): the loss is {value}; lower the learning rate");
                 lossSum += value * batch.Length;
             }
             Synchronise(device);
             timings.Add(new EpochTiming(clock.Elapsed.TotalSeconds, decodeSeconds));
-            losses.Add(lossSum / frames.Count);
+            losses.Add(lossSum / count);
             onEpochDone?.Invoke(epoch + 1);
         }
         model.eval();
