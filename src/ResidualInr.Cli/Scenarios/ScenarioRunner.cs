@@ -159,14 +159,14 @@ public sealed class ScenarioRunner(Scenario scenario, string outDir, int jobs, T
 
     /// <summary>
     /// Encodes with one codec unless a finished encode of the same data and settings is cached:
-    /// the key hashes the dataset's files (names, sizes, times) and every codec setting. The cached
+    /// the key hashes the dataset's files (names, sizes, times), every codec setting and the encoder revision. The cached
     /// metrics.csv keeps the measured encode and decode times, so a cached run reuses them too.
     /// </summary>
     private EncodedFolder EncodeCached(CodecSpec codec, Dataset dataset)
     {
         var defaults = InrDefaults();
         var name = $"{codec.Key}-{ResultCache.Key(DatasetFingerprint(dataset), codec, defaults, scenario.FrameWidth, scenario.FrameHeight,
-            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed)}";
+            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed, Codec.Codecs.CodecCatalog.EncoderRevision)}";
         var dir = cache.GetOrBuild(name, staging =>
         {
             var options = new EncodeOptions(scenario.FrameWidth, scenario.FrameHeight, scenario.Inr.Batch, scenario.Seed, scenario.FramesPerDevice);
