@@ -104,13 +104,16 @@ public sealed class InrCodec : IFrameCodec
 
     private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator)
     {
-        // The residual is taken against the background as the decoder will see it: quantised. In
-        // either mode the fitter also weighs each O-INR against this background alone.
-        var reconstructed = new float[]?[frames.Count];
-        var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
-        var decoded = _decoder.DecodeBackgrounds(withBox
-            .Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList());
-        for (int k = 0; k < withBox.Length; k++) reconstructed[withBox[k]] = decoded[k];
+        // The residual is taken against the background as the decoder will see it: quantised.
+        float[]?[]? reconstructed = null;
+        if (Settings.Object == ObjectEncoding.Residual)
+        {
+            reconstructed = new float[]?[frames.Count];
+            var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
+            var decoded = _decoder.DecodeBackgrounds(withBox
+                .Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList());
+            for (int k = 0; k < withBox.Length; k++) reconstructed[withBox[k]] = decoded[k];
+        }
         return ObjectInrFitter.Fit(frames, reconstructed, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator);
     }
 

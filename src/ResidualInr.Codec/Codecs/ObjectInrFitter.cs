@@ -15,10 +15,10 @@ namespace ResidualInr.Codec.Codecs;
 /// <para>
 /// Two rules for small objects (README, "Codecs"): a box with no more values (3 per pixel) than its
 /// O-INR has parameters trains for <see cref="SmallBoxStepFactor"/> times the steps, in a fit of its
-/// own; and an O-INR is sent only if, quantised and composed as the decoder composes it, it lowers
-/// the box's squared error below the background's alone. A frame whose O-INR is dropped carries no
-/// object network, which is how the decoder knows. (The check needs the backgrounds, which both
-/// codecs pass in either mode; without them every O-INR is kept.)
+/// own; and a residual O-INR is sent only if, quantised and composed as the decoder composes it, it
+/// lowers the box's squared error below the background's alone. A frame whose O-INR is dropped
+/// carries no object network, which is how the decoder knows. Direct mode (an ablation) keeps every
+/// O-INR: it exists to show what fitting the raw object costs, which the check would hide.
 /// </para>
 /// </summary>
 public static class ObjectInrFitter
@@ -36,7 +36,7 @@ public static class ObjectInrFitter
     /// <summary>Whether <paramref name="box"/> has no more values (3 per pixel) than an O-INR of <paramref name="shape"/> has parameters.</summary>
     public static bool IsSmallBox(PixelRect box, SirenShape shape) => 3 * box.Area <= shape.ParameterCount;
 
-    /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved): needed in residual mode for frames with a box; in either mode they decide whether an O-INR is worth sending.</param>
+    /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved): needed in residual mode for frames with a box; they also decide whether a residual O-INR is worth sending.</param>
     public static (NetworkPayload Net, float Q)?[] Fit(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? backgrounds, ObjectEncoding mode,
         ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator)
     {
@@ -69,7 +69,7 @@ public static class ObjectInrFitter
             SirenTrainer.Fit(net, coords, target, mask, options);
             var role = mode == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
             var fitted = Enumerable.Range(0, members.Length).Select(j => Quantise(role, shape, net.Export(j), bits)).ToArray();
-            var keep = members.All(i => backgrounds?[i] is not null)
+            var keep = mode == ObjectEncoding.Residual
                 ? ImprovesBox(members.Select(i => frames[i].Image).ToArray(), boxes, members.Select(i => backgrounds![i]!).ToArray(), fitted, qs, device)
                 : Enumerable.Repeat(true, members.Length).ToArray();
             for (int j = 0; j < members.Length; j++)
@@ -85,7 +85,7 @@ public static class ObjectInrFitter
     }
 
     /// <summary>
-    /// Per box, whether its O-INR, decoded from its quantised weights and composed into the
+    /// Per box, whether its residual O-INR, decoded from its quantised weights and composed into the
     /// background exactly as <see cref="InrDecoder.ComposeObjects"/> does (clamped, rounded to 8 bits),
     /// has a lower squared error against the original inside the box than the background alone.
     /// </summary>
