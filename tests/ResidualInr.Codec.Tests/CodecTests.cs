@@ -38,17 +38,23 @@ public class CodecTests
             var encoded = codec.EncodeBatch(frames, seed: 1);
             var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
             Assert.Equal(3, decoded.Count);
+            int objectsSent = 0;
             for (int i = 0; i < 3; i++)
             {
                 var p = PayloadFormat.Read(encoded[i].Payload);
                 Assert.Equal(codec.Settings.BackgroundBits, p.Background.Bits);
-                bool hasObject = codec.Settings.Object != ObjectEncoding.None && frames[i].Box is not null;
-                Assert.Equal(hasObject, p.Object is not null);
+                // An O-INR goes only with a box; a residual one only if it lowers the box's error
+                // (ObjectInrFitter), which at 60 steps one of the two may not.
+                bool mayHaveObject = codec.Settings.Object != ObjectEncoding.None && frames[i].Box is not null;
+                if (!mayHaveObject) Assert.Null(p.Object);
+                if (mayHaveObject && codec.Settings.Object == ObjectEncoding.Direct) Assert.NotNull(p.Object);
+                if (p.Object is not null) objectsSent++;
                 // Measured: what the payload shrinks by without its O-INR (not the NetworkBytes formula the codec uses).
                 int withoutObject = PayloadFormat.Write(p with { Networks = [p.Background] }).Length;
                 Assert.Equal(encoded[i].Payload.Length - withoutObject, encoded[i].ObjectBytes);
                 Assert.True(ImageQuality.Psnr(frames[i].Image, decoded[i]) > 12, $"{name} frame {i}");
             }
+            if (codec.Settings.Object != ObjectEncoding.None) Assert.True(objectsSent > 0, $"{name}: no frame carries an O-INR");
         }
     }
 

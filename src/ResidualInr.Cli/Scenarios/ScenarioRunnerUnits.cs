@@ -124,12 +124,12 @@ public sealed partial class ScenarioRunner
     // ---- entry names -------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// A codec's whole encode: the key hashes the dataset's files (names, sizes, times) and every codec setting. The
+    /// A codec's whole encode: the key hashes the dataset's files (names, sizes, times), every codec setting and the encoder revision. The
     /// entry's metrics.csv keeps the measured encode and decode times, so a cached run reuses them too.
     /// </summary>
     private string EncodeEntry(CodecSpec codec, Dataset dataset) =>
         $"{codec.Key}-{ResultCache.Key(DatasetFingerprint(dataset), codec, InrDefaults(), scenario.FrameWidth, scenario.FrameHeight,
-            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed)}";
+            scenario.FramesPerDevice, scenario.Inr.Batch, scenario.Seed, Codec.Codecs.CodecCatalog.EncoderRevision)}";
 
     /// <summary>A slice's entry; a whole unit's entry is the codec's.</summary>
     private string EntryOf(EncodeUnit unit, Dataset dataset) => unit.Whole

@@ -15,6 +15,13 @@ namespace ResidualInr.Codec.Codecs;
 /// </summary>
 public static class CodecCatalog
 {
+    /// <summary>
+    /// Bumped whenever an encoder makes different payloads from the same settings, so encodes cached
+    /// by an earlier build (whose keys hash only the settings) are not reused. 2: the small-object
+    /// rules of <see cref="ObjectInrFitter"/> (issue 15).
+    /// </summary>
+    public const int EncoderRevision = 2;
+
     /// <summary>The B-INR is smaller than the baseline SIREN: 10 sine layers of width 24 (5,547 parameters).</summary>
     public static SirenShape DefaultBackground { get; } = new(24, 10);
 

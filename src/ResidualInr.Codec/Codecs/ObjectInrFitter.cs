@@ -12,20 +12,43 @@ namespace ResidualInr.Codec.Codecs;
 /// a sequence's NeRV): one stacked fit per size group, boxes padded to the group's largest and
 /// masked. In residual mode the target is (background - original) / Q inside the box, with the
 /// background exactly as the decoder will reconstruct it; in direct mode it is the object's RGB.
+/// <para>
+/// Two rules for small objects (README, "Codecs"): a box with no more values (3 per pixel) than its
+/// O-INR has parameters trains for <see cref="SmallBoxStepFactor"/> times the steps, in a fit of its
+/// own; and a residual O-INR is sent only if, quantised and composed as the decoder composes it, it
+/// lowers the box's squared error below the background's alone. A frame whose O-INR is dropped
+/// carries no object network, which is how the decoder knows. Direct mode (an ablation) keeps every
+/// O-INR: it exists to show what fitting the raw object costs, which the check would hide.
+/// </para>
 /// </summary>
 public static class ObjectInrFitter
 {
-    /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved); needed in residual mode for frames with a box.</param>
+    /// <summary>
+    /// Why: an O-INR with at least as many parameters as its box has values can fit the residual
+    /// almost exactly, but the optimiser gets there slowly. A 10x3 O-INR fitted to 2x3 or 4x4 px of
+    /// random values in [-1, 1] (lr 1e-3, cosine) was still at MSE 0.003-0.02 after 300 steps and
+    /// below 1e-5 after 1,000, so at the run's step count a tiny object kept an error of about a tenth
+    /// of Q, worse than a large NeRV's. Such a box costs at most 94 px per step (group 1), so four
+    /// times its steps is less work than one 1,000 px box of the same group at the normal count.
+    /// </summary>
+    public const int SmallBoxStepFactor = 4;
+
+    /// <summary>Whether <paramref name="box"/> has no more values (3 per pixel) than an O-INR of <paramref name="shape"/> has parameters.</summary>
+    public static bool IsSmallBox(PixelRect box, SirenShape shape) => 3 * box.Area <= shape.ParameterCount;
+
+    /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved): needed in residual mode for frames with a box; they also decide whether a residual O-INR is worth sending.</param>
     public static (NetworkPayload Net, float Q)?[] Fit(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? backgrounds, ObjectEncoding mode,
         ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator)
     {
         var result = new (NetworkPayload, float)?[frames.Count];
         if (mode == ObjectEncoding.None) return result;
         var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
-        foreach (var group in withBox.GroupBy(i => groups.GroupOf(frames[i].Box!.Value)))
+        // Small boxes of a group fit apart from its larger ones: same shape, more steps.
+        foreach (var group in withBox.GroupBy(i => FitKey(frames[i].Box!.Value, groups)))
         {
             var members = group.ToArray();
-            var shape = groups.ShapeFor(group.Key);
+            var shape = groups.ShapeFor(group.Key.Group);
+            var options = group.Key.Small ? training with { Steps = training.Steps * SmallBoxStepFactor } : training;
             var boxes = members.Select(i => frames[i].Box!.Value).ToArray();
             int pmax = boxes.Max(b => b.Area);
             var targets = new float[members.Length * pmax * 3];
@@ -43,12 +66,69 @@ public static class ObjectInrFitter
             net.Initialise(generator);
             var (coords, mask) = InrDecoder.BoxCoordinates(boxes, device);
             var target = tensor(targets, [members.Length, pmax, 3]).to(device);
-            SirenTrainer.Fit(net, coords, target, mask, training);
+            SirenTrainer.Fit(net, coords, target, mask, options);
             var role = mode == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
+            var fitted = Enumerable.Range(0, members.Length).Select(j => Quantise(role, shape, net.Export(j), bits)).ToArray();
+            var keep = mode == ObjectEncoding.Residual
+                ? ImprovesBox(members.Select(i => frames[i].Image).ToArray(), boxes, members.Select(i => backgrounds![i]!).ToArray(), fitted, qs, device)
+                : Enumerable.Repeat(true, members.Length).ToArray();
             for (int j = 0; j < members.Length; j++)
-                result[members[j]] = (Quantise(role, shape, net.Export(j), bits), qs[j]);
+                if (keep[j]) result[members[j]] = (fitted[j], qs[j]);
         }
         return result;
+    }
+
+    private static (int Group, bool Small) FitKey(PixelRect box, ObjectInrGroups groups)
+    {
+        int group = groups.GroupOf(box);
+        return (group, IsSmallBox(box, groups.ShapeFor(group)));
+    }
+
+    /// <summary>
+    /// Per box, whether its residual O-INR, decoded from its quantised weights and composed into the
+    /// background exactly as <see cref="InrDecoder.ComposeObjects"/> does (clamped, rounded to 8 bits),
+    /// has a lower squared error against the original inside the box than the background alone.
+    /// </summary>
+    private static bool[] ImprovesBox(RgbImage[] images, PixelRect[] boxes, float[][] backgrounds, NetworkPayload[] nets, float[] qs, Device device)
+    {
+        int n = boxes.Length, mh = boxes.Max(b => b.H), mw = boxes.Max(b => b.W);
+        // Each box's background crop at the top-left of its own [mh, mw] slot, in decoder units [0, 255].
+        var crops = new float[n * mh * mw * 3];
+        for (int j = 0; j < n; j++)
+        {
+            var b = boxes[j];
+            int w = images[j].Width;
+            for (int y = 0; y < b.H; y++)
+            for (int x = 0; x < b.W; x++)
+            for (int c = 0; c < 3; c++)
+                crops[((j * mh + y) * mw + x) * 3 + c] = Math.Clamp(InrDecoder.ToPixel(backgrounds[j][((b.Y + y) * w + b.X + x) * 3 + c]), 0f, 255f);
+        }
+        float[] composed;
+        using (var scope = NewDisposeScope())
+        {
+            var t = tensor(crops, [n, mh, mw, 3]).to(device);
+            new InrDecoder(device).ComposeObjects(t, Enumerable.Range(0, n).Select(j => new ObjectToCompose(j, nets[j], new PixelRect(0, 0, boxes[j].W, boxes[j].H), qs[j])).ToList());
+            composed = t.round_().cpu().contiguous().data<float>().ToArray();
+        }
+        var keep = new bool[n];
+        for (int j = 0; j < n; j++)
+        {
+            var b = boxes[j];
+            int w = images[j].Width;
+            double without = 0, with = 0;
+            for (int y = 0; y < b.H; y++)
+            for (int x = 0; x < b.W; x++)
+            for (int c = 0; c < 3; c++)
+            {
+                int k = ((j * mh + y) * mw + x) * 3 + c;
+                double original = images[j].Pixels[((b.Y + y) * w + b.X + x) * 3 + c];
+                double bare = Math.Round(crops[k]) - original, fixedUp = composed[k] - original;
+                without += bare * bare;
+                with += fixedUp * fixedUp;
+            }
+            keep[j] = with < without;
+        }
+        return keep;
     }
 
     /// <summary>
