@@ -47,6 +47,22 @@ public static class DacSdcReader
         return new Dataset(root, DatasetFormat.DacSdc, sequences);
     }
 
+    /// <summary>
+    /// The annotation this reader reads back as <paramref name="box"/>: a VOC-style document with one object,
+    /// inclusive corners (xmax = x + w - 1).
+    /// </summary>
+    public static string FormatAnnotation(string fileName, int width, int height, string objectName, Box box) =>
+        new XDocument(new XElement("annotation",
+            new XElement("filename", fileName),
+            new XElement("size", new XElement("width", width), new XElement("height", height), new XElement("depth", 3)),
+            new XElement("object",
+                new XElement("name", objectName),
+                new XElement("bndbox",
+                    new XElement("xmin", Number(box.X)), new XElement("ymin", Number(box.Y)),
+                    new XElement("xmax", Number(box.Right - 1)), new XElement("ymax", Number(box.Bottom - 1)))))).ToString() + "\n";
+
+    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
     /// <summary>True when <paramref name="dir"/> is one DAC-SDC sub-category: <c>.xml</c> annotations directly inside.</summary>
     public static bool IsCategoryFolder(string dir) => Directory.GetFiles(dir, "*.xml").Length > 0;
 

@@ -54,6 +54,18 @@ public static class OtbReader
 
     private const string SingleAnnotation = "groundtruth_rect.txt";
 
+    /// <summary>One <c>groundtruth_rect.txt</c> line as this reader reads it back: <c>x,y,w,h</c>, or NaNs for a frame without its target.</summary>
+    public static string FormatLine(Box? box) => box is { } b
+        ? FormattableString.Invariant($"{b.X},{b.Y},{b.W},{b.H}")
+        : "NaN,NaN,NaN,NaN";
+
+    /// <summary>
+    /// Writes <c>DIR/groundtruth_rect.txt</c> for frames whose images already lie in <c>DIR/img/</c>,
+    /// one line per box in frame order.
+    /// </summary>
+    public static void WriteAnnotations(string sequenceDir, IEnumerable<Box?> boxes)
+        => AtomicFile.WriteAllText(Path.Combine(sequenceDir, SingleAnnotation), string.Concat(boxes.Select(b => FormatLine(b) + "\n")));
+
     /// <summary>True when <paramref name="dir"/> is one OTB sequence: an <c>img/</c> folder and a <c>groundtruth_rect*.txt</c> beside it.</summary>
     public static bool IsSequenceFolder(string dir)
         => Directory.Exists(Path.Combine(dir, "img")) && HasAnnotation(dir);
