@@ -109,9 +109,9 @@ public class FetchCommandTests
             }
             Assert.Equal(3, Directory.GetDirectories(Path.Combine(dir, "vtest")).Length);
             Assert.Contains("Not annotations", File.ReadAllText(Path.Combine(dir, "vtest", "README.md")));
-            // Fetching again replaces the folder whole: the earlier three segments are gone.
-            Assert.Equal(0, CliRunner.Run("dataset", "fetch", "vtest", "--out", Path.Combine(dir, "vtest")).Exit);
-            Assert.Equal(["vtest"], Directory.GetDirectories(Path.Combine(dir, "vtest")).Select(Path.GetFileName));
+            // Fetching into an earlier sample's folder replaces it whole: none of labelme's folders are left.
+            Assert.Equal(0, CliRunner.Run("dataset", "fetch", "kodak", "--out", Path.Combine(dir, "labelme")).Exit);
+            Assert.Equal(["kodak"], Directory.GetDirectories(Path.Combine(dir, "labelme")).Select(Path.GetFileName));
         }
         finally { Directory.Delete(dir, true); }
     }
