@@ -22,6 +22,27 @@ public class DatasetCommandTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Info_works_on_a_single_OTB_sequence_folder_and_on_its_parent_with_or_without_format()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-cli-").FullName;
+        try
+        {
+            Assert.Equal(0, CliRunner.Run("dataset", "synth", "--out", dir, "--sequences", "2", "--frames", "3", "--size", "64x48").Exit);
+            var sequence = Path.Combine(dir, "synth01");
+            foreach (var args in new[] { new[] { sequence }, [sequence, "--format", "otb"], [sequence + "/"] })
+            {
+                var (exit, output, err) = CliRunner.Run(["dataset", "info", .. args]);
+                Assert.True(exit == 0, err);
+                Assert.Contains("frames:      3 (0 with the target absent)", output);
+            }
+            var (parentExit, parentOutput, _) = CliRunner.Run("dataset", "info", dir);
+            Assert.Equal(0, parentExit);
+            Assert.Contains("frames:      6 (0 with the target absent)", parentOutput);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData("dataset", "synth")]                                  // --out missing
     [InlineData("dataset", "synth", "--out", "/tmp/x", "--size", "big")]

@@ -2,17 +2,20 @@ using System.CommandLine;
 using ResidualInr.Imaging;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Imaging.Images;
+using ResidualInr.Cli.Samples;
+using ResidualInr.Cli.Output;
 
 namespace ResidualInr.Cli.Commands;
 
-/// <summary><c>rinr dataset synth</c> and <c>rinr dataset info</c>.</summary>
+/// <summary><c>rinr dataset synth</c>, <c>rinr dataset info</c> and <c>rinr dataset fetch</c>.</summary>
 public static class DatasetCommands
 {
     public static Command Build()
     {
-        var command = new Command("dataset", "Create the synthetic dataset, or describe a dataset folder.");
+        var command = new Command("dataset", "Create the synthetic dataset, fetch a real sample, or describe a dataset folder.");
         command.Subcommands.Add(BuildSynth());
         command.Subcommands.Add(BuildInfo());
+        command.Subcommands.Add(BuildFetch());
         return command;
     }
 
@@ -62,6 +65,43 @@ public static class DatasetCommands
             var info = ConsoleProgress.Run("Encoding frames as JPEG", dataset.FrameCount,
                 progress => DatasetSummary.Compute(dataset, jpeg, SizeGroups.Default, progress));
             info.Print(parse.InvocationConfiguration.Output);
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static Command BuildFetch()
+    {
+        var name = new Argument<string?>("name") { Description = "Sample to fetch (see --list).", Arity = ArgumentArity.ZeroOrOne };
+        var outDir = new Option<string?>("--out") { Description = "Folder to write (replaced whole): the dataset, README.md, sample.json, COPYRIGHT.debian, contact_sheet.png, run.json." };
+        var list = new Option<bool>("--list") { Description = "List the samples with their licence, download size and boxes, and exit." };
+        var segments = new Option<int>("--segments") { Description = "Video samples: cut the video into this many sequences of consecutive frames (more sequences, more frames encoded by a scenario).", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("fetch", "Make a sample dataset from real camera frames or photos in a Debian package (apt-get download + dpkg-deb, no install; "
+            + "videos need ffmpeg, which scripts/rinr installs on first use). Boxes are the package's real annotations where it has them, "
+            + "otherwise derived (background subtraction, said in sample.json and README.md) or none.")
+        {
+            name, outDir, list, segments,
+        };
+        cmd.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(list))
+            {
+                output.WriteLine($"{"name",-8} {"licence",-28} {"download",-9} {"boxes",-10} {"layout",-7} description");
+                foreach (var s in SampleCatalog.All)
+                    output.WriteLine($"{s.Name,-8} {s.Licence,-28} {s.ApproxDownload,-9} {s.Boxes.ToString().ToLowerInvariant(),-10} {s.Layout.ToString().ToLowerInvariant(),-7} {s.Description} (Debian package {s.Package})");
+                return RinrApp.ExitOk;
+            }
+            var sample = SampleCatalog.Get(parse.GetValue(name) ?? throw new InputException("name a sample to fetch (rinr dataset fetch --list shows them)"));
+            var target = parse.GetValue(outDir) ?? throw new InputException("--out is required: the folder to write the sample to");
+            var options = new FetchOptions(parse.GetValue(segments));
+            var run = RunMetadata.Start(parse);
+            using var folder = OutputFolder.Begin(target, null, Interrupt.Token);
+            var dataset = SampleCatalog.Fetch(sample, options, folder.Staging);
+            run.Finish(folder.Staging);
+            folder.Commit();
+            output.WriteLine($"wrote {sample.Name}: {dataset.FrameCount} frames in {dataset.Sequences.Count} sequence(s), "
+                + $"{dataset.AllFrames.Count(f => f.Box is not null)} with a box ({sample.Boxes.ToString().ToLowerInvariant()}), licence {sample.Licence}, to {folder.Target}");
             return RinrApp.ExitOk;
         });
         return cmd;

@@ -12,13 +12,20 @@ namespace ResidualInr.Imaging.Datasets;
 /// </summary>
 public static class DacSdcReader
 {
+    /// <summary>
+    /// Reads a DAC-SDC root (one sub-folder per sub-category) or, when <paramref name="root"/> itself holds
+    /// <c>.xml</c> annotations, that one sub-category folder.
+    /// </summary>
     public static Dataset Read(string root)
     {
         if (!Directory.Exists(root)) throw new InputException(root, null, "dataset folder not found");
+        var folders = IsCategoryFolder(root)
+            ? [root]
+            : Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray();
         var sequences = new List<Sequence>();
-        foreach (var dir in Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in folders)
         {
-            var name = Path.GetFileName(dir);
+            var name = OtbReader.FolderName(dir);
             var images = AnnotationParsing.NumberedImages(dir);
             // Why: an annotation without its image is an error like an image without its annotation,
             // also in a folder that has no images at all (that folder used to be skipped silently).
@@ -39,6 +46,25 @@ public static class DacSdcReader
         if (sequences.Count == 0) throw new InputException(root, null, "no DAC-SDC folders with numbered images and .xml annotations");
         return new Dataset(root, DatasetFormat.DacSdc, sequences);
     }
+
+    /// <summary>
+    /// The annotation this reader reads back as <paramref name="box"/>: a VOC-style document with one object,
+    /// inclusive corners (xmax = x + w - 1).
+    /// </summary>
+    public static string FormatAnnotation(string fileName, int width, int height, string objectName, Box box) =>
+        new XDocument(new XElement("annotation",
+            new XElement("filename", fileName),
+            new XElement("size", new XElement("width", width), new XElement("height", height), new XElement("depth", 3)),
+            new XElement("object",
+                new XElement("name", objectName),
+                new XElement("bndbox",
+                    new XElement("xmin", Number(box.X)), new XElement("ymin", Number(box.Y)),
+                    new XElement("xmax", Number(box.Right - 1)), new XElement("ymax", Number(box.Bottom - 1)))))).ToString() + "\n";
+
+    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>True when <paramref name="dir"/> is one DAC-SDC sub-category: <c>.xml</c> annotations directly inside.</summary>
+    public static bool IsCategoryFolder(string dir) => Directory.GetFiles(dir, "*.xml").Length > 0;
 
     private static (Box Box, string Label, int Line) ReadAnnotation(string path)
     {

@@ -15,13 +15,22 @@ public static class DatasetLoader
         };
     }
 
+    /// <summary>
+    /// The format of a folder at any level a user points at: a UAV123 root; one OTB sequence or a folder of
+    /// them; one DAC-SDC sub-category folder or a DAC-SDC root. The folder itself is looked at first, then
+    /// its sub-folders.
+    /// </summary>
     public static DatasetFormat Detect(string root)
     {
-        if (Directory.Exists(Path.Combine(root, "anno", "UAV123"))) return DatasetFormat.Uav123;
+        if (Uav123Reader.IsRoot(root)) return DatasetFormat.Uav123;
+        if (OtbReader.IsSequenceFolder(root)) return DatasetFormat.Otb;
+        if (DacSdcReader.IsCategoryFolder(root)) return DatasetFormat.DacSdc;
         var dirs = Directory.GetDirectories(root);
-        if (dirs.Any(d => Directory.GetFiles(d, "groundtruth_rect*.txt").Length > 0)) return DatasetFormat.Otb;
-        if (dirs.Any(d => Directory.GetFiles(d, "*.xml").Length > 0)) return DatasetFormat.DacSdc;
-        throw new InputException(root, null, "cannot tell the dataset format (no anno/UAV123, SEQ/groundtruth_rect.txt or DAC-SDC .xml files); pass --format");
+        if (dirs.Any(OtbReader.HasAnnotation)) return DatasetFormat.Otb;
+        if (dirs.Any(DacSdcReader.IsCategoryFolder)) return DatasetFormat.DacSdc;
+        throw new InputException(root, null,
+            "cannot tell the dataset format (looked for anno/UAV123/, img/ + groundtruth_rect.txt here or in a sub-folder, "
+            + "DAC-SDC .xml files here or in a sub-folder); pass --format");
     }
 
     public static DatasetFormat ParseFormat(string text) => text.ToLowerInvariant() switch

@@ -24,14 +24,21 @@ public static class OtbReader
         ["BlurCar4"] = (18, 397),
     };
 
+    /// <summary>
+    /// Reads a folder of sequences (<c>ROOT/Seq/img/</c>) or, when <paramref name="root"/> is itself a
+    /// sequence (<c>img/</c> and <c>groundtruth_rect*.txt</c> directly inside), that one sequence.
+    /// </summary>
     public static Dataset Read(string root)
     {
         if (!Directory.Exists(root)) throw new InputException(root, null, "dataset folder not found");
+        var folders = IsSequenceFolder(root)
+            ? [root]
+            : Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray();
         var sequences = new List<Sequence>();
-        foreach (var dir in Directory.GetDirectories(root).OrderBy(d => d, StringComparer.Ordinal))
+        foreach (var dir in folders)
         {
-            var name = Path.GetFileName(dir);
-            var single = Path.Combine(dir, "groundtruth_rect.txt");
+            var name = FolderName(dir);
+            var single = Path.Combine(dir, SingleAnnotation);
             var multi = Directory.GetFiles(dir, "groundtruth_rect.*.txt").OrderBy(f => f, StringComparer.Ordinal).ToList();
             if (File.Exists(single)) sequences.Add(ReadSequence(dir, name, single));
             foreach (var gt in multi)
@@ -41,9 +48,34 @@ public static class OtbReader
             }
         }
         if (sequences.Count == 0)
-            throw new InputException(root, null, "no OTB sequences found (expected SEQ/img/ and SEQ/groundtruth_rect.txt)");
+            throw new InputException(root, null, "no OTB sequences found (expected img/ and groundtruth_rect.txt in this folder or in its sub-folders)");
         return new Dataset(root, DatasetFormat.Otb, sequences);
     }
+
+    private const string SingleAnnotation = "groundtruth_rect.txt";
+
+    /// <summary>One <c>groundtruth_rect.txt</c> line as this reader reads it back: <c>x,y,w,h</c>, or NaNs for a frame without its target.</summary>
+    public static string FormatLine(Box? box) => box is { } b
+        ? FormattableString.Invariant($"{b.X},{b.Y},{b.W},{b.H}")
+        : "NaN,NaN,NaN,NaN";
+
+    /// <summary>
+    /// Writes <c>DIR/groundtruth_rect.txt</c> for frames whose images already lie in <c>DIR/img/</c>,
+    /// one line per box in frame order.
+    /// </summary>
+    public static void WriteAnnotations(string sequenceDir, IEnumerable<Box?> boxes)
+        => AtomicFile.WriteAllText(Path.Combine(sequenceDir, SingleAnnotation), string.Concat(boxes.Select(b => FormatLine(b) + "\n")));
+
+    /// <summary>True when <paramref name="dir"/> is one OTB sequence: an <c>img/</c> folder and a <c>groundtruth_rect*.txt</c> beside it.</summary>
+    public static bool IsSequenceFolder(string dir)
+        => Directory.Exists(Path.Combine(dir, "img")) && HasAnnotation(dir);
+
+    /// <summary>True when <paramref name="dir"/> holds an OTB annotation file (<c>groundtruth_rect.txt</c> or <c>groundtruth_rect.N.txt</c>).</summary>
+    public static bool HasAnnotation(string dir)
+        => File.Exists(Path.Combine(dir, SingleAnnotation)) || Directory.GetFiles(dir, "groundtruth_rect.*.txt").Length > 0;
+
+    /// <summary>A folder's own name, also for a path given with a trailing separator (<c>Walk/</c>).</summary>
+    internal static string FolderName(string dir) => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir)));
 
     private static Sequence ReadSequence(string dir, string name, string annotationPath)
     {
@@ -54,7 +86,7 @@ public static class OtbReader
         // A listed sequence is annotated over a known range; any other starts at its first image
         // (some start at 0300.jpg) and must have exactly one annotation per image.
         var numbers = images.Keys.ToList();
-        if (AnnotatedRanges.TryGetValue(Path.GetFileName(dir), out var range) && numbers.Count != boxes.Count)
+        if (AnnotatedRanges.TryGetValue(FolderName(dir), out var range) && numbers.Count != boxes.Count)
         {
             numbers = Enumerable.Range(range.First, range.Last - range.First + 1).ToList();
             var missing = numbers.FirstOrDefault(n => !images.ContainsKey(n), -1);

@@ -49,16 +49,16 @@ public static class SyntheticDataset
             var name = $"synth{s + 1:D2}";
             var imgDir = Path.Combine(outDir, name, "img");
             Directory.CreateDirectory(imgDir);
-            var lines = new List<string>(options.Frames);
+            var boxes = new List<Box?>(options.Frames);
             var scene = new Scene(options, s, SyntheticStyle.Scenario);
             for (int f = 0; f < options.Frames; f++)
             {
                 var (image, box) = scene.Render(f);
                 image.SaveJpeg(Path.Combine(imgDir, $"{f + 1:D4}.jpg"), options.JpegQuality);
-                lines.Add(FormattableString.Invariant($"{box.X},{box.Y},{box.W},{box.H}"));
+                boxes.Add(box);
                 framesDone?.Report(++done);
             }
-            AtomicFile.WriteAllText(Path.Combine(outDir, name, "groundtruth_rect.txt"), string.Join('\n', lines) + "\n");
+            OtbReader.WriteAnnotations(Path.Combine(outDir, name), boxes);
         }
         return OtbReader.Read(outDir);
     }

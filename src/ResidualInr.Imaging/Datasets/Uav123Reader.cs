@@ -34,6 +34,9 @@ public static class Uav123Reader
         ["uav1_1"] = ("uav1", 1, 1555), ["uav1_2"] = ("uav1", 1555, 2377), ["uav1_3"] = ("uav1", 2473, 3469),
     };
 
+    /// <summary>True when <paramref name="dir"/> is a UAV123 root (<c>anno/UAV123/</c> inside).</summary>
+    public static bool IsRoot(string dir) => Directory.Exists(Path.Combine(dir, "anno", "UAV123"));
+
     public static Dataset Read(string root)
     {
         var annoDir = Path.Combine(root, "anno", "UAV123");
