@@ -16,7 +16,7 @@ public class CodecCommandTests
             Assert.True(exit == 0, err);
             Assert.Contains("residual-inr: 4 frames", output);
             var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
-            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames", lines[0]);
+            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames,encode_steps,encode_frame_s", lines[0]);
             Assert.Equal(5, lines.Length);
             var payload = Path.Combine(outDir, "synth01", "000001.rinr");
             // The size the simulator uses is the file's real length.

@@ -36,7 +36,7 @@ public sealed class BatchedSiren : IDisposable
     /// <summary>
     /// The reference initialisation: first layer U(±1/fan_in), every other layer
     /// U(±sqrt(6/fan_in)/w0), on weights and biases alike. With <paramref name="scale"/> a (weight
-    /// scaling, arXiv 2410.04779): first layer U(±a/2), every other layer U(±a·sqrt(6/fan_in)/w0).
+    /// scaling, arXiv 2410.04779): first layer U(±a/fan_in), every other layer U(±a·sqrt(6/fan_in)/w0).
     /// Draws come from a CPU generator and are copied over, so a seed gives the same networks on the
     /// CPU and on a GPU.
     /// </summary>
@@ -48,7 +48,7 @@ public sealed class BatchedSiren : IDisposable
         {
             int fin = Shape.Layers[l].In;
             double bound = scale is { } a
-                ? (l == 0 ? a / 2 : a * Math.Sqrt(6.0 / fin) / Shape.W0)
+                ? (l == 0 ? a / fin : a * Math.Sqrt(6.0 / fin) / Shape.W0)
                 : (l == 0 ? 1.0 / fin : Math.Sqrt(6.0 / fin) / Shape.W0);
             Weights[l].copy_(empty(Weights[l].shape).uniform_(-bound, bound, cpuGenerator));
             Biases[l].copy_(empty(Biases[l].shape).uniform_(-bound, bound, cpuGenerator));
