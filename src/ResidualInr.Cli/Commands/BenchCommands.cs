@@ -211,8 +211,9 @@ public static class BenchCommands
         output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
         output.WriteLine(Line($"fast recipe: init scale {fast.InitScale?.ToString("G3", CultureInfo.InvariantCulture) ?? "reference"}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
         foreach (var r in new[] { result.Reference, result.Project })
-            output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s, {r.PayloadBytes.Average():F0} bytes per frame"));
+            output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
         output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));
+        output.WriteLine(Line($"speed-up in process CPU time (steadier than wall time on a shared machine): {result.CpuSpeedUp:F2}x"));
         output.WriteLine(Line($"speed-up to the reference PSNR: {result.TimeSpeedUp:F2}x in time, {result.StepSpeedUp:F2}x in steps"));
     }
 

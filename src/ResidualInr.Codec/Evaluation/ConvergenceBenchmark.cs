@@ -10,8 +10,8 @@ namespace ResidualInr.Codec.Evaluation;
 /// <summary>One point of a fit's PSNR curve: the recipe, the stage (background, qat, object), the step counted over the whole encode, seconds since it began, mean PSNR over the stage's networks.</summary>
 public sealed record ConvergencePoint(string Recipe, string Stage, int Step, double Seconds, double PsnrDb);
 
-/// <summary>One recipe's whole encode of the frames: per-frame decoded PSNR and steps, and the wall time.</summary>
-public sealed record RecipeResult(string Recipe, double Seconds, IReadOnlyList<double> PsnrDb, IReadOnlyList<int> Steps, IReadOnlyList<int> PayloadBytes)
+/// <summary>One recipe's whole encode of the frames: per-frame decoded PSNR and steps, the wall time and the process's CPU time (steadier on a shared machine).</summary>
+public sealed record RecipeResult(string Recipe, double Seconds, double CpuSeconds, IReadOnlyList<double> PsnrDb, IReadOnlyList<int> Steps, IReadOnlyList<int> PayloadBytes)
 {
     public double MeanPsnrDb => PsnrDb.Average();
     public double MeanSteps => Steps.Average();
@@ -24,6 +24,7 @@ public sealed record ConvergenceResult(RecipeResult Reference, RecipeResult Proj
     public bool Reached => Project.PsnrDb.Zip(Reference.PsnrDb).All(p => p.First >= p.Second - ConvergenceBenchmark.ToleranceDb);
     public double TimeSpeedUp => Reference.Seconds / Project.Seconds;
     public double StepSpeedUp => Reference.MeanSteps / Project.MeanSteps;
+    public double CpuSpeedUp => Reference.CpuSeconds / Project.CpuSeconds;
 }
 
 /// <summary>
@@ -67,11 +68,15 @@ public sealed class ConvergenceBenchmark(Device device, Action<string>? log = nu
         int step = 0;
         var clock = new Stopwatch();
         codec.OnFitStep = (stage, _, psnr) => curve.Add(new(recipe, stage, ++step, clock.Elapsed.TotalSeconds, psnr.Average()));
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         clock.Start();
         var encoded = codec.EncodeBatch(frames, seed);
         double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
         var psnrs = frames.Select((f, i) => ImageQuality.Psnr(f.Image, decoded[i])).ToList();
-        return new RecipeResult(recipe, seconds, psnrs, encoded.Select(e => e.Steps).ToList(), encoded.Select(e => e.Payload.Length).ToList());
+        return new RecipeResult(recipe, seconds, cpuSeconds, psnrs, encoded.Select(e => e.Steps).ToList(), encoded.Select(e => e.Payload.Length).ToList());
     }
 }
