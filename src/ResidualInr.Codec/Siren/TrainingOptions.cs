@@ -35,8 +35,8 @@ public sealed record TrainingOptions(
     /// The project's fast recipe: the reference initialisation, a 5x higher peak learning rate with
     /// cosine decay over at most <paramref name="maxSteps"/> steps, and each network stopping at
     /// <paramref name="targetPsnrDb"/> when one is given (its best weights so far kept). Weight scaling
-    /// and warm-up are there to measure (<c>rinr bench convergence --init-scale --warmup</c>) and did
-    /// not pay on the 10-layer SIRENs (results/benchmarks.md).
+    /// and warm-up are there to measure (<c>rinr bench convergence --init-scale --warmup</c>): weight
+    /// scaling at a = 2.5 stalled the 10-layer SIRENs (results/benchmarks.md); warm-up is not measured yet.
     /// </summary>
     public static TrainingOptions Fast(int maxSteps, double? targetPsnrDb = null) => new(
         Steps: maxSteps, LearningRate: FastLearningRate, KeepBestOfSecondHalf: false,
