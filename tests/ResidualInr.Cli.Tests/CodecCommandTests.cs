@@ -16,7 +16,7 @@ public class CodecCommandTests
             Assert.True(exit == 0, err);
             Assert.Contains("residual-inr: 4 frames", output);
             var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
-            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames", lines[0]);
+            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames,encode_steps,encode_frame_s", lines[0]);
             Assert.Equal(5, lines.Length);
             var payload = Path.Combine(outDir, "synth01", "000001.rinr");
             // The size the simulator uses is the file's real length.
@@ -33,6 +33,58 @@ public class CodecCommandTests
             (exit, _, err) = CliRunner.Run("decode", broken, "--out", png);
             Assert.Equal(2, exit);
             Assert.Contains($"rinr: {broken}: payload is corrupted or truncated", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Encode_with_a_target_quality_records_fewer_steps_per_frame_than_the_cap()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-cli-").FullName;
+        try
+        {
+            var data = Path.Combine(dir, "data");
+            Assert.Equal(0, CliRunner.Run("dataset", "synth", "--out", data, "--sequences", "2", "--frames", "1", "--size", "64x48").Exit);
+            var outDir = Path.Combine(dir, "enc");
+            var (exit, _, err) = CliRunner.Run("encode", "--codec", "rapid-inr", "--dataset", data, "--out", outDir,
+                "--size", "48x32", "--steps", "200", "--lr", "1e-3", "--batch", "2", "--target-psnr-db", "16");
+            Assert.True(exit == 0, err);
+            var rows = ResidualInr.Cli.Commands.CodecMetricsFile.Read(Path.Combine(outDir, "metrics.csv"));
+            Assert.Equal(2, rows.Count);
+            Assert.All(rows, r => Assert.InRange(r.EncodeSteps, 1, 199));
+            Assert.All(rows, r => Assert.True(r.PsnrWholeDb > 15.5, $"{r.PsnrWholeDb} dB"));
+            Assert.All(rows, r => Assert.True(r.EncodeFrameSeconds > 0 && r.EncodeFrameSeconds <= 2 * r.EncodeSecondsPerFrame + 1e-9));
+
+            (exit, _, err) = CliRunner.Run("encode", "--codec", "rapid-inr", "--dataset", data, "--out", outDir, "--target-psnr-db", "500");
+            Assert.Equal(2, exit);
+            Assert.Contains("--target-psnr-db 500 is out of range", err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Bench_convergence_measures_both_recipes_and_ends_with_the_speed_up()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-cli-").FullName;
+        try
+        {
+            var csv = Path.Combine(dir, "curves.csv");
+            var (exit, output, err) = CliRunner.Run("bench", "convergence", "--codec", "residual-inr", "--size", "48x32", "--frames", "2",
+                "--reference-steps", "30", "--out", csv);
+            Assert.True(exit == 0, err);
+            var lines = output.TrimEnd().Split('\n');
+            Assert.Matches(@"^speed-up to the reference PSNR: \d+\.\d\dx in time, \d+\.\d\dx in steps$", lines[^1].TrimEnd('\r'));
+            var curve = File.ReadAllLines(csv);
+            Assert.Equal("recipe,stage,step,seconds,psnr_db", curve[0]);
+            // The reference runs every step of every stage: 30 background, 30 fine-tuning, 30 per object group.
+            var reference = curve.Skip(1).Where(l => l.StartsWith("reference,")).ToList();
+            Assert.Equal(30, reference.Count(l => l.Contains(",background,")));
+            Assert.Equal(30, reference.Count(l => l.Contains(",qat,")));
+            Assert.Contains(curve, l => l.StartsWith("project,background,"));
+
+            (exit, _, err) = CliRunner.Run("bench", "convergence", "--codec", "jpeg", "--frames", "1", "--reference-steps", "2");
+            Assert.Equal(2, exit);
+            Assert.Contains("--codec 'jpeg' is not a per-frame INR codec", err);
         }
         finally { Directory.Delete(dir, true); }
     }

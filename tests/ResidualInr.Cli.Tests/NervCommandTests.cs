@@ -17,7 +17,7 @@ public class NervCommandTests
             Assert.True(exit == 0, err);
             Assert.Contains("residual-nerv: 6 frames", output);
             var lines = File.ReadAllLines(Path.Combine(outDir, "metrics.csv"));
-            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames", lines[0]);
+            Assert.Equal("sequence,frame,codec,payload_bytes,bg_inr_bytes,obj_inr_bytes,psnr_whole_db,psnr_bg_db,psnr_obj_db,encode_s_per_frame,decode_s_per_frame,size_group,payload_file,encode_batch_frames,encode_steps,encode_frame_s", lines[0]);
             var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
             Assert.Equal(6, rows.Count);
             foreach (var sequence in rows.GroupBy(r => r[0]))

@@ -146,6 +146,17 @@ public class ScenarioLoaderTests
         Assert.Null(ScenarioLoader.Load(Write("name: e\n")).Network.Channel.Efficiency);
     }
 
+    [Fact]
+    public void A_target_quality_sets_the_step_cap_and_the_target_of_every_inr()
+    {
+        var s = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, lr: 0.002, target_psnr_db: 31.5, max_steps: 900 }\n"));
+        Assert.Equal(new Codec.Siren.TrainingOptions(Steps: 900, LearningRate: 0.002, TargetPsnrDb: 31.5), s.Inr.Training);
+        var plain = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300 }\n"));
+        Assert.Null(plain.Inr.Training.TargetPsnrDb);
+        Assert.Equal(300, plain.Inr.Training.Steps);
+        Assert.Equal(300, ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, target_psnr_db: 30 }\n")).Inr.Training.Steps);
+    }
+
     [Theory]
     [InlineData("name: x\ndevcies: [2]\n", ":2: devcies: unknown key (did you mean 'devices'?)")]
     [InlineData("name: x\nnetwork:\n  capacity_byte_per_s: 5\n", ":3: network.capacity_byte_per_s: unknown key (did you mean 'capacity_bytes_per_s'?)")]
@@ -189,6 +200,8 @@ public class ScenarioLoaderTests
     [InlineData("name: x\nobjective: { minimise: money }\n", ":2: objective.minimise: 'money' is not bytes, time or energy")]
     [InlineData("name: x\nobjective: { accuracy_loss_max: 2 }\n", "objective.accuracy_loss_max: 2 is out of range [0, 1]")]
     [InlineData("name: x\nstrategies: [hybird]\n", "strategies: unknown strategy 'hybird' (did you mean 'hybrid'?)")]
+    [InlineData("name: x\ninr: { max_steps: 500 }\n", ":2: inr.max_steps: caps the steps of a target quality: set target_psnr_db too")]
+    [InlineData("name: x\ninr: { target_psnr_db: 0 }\n", ":2: inr.target_psnr_db: 0 is out of range")]
     [InlineData("seed: 3\n", "name: is required")]
     [InlineData("name: x\ndevices: [2, 4\n", "malformed YAML")]
     [InlineData("- just\n- a list\n", "a scenario is a mapping")]

@@ -138,6 +138,85 @@ public static class BenchCommands
         return cmd;
     }
 
+    /// <summary>
+    /// <c>rinr bench convergence</c>: the reference recipe and the project's fast recipe on the same frames in one
+    /// process; the PSNR curves, and how many steps and seconds the fast recipe needs to reach the reference's PSNR.
+    /// </summary>
+    private static Command BuildConvergence()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "Dataset folder (OTB, UAV123 or DAC-SDC layout), or 'synthetic' (generated at 320x180, one frame from each of K sequences).", DefaultValueFactory = _ => "synthetic" };
+        var format = new Option<string?>("--format") { Description = "otb, uav123 or dacsdc; detected when omitted." };
+        var codec = new Option<string>("--codec") { Description = "rapid-inr or residual-inr (or another per-frame INR codec).", DefaultValueFactory = _ => "rapid-inr" };
+        var size = new Option<string>("--size") { Description = "Encode at WxH pixels.", DefaultValueFactory = _ => "160x90" };
+        var frames = new Option<int>("--frames") { Description = "Frames K, encoded together in one batch by each recipe (from a dataset: frame t of every sequence before frame t+1 of any).", DefaultValueFactory = _ => 8 };
+        var referenceSteps = new Option<int?>("--reference-steps") { Description = "R, the reference recipe's steps (and the fast recipe's cap). Default 2,000 on a CPU, 10,000 on a GPU." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var seed = new Option<int>("--seed") { Description = "Seed for the synthetic frames and the INR initialisation.", DefaultValueFactory = _ => 1 };
+        var lr = new Option<double?>("--lr") { Description = $"Fast recipe's peak learning rate instead of {TrainingOptions.FastLearningRate:G3} (for measuring candidates)." };
+        var initScale = new Option<double?>("--init-scale") { Description = "Fast recipe's weight scaling a of the sine layers (arXiv 2410.04779; default: the reference initialisation)." };
+        var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
+        var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
+        var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
+        {
+            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, outFile,
+        };
+        cmd.SetAction(parse =>
+        {
+            var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
+            int k = parse.GetValue(frames);
+            if (k < 1) throw new InputException($"--frames must be at least 1, got {k}");
+            var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            int r = parse.GetValue(referenceSteps) ?? (torchDevice.type == TorchSharp.DeviceType.CUDA ? 10_000 : 2_000);
+            if (r < 2) throw new InputException($"--reference-steps must be at least 2, got {r}");
+            var fast = TrainingOptions.Fast(r);
+            if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
+            if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
+            if (parse.GetValue(warmup) is { } share)
+                fast = share is >= 0 and < 1 ? fast with { WarmupSteps = (int)(share * r) } : throw new InputException($"--warmup must be in [0, 1), got {share}");
+            int seedValue = parse.GetValue(seed);
+            var output = parse.InvocationConfiguration.Output;
+            var dir = Directory.CreateTempSubdirectory("rinr-convergence-").FullName;
+            try
+            {
+                var path = parse.GetValue(dataset)!;
+                var data = path == "synthetic"
+                    ? SyntheticDataset.Generate(new SyntheticOptions(Sequences: k, Frames: 1, Seed: seedValue), dir)
+                    : DatasetLoader.Load(path, parse.GetValue(format) is { } f ? DatasetLoader.ParseFormat(f) : null);
+                var prepare = new EncodeOptions(w, h);
+                prepare.Validate();
+                var chosen = data.Sequences.SelectMany(sq => sq.Frames.Select((fr, t) => (sq, fr, t))).OrderBy(x => x.t).Take(k)
+                    .Select(x => EncodeRunner.Prepare(x.sq, x.fr, prepare)).ToList();
+                if (chosen.Count < k) throw new InputException($"--frames {k}: the dataset has only {chosen.Count} frames");
+                var result = new ConvergenceBenchmark(torchDevice, stage => Console.Error.WriteLine($"[rinr] bench: {stage}"))
+                    .Run(parse.GetValue(codec)!, chosen, TrainingOptions.Reference(r), fast, seedValue);
+                if (parse.GetValue(outFile) is { } csv)
+                    AtomicFile.Write(csv, writer =>
+                    {
+                        writer.WriteLine("recipe,stage,step,seconds,psnr_db");
+                        foreach (var p in result.Curve)
+                            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Recipe},{p.Stage},{p.Step},{p.Seconds:F4},{p.PsnrDb:F4}"));
+                    });
+                WriteConvergence(output, torchDevice, parse.GetValue(codec)!, w, h, k, fast, result);
+            }
+            finally { Directory.Delete(dir, true); }
+            return RinrApp.ExitOk;
+        });
+        return cmd;
+    }
+
+    private static void WriteConvergence(TextWriter output, TorchSharp.torch.Device device, string codec, int w, int h, int k, TrainingOptions fast, ConvergenceResult result)
+    {
+        static string Line(FormattableString s) => FormattableString.Invariant(s);
+        output.WriteLine($"device: {ComputeDevice.Describe(device)}");
+        output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
+        output.WriteLine(Line($"fast recipe: init scale {fast.InitScale?.ToString("G3", CultureInfo.InvariantCulture) ?? "reference"}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
+        foreach (var r in new[] { result.Reference, result.Project })
+            output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
+        output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));
+        output.WriteLine(Line($"speed-up in process CPU time (steadier than wall time on a shared machine): {result.CpuSpeedUp:F2}x"));
+        output.WriteLine(Line($"speed-up to the reference PSNR: {result.TimeSpeedUp:F2}x in time, {result.StepSpeedUp:F2}x in steps"));
+    }
+
     internal static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)
     {
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
@@ -179,6 +258,7 @@ public static class BenchCommands
         });
         bench.Subcommands.Add(codec);
         bench.Subcommands.Add(BuildNerv());
+        bench.Subcommands.Add(BuildConvergence());
         bench.Subcommands.Add(SoakBenchmark.Build());
         AddProfile(bench);
         return bench;

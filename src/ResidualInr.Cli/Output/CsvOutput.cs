@@ -68,6 +68,9 @@ public class FrameMetricsMap : ClassMap<FrameMetrics>
         Map(m => m.PayloadFile).Name("payload_file").Default("");
         // The frames encoded together with this one (encode_s_per_frame is that batch's time over them); 0 in older files.
         Map(m => m.EncodeBatchFrames).Name("encode_batch_frames").Default(0);
+        // This frame's own training steps and share of the batch's encode time (target quality stops frames at different steps); absent in older files.
+        Map(m => m.EncodeSteps).Name("encode_steps").Default(0);
+        Map(m => m.EncodeFrameSeconds).Name("encode_frame_s").Default(double.NaN);
         this.ReadThroughConstructor();
     }
 }
@@ -81,5 +84,7 @@ public sealed class CodecSummaryMap : FrameMetricsMap
         Map(m => m.DecodeSecondsPerFrame).Ignore();
         Map(m => m.PayloadFile).Ignore();
         Map(m => m.EncodeBatchFrames).Ignore();
+        Map(m => m.EncodeSteps).Ignore();
+        Map(m => m.EncodeFrameSeconds).Ignore();
     }
 }

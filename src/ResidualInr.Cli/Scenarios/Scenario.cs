@@ -52,7 +52,15 @@ public sealed record ObjectiveSpec(Minimise Minimise = Minimise.Bytes, double Ac
 /// <summary>The embedded synthetic dataset, or a dataset folder (format detected when null).</summary>
 public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, DatasetFormat? Format);
 
-public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device);
+/// <param name="TargetPsnrDb">inr.target_psnr_db: each frame stops at this PSNR (null: every INR runs its steps).</param>
+/// <param name="MaxSteps">inr.max_steps: the step cap with a target (null: Steps).</param>
+public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null)
+{
+    /// <summary>The training options every INR codec starts from.</summary>
+    public Codec.Siren.TrainingOptions Training => TargetPsnrDb is { } target
+        ? new(Steps: MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: target)
+        : new(Steps: Steps, LearningRate: LearningRate);
+}
 
 /// <param name="Mac">The MAC model that set <paramref name="Channel"/>'s capacity and efficiency (network.mac), or null for the fixed capacity.</param>
 /// <param name="Repair">network.broadcast_repair.</param>

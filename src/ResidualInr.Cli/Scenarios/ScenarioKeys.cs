@@ -142,7 +142,9 @@ public static class ScenarioKeys
         public static readonly Key Lr = Key.Double("lr", 1e-3, "Adam learning rate, cosine-annealed (reference 2e-4).", 1e-9, 1);
         public static readonly Key Batch = Key.Int("batch", 8, "Frames trained together in one stacked step.", 1);
         public static readonly Key Device = Key.Enum("device", "cpu", "Where INRs train.", "cpu", "cuda");
-        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device]);
+        public static readonly Key TargetPsnrDb = Key.Double("target_psnr_db", null, "Target quality: each frame's INRs stop training as soon as they reach this PSNR (dB), and leave the batch.", 1, 200);
+        public static readonly Key MaxSteps = Key.Int("max_steps", null, "With target_psnr_db: the most Adam steps an INR may take (the cosine schedule runs over them).", 1) with { DefaultNote = "steps" };
+        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps]);
     }
 
     public static class Network

@@ -167,7 +167,7 @@ public sealed partial class ScenarioRunner(Scenario scenario, string outDir, int
         return OtbReader.Read(dir);
     }
 
-    private TrainingOptions InrDefaults() => new(Steps: scenario.Inr.Steps, LearningRate: scenario.Inr.LearningRate);
+    private TrainingOptions InrDefaults() => scenario.Inr.Training;
 
     /// <summary>Timings measured here: encode and decode from the encodes, and edge training per codec from the learning stage when it ran.</summary>
     private TimingProfile MeasuredProfile(IReadOnlyDictionary<CodecSpec, IReadOnlyList<FrameMetrics>> metrics, IReadOnlyList<Learning.Experiments.AccuracyRow>? accuracy)

@@ -8,9 +8,12 @@ public sealed record FrameToEncode(string Sequence, int Index, RgbImage Image, P
 
 /// <summary>
 /// One encoded frame: the real payload bytes, how they split between background and object
-/// networks, and the box's size group (0 without a box).
+/// networks, and the box's size group (0 without a box). <see cref="Steps"/> counts the training
+/// steps of the frame's networks (background, quantisation-aware and object fits together) and
+/// <see cref="TrainingSeconds"/> its share of their time (0 for codecs that do not train).
 /// </summary>
-public sealed record EncodedFrame(FrameToEncode Frame, byte[] Payload, int BackgroundBytes, int ObjectBytes, int SizeGroup);
+public sealed record EncodedFrame(FrameToEncode Frame, byte[] Payload, int BackgroundBytes, int ObjectBytes, int SizeGroup,
+    int Steps = 0, double TrainingSeconds = 0);
 
 /// <summary>
 /// Encodes frames to payload bytes and decodes payloads back to images, both in batches:

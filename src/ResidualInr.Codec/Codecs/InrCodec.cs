@@ -39,6 +39,16 @@ public sealed class InrCodec : IFrameCodec
     /// <summary>Per-step MSE of the background fit of the last batch (for measurements such as warm-start savings).</summary>
     public Action<int, float[]>? OnBackgroundStep { get; set; }
 
+    /// <summary>
+    /// Per-frame target PSNR (dB), instead of the training options' <see cref="TrainingOptions.TargetPsnrDb"/>
+    /// for the frames it names (by sequence and index): measurements that ask each frame for a
+    /// quality it reached elsewhere (<c>rinr bench convergence</c>).
+    /// </summary>
+    public IReadOnlyDictionary<(string Sequence, int Index), double>? FrameTargetPsnrDb { get; set; }
+
+    /// <summary>Per step of every fit of the last batch: which stage, the step and the per-network PSNR in image units (measurements).</summary>
+    public Action<string, int, double[]>? OnFitStep { get; set; }
+
     /// <summary>Fraction (0..1) of the current batch's background fit done, for progress bars.</summary>
     public Action<double>? OnBatchProgress { get; set; }
 
@@ -50,10 +60,11 @@ public sealed class InrCodec : IFrameCodec
             throw new ArgumentException("every frame of a batch must have the same size");
         using var generator = new TorchSharp.torch.Generator((ulong)seed);
 
-        var background = FitBackgrounds(frames, w, h, generator);
+        var cost = new FitCost(frames.Count);
+        var background = FitBackgrounds(frames, w, h, generator, cost);
         var objects = Settings.Object == ObjectEncoding.None
             ? new (NetworkPayload Net, float Q)?[frames.Count]
-            : FitObjects(frames, background, generator);
+            : FitObjects(frames, background, generator, cost);
 
         return frames.Select((f, i) =>
         {
@@ -63,18 +74,26 @@ public sealed class InrCodec : IFrameCodec
             var payload = new InrPayload(Name, w, h, objects[i] is null ? null : f.Box, q, networks);
             int group = f.Box is { } box ? Settings.Groups.GroupOf(box) : 0;
             return new EncodedFrame(f, PayloadFormat.Write(payload), PayloadFormat.NetworkBytes(background[i]),
-                objects[i] is { } oo ? PayloadFormat.NetworkBytes(oo.Net) : 0, group);
+                objects[i] is { } oo ? PayloadFormat.NetworkBytes(oo.Net) : 0, group, cost.Steps[i], cost.Seconds[i]);
         }).ToList();
     }
 
     public IReadOnlyList<RgbImage> DecodeBatch(IReadOnlyList<byte[]> payloads) =>
         _decoder.Decode(payloads.Select(p => PayloadFormat.Read(p)).ToList());
 
-    private NetworkPayload[] FitBackgrounds(IReadOnlyList<FrameToEncode> frames, int w, int h, Generator generator)
+    /// <summary>Each frame's target MSE in image units (network units of [-1, 1]), or null when no frame has a target.</summary>
+    private double[]? TargetMse(IReadOnlyList<FrameToEncode> frames)
+    {
+        if (Settings.Training.TargetPsnrDb is null && FrameTargetPsnrDb is null) return null;
+        return frames.Select(f => FrameTargetPsnrDb is not null && FrameTargetPsnrDb.TryGetValue((f.Sequence, f.Index), out var db) ? Psnr.ToMse(db)
+            : Settings.Training.TargetMse ?? 0).ToArray();
+    }
+
+    private NetworkPayload[] FitBackgrounds(IReadOnlyList<FrameToEncode> frames, int w, int h, Generator generator, FitCost cost)
     {
         using var scope = NewDisposeScope();
         using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
-        net.Initialise(generator);
+        net.Initialise(generator, Settings.Training.InitScale);
         if (Settings.WarmStart)
             for (int i = 0; i < frames.Count; i++)
                 if (_previousBackground.TryGetValue(frames[i].Sequence, out var previous)) net.Import(i, previous);
@@ -83,13 +102,15 @@ public sealed class InrCodec : IFrameCodec
         var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
         bool fineTune = Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32;
         double totalSteps = Settings.Training.Steps + (fineTune ? Settings.QuantizationAwareSteps : 0);
-        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, OnBackgroundStep,
-            onStepDone: step => OnBatchProgress?.Invoke((step + 1) / totalSteps));
+        var targetMse = TargetMse(frames);
+        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, Observe("background", OnBackgroundStep),
+            onStepDone: step => OnBatchProgress?.Invoke((step + 1) / totalSteps), cost: cost, targetMse: targetMse);
         if (fineTune)
         {
-            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate / 4 };
-            SirenTrainer.Fit(net, coords, targets, null, options, parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
-                onStepDone: step => OnBatchProgress?.Invoke((Settings.Training.Steps + step + 1) / totalSteps));
+            // Fine-tuning starts from a fitted network: no warm-up.
+            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate / 4, WarmupSteps = 0 };
+            SirenTrainer.Fit(net, coords, targets, null, options, Observe("qat", null), parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
+                onStepDone: step => OnBatchProgress?.Invoke((Settings.Training.Steps + step + 1) / totalSteps), cost: cost, targetMse: targetMse);
         }
 
         var result = new NetworkPayload[frames.Count];
@@ -102,7 +123,15 @@ public sealed class InrCodec : IFrameCodec
         return result;
     }
 
-    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator)
+    /// <summary>The per-step callback of a background fit: the given one, plus <see cref="OnFitStep"/> in PSNR.</summary>
+    private Action<int, float[]>? Observe(string stage, Action<int, float[]>? also) =>
+        OnFitStep is null && also is null ? null : (step, mse) =>
+        {
+            also?.Invoke(step, mse);
+            OnFitStep?.Invoke(stage, step, mse.Select(e => Psnr.FromMse(e)).ToArray());
+        };
+
+    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator, FitCost cost)
     {
         // The residual is taken against the background as the decoder will see it: quantised.
         float[]?[]? reconstructed = null;
@@ -114,7 +143,8 @@ public sealed class InrCodec : IFrameCodec
                 .Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList());
             for (int k = 0; k < withBox.Length; k++) reconstructed[withBox[k]] = decoded[k];
         }
-        return ObjectInrFitter.Fit(frames, reconstructed, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator);
+        return ObjectInrFitter.Fit(frames, reconstructed, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator,
+            cost, TargetMse(frames), OnFitStep is null ? null : (step, psnr) => OnFitStep("object", step, psnr));
     }
 
     /// <summary>[H*W, 3] targets in [-1, 1].</summary>

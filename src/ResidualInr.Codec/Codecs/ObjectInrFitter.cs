@@ -37,8 +37,13 @@ public static class ObjectInrFitter
     public static bool IsSmallBox(PixelRect box, SirenShape shape) => 3 * box.Area <= shape.ParameterCount;
 
     /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved): needed in residual mode for frames with a box; they also decide whether a residual O-INR is worth sending.</param>
+    /// <param name="cost">Optional per frame: adds the steps and seconds of the frame's object INR.</param>
+    /// <param name="targetMse">Optional per frame: the object region's target MSE in image units; a residual O-INR stops
+    /// when Q times its error reaches it.</param>
+    /// <param name="onStep">Optional, per step of each group's fit: the step and each member's object-region PSNR in image units.</param>
     public static (NetworkPayload Net, float Q)?[] Fit(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? backgrounds, ObjectEncoding mode,
-        ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator)
+        ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator,
+        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Action<int, double[]>? onStep = null)
     {
         var result = new (NetworkPayload, float)?[frames.Count];
         if (mode == ObjectEncoding.None) return result;
@@ -63,10 +68,18 @@ public static class ObjectInrFitter
 
             using var scope = NewDisposeScope();
             using var net = new BatchedSiren(shape, members.Length, device);
-            net.Initialise(generator);
+            net.Initialise(generator, training.InitScale);
             var (coords, mask) = InrDecoder.BoxCoordinates(boxes, device);
             var target = tensor(targets, [members.Length, pmax, 3]).to(device);
-            SirenTrainer.Fit(net, coords, target, mask, options);
+            // A residual O-INR's error in image units is Q/127.5 times its own (its target is the residual over Q).
+            var scale = members.Select((_, j) => mode == ObjectEncoding.Residual ? Math.Pow(qs[j] / 127.5, 2) : 1.0).ToArray();
+            var goal = targetMse is null ? null
+                : members.Select((i, j) => scale[j] > 0 ? targetMse[i] / scale[j] : double.PositiveInfinity).ToArray();
+            var groupCost = cost is null ? null : new FitCost(members.Length);
+            SirenTrainer.Fit(net, coords, target, mask, options, onStep is null ? null : (step, mse) => onStep(step, mse.Select((e, j) => Psnr.FromMse(e * scale[j])).ToArray()),
+                cost: groupCost, targetMse: goal);
+            if (groupCost is not null)
+                for (int j = 0; j < members.Length; j++) { cost!.Steps[members[j]] += groupCost.Steps[j]; cost.Seconds[members[j]] += groupCost.Seconds[j]; }
             var role = mode == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
             var fitted = Enumerable.Range(0, members.Length).Select(j => Quantise(role, shape, net.Export(j), bits)).ToArray();
             var keep = mode == ObjectEncoding.Residual

@@ -155,7 +155,7 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
             int coldSteps = coldCurve.IndexOf(target) + 1;
             int warmSteps = warmCurve.FindIndex(m => m <= target) is var i and >= 0 ? i + 1 : warmCurve.Count;
             // MSE in network units ([-1, 1] is 2 wide): PSNR = 10 log10(4 / MSE).
-            return (coldSteps, warmSteps, 10 * Math.Log10(4 / target));
+            return (coldSteps, warmSteps, Psnr.FromMse(target));
         }
         finally { Directory.Delete(dir, true); }
     }

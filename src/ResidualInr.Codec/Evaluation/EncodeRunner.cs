@@ -66,7 +66,9 @@ public static class EncodeRunner
             if (codec is InrCodec inr) inr.OnBatchProgress = fraction => framesDone?.Report(done + 0.9 * fraction * inputs.Count);
             var clock = Stopwatch.StartNew();
             var encoded = codec.EncodeBatch(inputs, StableSeed.Derive(options.Seed, batchIndex++));
-            double encodeSeconds = clock.Elapsed.TotalSeconds / inputs.Count;
+            double batchSeconds = clock.Elapsed.TotalSeconds, encodeSeconds = batchSeconds / inputs.Count;
+            // A frame's own time: its share of the training steps, plus an even share of the rest (quantising, writing).
+            double untrained = Math.Max(0, batchSeconds - encoded.Sum(e => e.TrainingSeconds)) / inputs.Count;
 
             clock.Restart();
             var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
@@ -80,7 +82,7 @@ public static class EncodeRunner
                 var (whole, bg, obj) = Quality(e.Frame, decoded[i]);
                 metrics.Add(new FrameMetrics(e.Frame.Sequence, e.Frame.Index, codec.Name, e.Payload.Length, e.BackgroundBytes, e.ObjectBytes,
                     whole, bg, obj, encodeSeconds, decodeSeconds,
-                    e.SizeGroup, Path.GetRelativePath(outDir, file), inputs.Count));
+                    e.SizeGroup, Path.GetRelativePath(outDir, file), inputs.Count, e.Steps, e.Steps > 0 ? e.TrainingSeconds + untrained : double.NaN));
             }
             done += inputs.Count;
             framesDone?.Report(done);

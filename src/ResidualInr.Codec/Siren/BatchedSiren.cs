@@ -35,17 +35,21 @@ public sealed class BatchedSiren : IDisposable
 
     /// <summary>
     /// The reference initialisation: first layer U(±1/fan_in), every other layer
-    /// U(±sqrt(6/fan_in)/w0), on weights and biases alike. Draws come from a CPU generator and
-    /// are copied over, so a seed gives the same networks on the CPU and on a GPU.
+    /// U(±sqrt(6/fan_in)/w0), on weights and biases alike. With <paramref name="scale"/> a (weight
+    /// scaling, arXiv 2410.04779): first layer U(±a/fan_in), every other layer U(±a·sqrt(6/fan_in)/w0).
+    /// Draws come from a CPU generator and are copied over, so a seed gives the same networks on the
+    /// CPU and on a GPU.
     /// </summary>
-    public void Initialise(Generator cpuGenerator)
+    public void Initialise(Generator cpuGenerator, double? scale = null)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         for (int l = 0; l < Weights.Length; l++)
         {
             int fin = Shape.Layers[l].In;
-            double bound = l == 0 ? 1.0 / fin : Math.Sqrt(6.0 / fin) / Shape.W0;
+            double bound = scale is { } a
+                ? (l == 0 ? a / fin : a * Math.Sqrt(6.0 / fin) / Shape.W0)
+                : (l == 0 ? 1.0 / fin : Math.Sqrt(6.0 / fin) / Shape.W0);
             Weights[l].copy_(empty(Weights[l].shape).uniform_(-bound, bound, cpuGenerator));
             Biases[l].copy_(empty(Biases[l].shape).uniform_(-bound, bound, cpuGenerator));
         }
@@ -58,13 +62,17 @@ public sealed class BatchedSiren : IDisposable
 
     /// <summary>coords [B, P, in] (or [P, in], shared) to outputs [B, P, out].</summary>
     /// <param name="parameterView">Optional view of each parameter for this pass (fake quantisation during quantisation-aware training).</param>
-    public Tensor Forward(Tensor coords, Func<Tensor, Tensor>? parameterView = null)
+    public Tensor Forward(Tensor coords, Func<Tensor, Tensor>? parameterView = null) =>
+        Forward(Shape, Weights, Biases, coords, parameterView);
+
+    /// <summary>The forward pass of stacked parameters laid out as <see cref="Weights"/> and <see cref="Biases"/>, of any batch size.</summary>
+    public static Tensor Forward(SirenShape shape, IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> biases, Tensor coords, Func<Tensor, Tensor>? parameterView = null)
     {
-        var h = coords.dim() == 2 ? coords.unsqueeze(0).expand(Batch, -1, -1) : coords;
-        int last = Weights.Length - 1;
-        float w0 = (float)Shape.W0;
-        Tensor W(int l) => parameterView is null ? Weights[l] : parameterView(Weights[l]);
-        Tensor B(int l) => parameterView is null ? Biases[l] : parameterView(Biases[l]);
+        var h = coords.dim() == 2 ? coords.unsqueeze(0).expand(weights[0].shape[0], -1, -1) : coords;
+        int last = weights.Count - 1;
+        float w0 = (float)shape.W0;
+        Tensor W(int l) => parameterView is null ? weights[l] : parameterView(weights[l]);
+        Tensor B(int l) => parameterView is null ? biases[l] : parameterView(biases[l]);
         // One fused kernel per layer: w0 * (h @ W + b), so the activations are touched once, not three times.
         for (int l = 0; l < last; l++)
             h = h.baddbmm(W(l), B(l), beta: w0, alpha: w0).sin();

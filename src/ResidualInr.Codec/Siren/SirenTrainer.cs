@@ -8,12 +8,19 @@ namespace ResidualInr.Codec.Siren;
 /// Each network's loss is its own masked MSE, summed over the batch, so a network's gradient
 /// does not depend on what else is in the batch. Adam is written out on the stacked tensors
 /// (it is per-parameter, so stacking changes nothing) and lets us keep per-network best weights.
+/// <para>
+/// With a target MSE (<see cref="TrainingOptions.TargetPsnrDb"/> or per network), a network that
+/// reaches it is done: its weights of that step are kept and its rows leave the working batch (the
+/// parameters, Adam moments, targets and masks are compacted), so the networks still training
+/// run smaller kernels. Without a target nothing is compacted and the arithmetic is unchanged.
+/// </para>
 /// </summary>
 public static class SirenTrainer
 {
-    private static Tensor MaskedMse(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, Tensor counts, Func<Tensor, Tensor>? parameterView)
+    private static Tensor MaskedMse(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts, Func<Tensor, Tensor>? parameterView)
     {
-        var diff = net.Forward(coords, parameterView) - targets;
+        int layers = parameters.Length / 2;
+        var diff = BatchedSiren.Forward(shape, parameters[..layers], parameters[layers..], coords, parameterView) - targets;
         var sq = diff * diff;
         if (mask is not null) sq = sq * mask;
         return sq.sum([1, 2]) / counts;
@@ -32,78 +39,182 @@ public static class SirenTrainer
     /// <param name="coords">[P, in] shared, or [B, P, in].</param>
     /// <param name="targets">[B, P, out] in the network's output units.</param>
     /// <param name="mask">Optional [B, P, 1] of 0/1: pixels that count (padding for boxes of different sizes).</param>
-    /// <param name="onStep">Called with (step, per-network MSE) every step, for progress and measurements.</param>
+    /// <param name="onStep">Called with (step, per-network MSE) every step, for progress and measurements (a network that is done repeats its last MSE).</param>
     /// <returns>Per network, the MSE of the weights that were kept.</returns>
     /// <param name="onStepDone">Called after every step without reading anything back from the device (progress bars).</param>
     /// <param name="parameterView">Optional view of the parameters in every forward pass (fake quantisation); the kept MSE is measured through it.</param>
+    /// <param name="cost">Optional: adds the steps (forward and backward passes) each network took, and its share of the
+    /// wall time (each step's time split evenly among the networks still in it).</param>
+    /// <param name="targetMse">Optional per-network target MSE, instead of <see cref="TrainingOptions.TargetMse"/> for all.</param>
     public static float[] Fit(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, TrainingOptions options,
-        Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null, Action<int>? onStepDone = null)
+        Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null, Action<int>? onStepDone = null,
+        FitCost? cost = null, IReadOnlyList<double>? targetMse = null)
     {
         options.Validate();
         int b = net.Batch;
-        var parameters = net.Parameters.ToArray();
+        if (targetMse is not null && targetMse.Count != b) throw new ArgumentException($"targetMse has {targetMse.Count} entries for {b} networks");
+        var goal = targetMse ?? (options.TargetMse is { } all ? Enumerable.Repeat(all, b).ToArray() : null);
+        // With a target, a network may stop in the first half, so its best weights are tracked from the start.
+        int keepFrom = options.KeepBestOfSecondHalf && goal is null ? options.Steps / 2 : 0;
+
+        var output = net.Parameters.ToArray();
+        var parameters = output.ToArray();     // the working rows: the net's own tensors until the first compaction
+        var active = Enumerable.Range(0, b).ToArray(); // original index of each working row
+        var finalMse = new float[b];
+        if (cost is not null && cost.Steps.Length != b) throw new ArgumentException($"cost has {cost.Steps.Length} entries for {b} networks");
+        var clock = cost is null ? null : System.Diagnostics.Stopwatch.StartNew();
         var m = parameters.Select(p => zeros_like(p)).ToArray();
         var v = parameters.Select(p => zeros_like(p)).ToArray();
-        using var best = new BatchedSiren(net.Shape, b, net.Device);
-        best.CopyFrom(net);
-        var bestParameters = best.Parameters.ToArray();
+        var best = parameters.Select(p => p.detach().clone()).ToArray();
         var bestMse = full([b], float.PositiveInfinity, device: net.Device);
         var counts = mask is null
             ? full([b], (float)(targets.shape[1] * targets.shape[2]), device: net.Device)
             : mask.sum([1, 2]) * targets.shape[2];
+        Tensor workCoords = coords, workTargets = targets;
+        Tensor? workMask = mask;
+        bool compacted = false;
         net.RequireGrad();
         try
         {
-            for (int step = 0; step < options.Steps; step++)
+            for (int step = 0; step < options.Steps && active.Length > 0; step++)
             {
-                using var scope = NewDisposeScope();
-                foreach (var p in parameters) p.grad?.zero_();
-                var perNet = MaskedMse(net, coords, targets, mask, counts, parameterView); // [B]
-                perNet.sum().backward();
+                float[]? mse = null;
+                using (var scope = NewDisposeScope())
+                {
+                    foreach (var p in parameters) p.grad?.zero_();
+                    var perNet = MaskedMse(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView); // [active]
+                    perNet.sum().backward();
 
+                    using (no_grad())
+                    {
+                        // The loss was measured with the weights before this update, so those are the
+                        // weights to keep when it is a new best.
+                        if (step >= keepFrom)
+                            KeepBetter(perNet.detach(), bestMse, parameters, best);
+                        double lr = options.LearningRateAt(step);
+                        double bc1 = 1 - Math.Pow(options.Beta1, step + 1), bc2 = 1 - Math.Pow(options.Beta2, step + 1);
+                        // Explicit scalars held by using: an implicit number-to-Scalar conversion can be
+                        // finalised by the GC while libtorch still reads it (seen once in a long run).
+                        using var beta1 = options.Beta1.ToScalar();
+                        using var gradWeight = (1 - options.Beta1).ToScalar();
+                        using var beta2 = options.Beta2.ToScalar();
+                        using var squareWeight = (1 - options.Beta2).ToScalar();
+                        using var correction2 = bc2.ToScalar();
+                        using var epsilon = options.Epsilon.ToScalar();
+                        using var stepSize = (-lr / bc1).ToScalar();
+                        for (int i = 0; i < parameters.Length; i++)
+                        {
+                            var g = parameters[i].grad!;
+                            m[i].mul_(beta1).add_(g, alpha: gradWeight);
+                            v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
+                            var denom = v[i].div(correction2).sqrt_().add_(epsilon);
+                            parameters[i].addcdiv_(m[i], denom, value: stepSize);
+                        }
+                    }
+                    if (onStep is not null || goal is not null)
+                        mse = perNet.detach().cpu().data<float>().ToArray();
+                }
+                if (cost is not null)
+                {
+                    // On the CPU the step has finished here; on a GPU the read-back of a target check syncs it.
+                    double share = clock!.Elapsed.TotalSeconds / active.Length;
+                    clock.Restart();
+                    foreach (var i in active) { cost.Steps[i]++; cost.Seconds[i] += share; }
+                }
+                if (mse is not null)
+                    for (int k = 0; k < active.Length; k++) finalMse[active[k]] = mse[k];
+                onStep?.Invoke(step, (float[])finalMse.Clone());
+                onStepDone?.Invoke(step);
+
+                if (goal is null) continue;
+                var done = Enumerable.Range(0, active.Length).Where(k => mse![k] <= goal[active[k]]).ToArray();
+                if (done.Length == 0) continue;
+                // Retire the networks that reached their target: their best weights (those of this
+                // step or better) go to the output, and every working tensor loses their rows.
+                var keep = Enumerable.Range(0, active.Length).Except(done).ToArray();
                 using (no_grad())
                 {
-                    // The loss was measured with the weights before this update, so those are the
-                    // weights to keep when it is a new best.
-                    if (!options.KeepBestOfSecondHalf || step >= options.Steps / 2)
-                        KeepBetter(perNet.detach(), bestMse, parameters, bestParameters);
-                    double lr = options.LearningRateAt(step);
-                    double bc1 = 1 - Math.Pow(options.Beta1, step + 1), bc2 = 1 - Math.Pow(options.Beta2, step + 1);
-                    // Explicit scalars held by using: an implicit number-to-Scalar conversion can be
-                    // finalised by the GC while libtorch still reads it (seen once in a long run).
-                    using var beta1 = options.Beta1.ToScalar();
-                    using var gradWeight = (1 - options.Beta1).ToScalar();
-                    using var beta2 = options.Beta2.ToScalar();
-                    using var squareWeight = (1 - options.Beta2).ToScalar();
-                    using var correction2 = bc2.ToScalar();
-                    using var epsilon = options.Epsilon.ToScalar();
-                    using var stepSize = (-lr / bc1).ToScalar();
-                    for (int i = 0; i < parameters.Length; i++)
+                    using var doneRows = tensor(done.Select(k => (long)k).ToArray(), device: net.Device);
+                    using var doneTargets = tensor(done.Select(k => (long)active[k]).ToArray(), device: net.Device);
+                    for (int i = 0; i < output.Length; i++)
+                        using (var rows = best[i].index_select(0, doneRows)) output[i].index_copy_(0, doneTargets, rows);
+                    using (var rows = bestMse.index_select(0, doneRows).cpu())
                     {
-                        var g = parameters[i].grad!;
-                        m[i].mul_(beta1).add_(g, alpha: gradWeight);
-                        v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
-                        var denom = v[i].div(correction2).sqrt_().add_(epsilon);
-                        parameters[i].addcdiv_(m[i], denom, value: stepSize);
+                        var kept = rows.data<float>().ToArray();
+                        for (int k = 0; k < done.Length; k++) finalMse[active[done[k]]] = kept[k];
+                    }
+                    if (keep.Length > 0)
+                    {
+                        using var keepRows = tensor(keep.Select(k => (long)k).ToArray(), device: net.Device);
+                        Tensor Shrink(Tensor x, bool ours)
+                        {
+                            var smaller = x.index_select(0, keepRows);
+                            if (ours) x.Dispose();
+                            return smaller;
+                        }
+                        for (int i = 0; i < parameters.Length; i++)
+                        {
+                            Tensor smaller;
+                            using (var rows = parameters[i].detach()) smaller = Shrink(rows, false).requires_grad_(true);
+                            if (compacted) { parameters[i].grad?.Dispose(); parameters[i].Dispose(); }
+                            parameters[i] = smaller;
+                            m[i] = Shrink(m[i], true);
+                            v[i] = Shrink(v[i], true);
+                            best[i] = Shrink(best[i], true);
+                        }
+                        bestMse = Shrink(bestMse, true);
+                        counts = Shrink(counts, true);
+                        workTargets = Shrink(workTargets, compacted);
+                        if (workMask is not null) workMask = Shrink(workMask, compacted);
+                        if (workCoords.dim() == 3) workCoords = Shrink(workCoords, compacted);
+                        if (!compacted)
+                        {
+                            // The net's own tensors now only receive results: drop their gradients.
+                            foreach (var p in output) { p.grad?.Dispose(); p.requires_grad_(false); }
+                        }
+                        compacted = true;
                     }
                 }
-                onStep?.Invoke(step, perNet.detach().cpu().data<float>().ToArray());
-                onStepDone?.Invoke(step);
+                active = keep.Select(k => active[k]).ToArray();
             }
-            // Score the final weights too: the last step's update has not been measured yet.
-            using (var scope = NewDisposeScope())
-            using (no_grad())
-                KeepBetter(MaskedMse(net, coords, targets, mask, counts, parameterView), bestMse, parameters, bestParameters);
-            foreach (var p in parameters) p.requires_grad_(false);
-            net.CopyFrom(best);
-            return bestMse.cpu().data<float>().ToArray();
+            if (active.Length > 0)
+            {
+                // Score the final weights too: the last step's update has not been measured yet.
+                using (var scope = NewDisposeScope())
+                using (no_grad())
+                    KeepBetter(MaskedMse(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView), bestMse, parameters, best);
+                using (no_grad())
+                {
+                    using var rows = tensor(active.Select(k => (long)k).ToArray(), device: net.Device);
+                    foreach (var p in output) p.requires_grad_(false);
+                    for (int i = 0; i < output.Length; i++) output[i].index_copy_(0, rows, best[i]);
+                    var kept = bestMse.cpu().data<float>().ToArray();
+                    for (int k = 0; k < active.Length; k++) finalMse[active[k]] = kept[k];
+                }
+            }
+            foreach (var p in output) p.requires_grad_(false);
+            return finalMse;
         }
         finally
         {
-            foreach (var t in m.Concat(v)) t.Dispose();
+            foreach (var t in m.Concat(v).Concat(best)) t.Dispose();
             bestMse.Dispose();
             counts.Dispose();
-            foreach (var p in parameters) p.grad?.Dispose();
+            foreach (var p in output) p.grad?.Dispose();
+            if (compacted)
+            {
+                foreach (var p in parameters) { p.grad?.Dispose(); p.Dispose(); }
+                workTargets.Dispose();
+                workMask?.Dispose();
+                if (workCoords.dim() == 3) workCoords.Dispose();
+            }
         }
     }
+}
+
+/// <summary>What a fit cost per network: steps taken and seconds (its share of each step it was in). Accumulates over fits.</summary>
+public sealed class FitCost(int networks)
+{
+    public int[] Steps { get; } = new int[networks];
+    public double[] Seconds { get; } = new double[networks];
 }

@@ -7,6 +7,12 @@ namespace ResidualInr.Codec.Siren;
 /// schedule over all steps, MSE, full batch, keeping each network's best-PSNR weights from the
 /// second half of training. The reference runs 10,000 steps; CPU runs use far fewer.
 /// </summary>
+/// <param name="InitScale">Weight scaling of the sine layers (ICLR'25, arXiv 2410.04779): 
+/// U(±a/2), every other layer U(±a·sqrt(6/fan_in)/w0); null keeps the reference initialisation.</param>
+/// <param name="WarmupSteps">Linear learning-rate warm-up before the cosine decay (0: none).</param>
+/// <param name="TargetPsnrDb">Stop each network on its own as soon as its fit reaches this PSNR
+/// (peak-to-peak 255 of the image; <see cref="Steps"/> is then the most steps a network may take).
+/// A network that is done leaves the batch, so it stops costing compute.</param>
 public sealed record TrainingOptions(
     int Steps = 10_000,
     double LearningRate = 2e-4,
@@ -14,15 +20,72 @@ public sealed record TrainingOptions(
     bool KeepBestOfSecondHalf = true,
     double Beta1 = 0.9,
     double Beta2 = 0.999,
-    double Epsilon = 1e-8)
+    double Epsilon = 1e-8,
+    double? InitScale = null,
+    int WarmupSteps = 0,
+    double? TargetPsnrDb = null)
 {
+    /// <summary>The fast recipe's peak learning rate.</summary>
+    public const double FastLearningRate = 1e-3;
+
+    /// <summary>The fast recipe's warm-up, as a share of its step budget.</summary>
+    public const double FastWarmupShare = 0.0;
+
+    /// <summary>
+    /// The project's fast recipe: the reference initialisation, a 5x higher peak learning rate with
+    /// cosine decay over at most <paramref name="maxSteps"/> steps, and each network stopping at
+    /// <paramref name="targetPsnrDb"/> when one is given (its best weights so far kept). Weight scaling
+    /// and warm-up are there to measure (<c>rinr bench convergence --init-scale --warmup</c>): weight
+    /// scaling at a = 2.5 stalled the 10-layer SIRENs (results/benchmarks.md); warm-up is not measured yet.
+    /// </summary>
+    public static TrainingOptions Fast(int maxSteps, double? targetPsnrDb = null) => new(
+        Steps: maxSteps, LearningRate: FastLearningRate, KeepBestOfSecondHalf: false,
+        WarmupSteps: (int)(FastWarmupShare * maxSteps), TargetPsnrDb: targetPsnrDb);
+
+    /// <summary>
+    /// The reference recipe (the authors' code) over <paramref name="steps"/> steps: standard SIREN
+    /// init, Adam lr 2e-4, cosine over all steps, full batch, best weights of the second half.
+    /// </summary>
+    public static TrainingOptions Reference(int steps) => new(Steps: steps);
+
     public void Validate()
     {
         if (Steps < 1) throw new Imaging.InputException($"steps must be at least 1, got {Steps}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new Imaging.InputException($"learning rate must be positive, got {LearningRate}");
+        if (InitScale is { } a && (!(a > 0) || double.IsInfinity(a))) throw new Imaging.InputException($"init scale must be positive, got {a}");
+        if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
+        if (TargetPsnrDb is { } t && (!(t > 0) || t > 200)) throw new Imaging.InputException($"target_psnr_db must be in (0, 200] dB, got {t}");
     }
 
-    public double LearningRateAt(int step) => CosineSchedule
-        ? LearningRateSchedule.Cosine(LearningRate, step, Steps)
-        : LearningRate;
+    /// <summary>
+    /// The record's text (cache keys hash it): the fields of the reference recipe always, the fast
+    /// recipe's only when set, so that settings from before they existed keep their keys.
+    /// </summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        builder.Append(c, $"Steps = {Steps}, LearningRate = {LearningRate}, CosineSchedule = {CosineSchedule}, KeepBestOfSecondHalf = {KeepBestOfSecondHalf}, ");
+        builder.Append(c, $"Beta1 = {Beta1}, Beta2 = {Beta2}, Epsilon = {Epsilon}");
+        if (InitScale is { } a) builder.Append(c, $", InitScale = {a}");
+        if (WarmupSteps != 0) builder.Append(c, $", WarmupSteps = {WarmupSteps}");
+        if (TargetPsnrDb is { } t) builder.Append(c, $", TargetPsnrDb = {t}");
+        return true;
+    }
+
+    public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
+        : WarmupSteps > 0 ? LearningRateSchedule.WarmupCosine(LearningRate, step, WarmupSteps, Steps)
+        : LearningRateSchedule.Cosine(LearningRate, step, Steps);
+
+    /// <summary>
+    /// The MSE in network units ([-1, 1], 2 wide, i.e. 255 levels) that <see cref="TargetPsnrDb"/> means:
+    /// PSNR = 10 log10(2² / MSE).
+    /// </summary>
+    public double? TargetMse => TargetPsnrDb is { } t ? Psnr.ToMse(t) : null;
+}
+
+/// <summary>PSNR against MSE in network units, where the image's 0..255 range spans [-1, 1].</summary>
+public static class Psnr
+{
+    public static double FromMse(double mse) => 10 * Math.Log10(4 / mse);
+    public static double ToMse(double psnrDb) => 4 / Math.Pow(10, psnrDb / 10);
 }
