@@ -53,7 +53,7 @@ public static class AccuracyFile
         try
         {
             using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
+            using var csv = new CsvReader(reader, CsvOutput.Configuration);
             // The same class map that writes the file reads it: one place names the columns.
             csv.Context.RegisterClassMap<TMap>();
             var rows = csv.GetRecords<T>().ToList();

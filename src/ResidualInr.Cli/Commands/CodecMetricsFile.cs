@@ -18,7 +18,7 @@ public static class CodecMetricsFile
         try
         {
             using var reader = new StreamReader(path);
-            using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
+            using var csv = new CsvReader(reader, CsvOutput.Configuration);
             csv.Read();
             csv.ReadHeader();
             string[] needed = requireTimings ? ["sequence", "frame", "codec", "payload_bytes", "decode_s_per_frame"] : ["sequence", "frame", "codec", "payload_bytes"];

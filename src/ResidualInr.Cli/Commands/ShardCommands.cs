@@ -34,7 +34,7 @@ public static class ShardCommands
             var plan = new ScenarioRunner(scenario, scenario.Output, parse.GetValue(o.Jobs), TextWriter.Null, o.Cache(parse), o.Transfers(parse),
                 unitFrames: parse.GetValue(o.UnitFrames)).Plan(estimates);
             var output = parse.InvocationConfiguration.Output;
-            using (var csv = new CsvWriter(output, new CsvConfiguration(CultureInfo.InvariantCulture), leaveOpen: true))
+            using (var csv = new CsvWriter(output, CsvOutput.Configuration, leaveOpen: true))
             {
                 csv.Context.RegisterClassMap<PlanRowMap>();
                 csv.WriteRecords(plan.Units.Select(u => new PlanRow(u)));

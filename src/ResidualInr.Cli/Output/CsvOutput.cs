@@ -9,11 +9,14 @@ namespace ResidualInr.Cli.Output;
 /// <summary>CSV files with units in their column names, written through a temporary file and a rename.</summary>
 public static class CsvOutput
 {
+    /// <summary>How every rinr CSV is written and read: invariant culture (a '.' decimal point, ',' separators).</summary>
+    public static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture);
+
     public static void Write<T, TMap>(string path, IEnumerable<T> rows) where TMap : ClassMap<T>
     {
         AtomicFile.Write(path, writer =>
         {
-            using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture), leaveOpen: true);
+            using var csv = new CsvWriter(writer, Configuration, leaveOpen: true);
             csv.Context.RegisterClassMap<TMap>();
             csv.WriteRecords(rows);
         });

@@ -145,11 +145,18 @@ public sealed partial class ScenarioRunner
     private string LearnEntry(LearnUnit unit, Dataset dataset)
     {
         var learning = scenario.Learning!;
-        var pretrained = learning.Pretrained is { } p
-            ? PretrainedModels.Read(p, learning.Detector.Width, scenario.FrameWidth, scenario.FrameHeight, Environment.CurrentDirectory, "learning.width").ContentHash
-            : "scratch";
-        return $"learning-{ResultCache.Key(EncodeNames(dataset), learning with { Pretrained = null }, learning.Detector, unit.Source, unit.Seed, "detections", pretrained)}";
+        return $"learning-{ResultCache.Key(EncodeNames(dataset), learning with { Pretrained = null }, learning.Detector, unit.Source, unit.Seed, "detections", PretrainedHash)}";
     }
+
+    /// <summary>
+    /// The pretrained weights' content hash ("scratch" without), read once: entry names are asked for every unit and, while
+    /// a shard or merge waits, every few seconds, and hashing the weights file each time would be the slowest part of that.
+    /// </summary>
+    private string PretrainedHash => _pretrainedHash ??= scenario.Learning?.Pretrained is { } p
+        ? PretrainedModels.Read(p, scenario.Learning.Detector.Width, scenario.FrameWidth, scenario.FrameHeight, Environment.CurrentDirectory, "learning.width").ContentHash
+        : "scratch";
+
+    private string? _pretrainedHash;
 
     /// <summary>
     /// A sweep point's result: the key hashes the scenario (not its paths), the entries the point's sizes and timings come
@@ -163,7 +170,16 @@ public sealed partial class ScenarioRunner
             unit.Point, unit.Shape.Label, unit.Shape.WritesTransfers)}";
     }
 
-    private string EncodeNames(Dataset dataset) => string.Join("|", scenario.Codecs.Select(c => EncodeEntry(c, dataset)));
+    /// <summary>Every codec's encode entry; computed once per dataset (each name stats every dataset file, and is asked for per unit and per poll).</summary>
+    private string EncodeNames(Dataset dataset)
+    {
+        if (_encodeNames is { } known && ReferenceEquals(known.Dataset, dataset)) return known.Names;
+        var names = string.Join("|", scenario.Codecs.Select(c => EncodeEntry(c, dataset)));
+        _encodeNames = (dataset, names);
+        return names;
+    }
+
+    private (Dataset Dataset, string Names)? _encodeNames;
 
     private bool Done(WorkUnit unit, WorkPlan plan, Dataset dataset) => unit switch
     {

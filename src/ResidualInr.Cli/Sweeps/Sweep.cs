@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using CsvHelper.Configuration;
 using ResidualInr.Cli.Output;
 using ResidualInr.Imaging;
 using ResidualInr.Simulation.Results;
@@ -102,7 +101,7 @@ public static class Sweep
         if (parts.Count == 0) return ["summary.csv", "devices.csv"];
         AtomicFile.Write(Path.Combine(dir, "transfers.csv"), writer =>
         {
-            using (var csv = new CsvWriter(writer, TransferPart.Configuration, leaveOpen: true))
+            using (var csv = new CsvWriter(writer, CsvOutput.Configuration, leaveOpen: true))
             {
                 csv.Context.RegisterClassMap<TransferRowMap>();
                 csv.WriteHeader<TransferRow>();
@@ -122,7 +121,6 @@ public static class Sweep
     /// <summary>One point's transfers.csv rows (no header), written as the simulation hands them over.</summary>
     private sealed class TransferPart : ITransferSink, IDisposable
     {
-        public static readonly CsvConfiguration Configuration = new(CultureInfo.InvariantCulture);
         private readonly SweepPoint _point;
         private readonly StreamWriter _file;
         private readonly CsvWriter _csv;
@@ -131,7 +129,7 @@ public static class Sweep
         {
             _point = point;
             _file = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-            _csv = new CsvWriter(_file, Configuration);
+            _csv = new CsvWriter(_file, CsvOutput.Configuration);
             _csv.Context.RegisterClassMap<TransferRowMap>();
         }
 
