@@ -156,9 +156,10 @@ public static class BenchCommands
         var initScale = new Option<double?>("--init-scale") { Description = "Fast recipe's weight scaling a of the sine layers (arXiv 2410.04779; default: the reference initialisation)." };
         var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
         var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
+        var tf32 = Tf32Option();
         var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
         {
-            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, outFile,
+            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, outFile, tf32,
         };
         cmd.SetAction(parse =>
         {
@@ -166,6 +167,7 @@ public static class BenchCommands
             int k = parse.GetValue(frames);
             if (k < 1) throw new InputException($"--frames must be at least 1, got {k}");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            ComputeDevice.UseTf32(parse.GetValue(tf32));
             int r = parse.GetValue(referenceSteps) ?? (torchDevice.type == TorchSharp.DeviceType.CUDA ? 10_000 : 2_000);
             if (r < 2) throw new InputException($"--reference-steps must be at least 2, got {r}");
             var fast = TrainingOptions.Fast(r);
@@ -217,6 +219,12 @@ public static class BenchCommands
         output.WriteLine(Line($"speed-up to the reference PSNR: {result.TimeSpeedUp:F2}x in time, {result.StepSpeedUp:F2}x in steps"));
     }
 
+    /// <summary>--tf32 of the bench commands (<see cref="ComputeDevice.UseTf32"/>).</summary>
+    private static Option<bool> Tf32Option() => new("--tf32")
+    {
+        Description = "On a GPU, let FP32 matrix products use TF32 tensor cores (the matmul peak too); compare with a run without it for speed and PSNR.",
+    };
+
     internal static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)
     {
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
@@ -241,9 +249,10 @@ public static class BenchCommands
         var memoryFrames = new Option<int>("--memory-frames") { Description = "Small frames to encode while watching memory (0 skips).", DefaultValueFactory = _ => 1000 };
         var warmSteps = new Option<int>("--warm-start-steps") { Description = "Steps of the warm-start comparison (0 skips).", DefaultValueFactory = _ => 300 };
         var outFile = new Option<string?>("--out") { Description = "Also write the figures to this CSV file." };
+        var tf32 = Tf32Option();
         var codec = new Command("codec", "Encode throughput (batched vs one image, and as a fraction of FP32 matmul peak), batched INR decode vs JPEG decode, memory over 1,000 encodes, warm-start savings.")
         {
-            device, size, steps, batch, memoryFrames, warmSteps, outFile,
+            device, size, steps, batch, memoryFrames, warmSteps, outFile, tf32,
         };
         codec.SetAction(parse =>
         {
@@ -251,6 +260,7 @@ public static class BenchCommands
             int s = parse.GetValue(steps), b = parse.GetValue(batch);
             if (s < 1 || b < 1) throw new InputException("--steps and --batch must be at least 1");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
+            ComputeDevice.UseTf32(parse.GetValue(tf32));
             var options = new CodecBenchmarkOptions(w, h, s, b, parse.GetValue(memoryFrames), parse.GetValue(warmSteps));
             var figures = new CodecBenchmark(torchDevice, options, stage => Console.Error.WriteLine($"[rinr] bench: {stage}")).Run();
             Report(parse.InvocationConfiguration.Output, torchDevice, figures, parse.GetValue(outFile));

@@ -102,7 +102,7 @@ public sealed class ScenarioOptions
     public readonly Option<int?> Seed = new("--seed") { Description = "Override the scenario's seed." };
     public readonly Option<bool> LargestTransfers = new("--transfers") { Description = "Also write transfers.csv: one row per transfer of the largest N's points, streamed to disk (unicast sharing has N² of them)." };
     public readonly Option<bool> AllTransfers = new("--all-transfers") { Description = "Write transfers.csv with every sweep point's transfers." };
-    public readonly Option<string?> Device = new("--device") { Description = "Override inr.device (cpu or cuda)." };
+    public readonly Option<string?> Device = new("--device") { Description = "Override inr.device and learning.device (cpu or cuda): where INRs encode and detectors train." };
     public readonly Option<string?> CacheDir = new("--cache") { Description = $"Cache of finished datasets, encodes (with their timings), learning results and (sharded) sweep points, shared by runs (default: ${ResultCache.EnvironmentVariable}, else $XDG_CACHE_HOME/rinr, else ~/.cache/rinr)." };
     public readonly Option<int> Jobs = new Option<int>("--jobs") { Description = "Sweep points simulated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount }
         .Within(ScenarioKeys.Options.Jobs);
@@ -123,7 +123,8 @@ public sealed class ScenarioOptions
             scenario = scenario.WithDevices(TextValues.DeviceCounts(d, "--devices"));
         if (parse.GetValue(Seed) is { } s) scenario = scenario with { Seed = s };
         if (parse.GetValue(Device) is { } dev)
-            scenario = dev is "cpu" or "cuda" ? scenario with { Inr = scenario.Inr with { Device = dev } }
+            scenario = dev is "cpu" or "cuda"
+                ? scenario with { Inr = scenario.Inr with { Device = dev }, Learning = scenario.Learning is { } l ? l with { Device = dev } : null }
                 : throw new InputException($"--device '{dev}' is not cpu or cuda");
         return scenario;
     }

@@ -25,8 +25,23 @@ public static class ComputeDevice
         }
     }
 
+    /// <summary>
+    /// Lets FP32 matrix products on a GPU use TF32 tensor cores (10-bit mantissa inputs, FP32 accumulation):
+    /// cuBLAS's switch, torch.backends.cuda.matmul.allow_tf32 (convolutions keep libtorch's default). Off by
+    /// default, because it changes the numbers; <c>rinr bench codec --tf32</c> and <c>rinr bench convergence --tf32</c> measure what it
+    /// buys and whether the PSNR moves. No effect on a CPU.
+    /// </summary>
+    public static void UseTf32(bool on)
+    {
+        torch.backends.cuda.matmul.allow_tf32 = on;
+        Tf32 = on;
+    }
+
+    /// <summary>Whether FP32 matrix products may use TF32 (see <see cref="UseTf32"/>).</summary>
+    public static bool Tf32 { get; private set; }
+
     /// <summary>A short description for reports and timing profiles.</summary>
     public static string Describe(torch.Device device) => device.type == DeviceType.CUDA
-        ? "cuda"
+        ? (Tf32 ? "cuda (TF32 matmuls)" : "cuda")
         : $"cpu ({Environment.ProcessorCount} logical cores, {torch.get_num_threads()} torch threads)";
 }
