@@ -19,12 +19,20 @@ public static class RinrApp
         Recursive = true,
     };
 
+    public static readonly Option<int?> Threads = new("--threads")
+    {
+        Description = "CPU threads for libtorch's tensor work (default: libtorch's, one per core). On a machine whose cores " +
+                      "are busy with other work, --threads 1 can be many times faster; the last bits of results may differ.",
+        Recursive = true,
+    };
+
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand(
             "rinr: what does it cost to share training images among N edge devices over a slow wireless link, " +
             "as JPEG or as Residual-INR payloads from a fog node, and what accuracy does it buy?");
         root.Options.Add(Verbose);
+        root.Options.Add(Threads);
         root.Subcommands.Add(DatasetCommands.Build());
         root.Subcommands.Add(CodecCommands.BuildEncode());
         root.Subcommands.Add(CodecCommands.BuildDecode());
@@ -54,6 +62,7 @@ public static class RinrApp
         bool verbose = parse.GetValue(Verbose);
         try
         {
+            if (parse.GetValue(Threads) is int threads) ResidualInr.Codec.Devices.ComputeDevice.UseCpuThreads(threads);
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Interrupt.Requested)
