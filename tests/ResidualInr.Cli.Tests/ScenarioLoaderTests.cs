@@ -183,6 +183,7 @@ public class ScenarioLoaderTests
     [InlineData("name: x\narrivals: { poisson_rate_per_device_s: 2 }\n", "arrivals.duration_s: is required")]
     [InlineData("name: x\narrivals: { rounds: 0 }\n", "arrivals.rounds: 0 is out of range")]
     [InlineData("name: x\ntiming: { edge: nope.json }\n", "timing.edge: file 'nope.json' not found")]
+    [InlineData("name: x\ntiming: { profile: p.json }\n", ":2: timing.profile: is read only with 'source: profile' (the source is 'measure')")]
     [InlineData("name: x\nnetwork:\n  capacity_bytes_per_s: 5\n  mac: { model: dcf, standard: 802.11g, rate_mbps: 24 }\n",
         ":4: network.mac: give either network.mac (an 802.11 MAC model) or network.capacity_bytes_per_s (a fixed channel), not both")]
     [InlineData("name: x\nnetwork:\n  mac: { model: dcf, standard: g, rate_mbps: 24 }\n  efficiency: [1, 0.9]\n", ":3: network.mac: give either network.mac (an 802.11 MAC model) or network.efficiency")]

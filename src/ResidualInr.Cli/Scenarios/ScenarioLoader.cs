@@ -282,6 +282,8 @@ public static class ScenarioLoader
         var source = t.Enum(K.Timing.Source);
         string? profile = null;
         if (source == K.Timing.Section.OnlyWhen!.Value.Value) profile = ProfileFile(t, K.Timing.Profile, t.String(K.Timing.Profile), baseDir);
+        else if (t.Has(K.Timing.Profile.Name))
+            throw t.Error(t.Peek(K.Timing.Profile.Name), K.Timing.Profile.Name, $"is read only with '{K.Timing.Source.Name}: profile' (the source is '{source}')");
         var fog = t.OptionalString(K.Timing.FogProfile) is { } f ? ProfileFile(t, K.Timing.FogProfile, f, baseDir) : null;
         var edge = t.OptionalString(K.Timing.EdgeProfile) is { } e ? ProfileFile(t, K.Timing.EdgeProfile, e, baseDir) : null;
         t.RejectUnknownKeys();
