@@ -24,6 +24,12 @@ public static class WorkEstimate
     // results/benchmarks.md ("Lazy radio queues"), i.e. the per-device figure, not 300 B x 1e8.
     public const double BytesPerQueuedTransfer = 300, BytesPerRecordedTransfer = 100, BytesPerDevice = 3_200;
 
+    /// <summary>
+    /// A replayed broadcast's row: 64 B of columns (up to twice that while a list grows) and the transmission it keeps
+    /// (about 150 B with its receiver set). Counted like a queue entry.
+    /// </summary>
+    public const double BytesPerReplayedBroadcast = 300;
+
     /// <summary>transfers.csv: 4.2 GB for the 54 million transfers of --devices 3000 --frames 2, about 78 B a row.</summary>
     public const double CsvBytesPerTransfer = 80;
 
@@ -69,16 +75,22 @@ public static class WorkEstimate
     /// loss-free broadcast run, every broadcast to all devices but one (a device's frame, the fog's relay or INR payload
     /// on a shared channel) or to all (train-fog's model on a shared channel). The rest are delivered one by one.
     /// </summary>
-    public static double Replayed(SimulationConfig c)
+    public static double Replayed(SimulationConfig c) => ReplayedBroadcasts(c).Deliveries;
+
+    /// <summary>
+    /// The broadcasts whose deliveries are replayed (<see cref="Replayed"/>): each is kept as a row, its transmission
+    /// included, until the run ends, so they take memory (<see cref="BytesPerReplayedBroadcast"/>).
+    /// </summary>
+    public static (double Broadcasts, double Deliveries) ReplayedBroadcasts(SimulationConfig c)
     {
-        if (c.Downlink != Downlink.Broadcast || c.ChannelOrDefault.LossProbability > 0) return 0;
-        double n = c.Devices, toOthers = n * (n - 1) * c.FramesPerDevice;
+        if (c.Downlink != Downlink.Broadcast || c.ChannelOrDefault.LossProbability > 0) return (0, 0);
+        double n = c.Devices, frames = n * c.FramesPerDevice;
         bool shared = c.Topology == Topology.SharedChannel;
         return c.Strategy switch
         {
-            SharingStrategy.JpegP2p => toOthers,
-            SharingStrategy.TrainFog => shared ? n : 0,
-            _ => shared ? toOthers : 0,
+            SharingStrategy.JpegP2p => (frames, frames * (n - 1)),
+            SharingStrategy.TrainFog => shared ? (1, n) : (0, 0),
+            _ => shared ? (frames, frames * (n - 1)) : (0, 0),
         };
     }
 
@@ -103,7 +115,8 @@ public static class WorkEstimate
     public static double MemoryBytes(SimulationConfig c)
     {
         var (transfers, _) = Count(c);
-        return c.Devices * BytesPerDevice + QueueEntries(c) * BytesPerQueuedTransfer + (c.RecordTransfers ? transfers * BytesPerRecordedTransfer : 0);
+        return c.Devices * BytesPerDevice + QueueEntries(c) * BytesPerQueuedTransfer + ReplayedBroadcasts(c).Broadcasts * BytesPerReplayedBroadcast
+               + (c.RecordTransfers ? transfers * BytesPerRecordedTransfer : 0);
     }
 
     /// <summary>
