@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ResidualInr.Simulation.Network;
@@ -78,30 +79,60 @@ internal static class ReplayKernel
     {
         double m = double.NegativeInfinity;
         int i = start;
-        int w = Vector<double>.Count;
-        if (Vector.IsHardwareAccelerated && end - start >= w)
-        {
-            ref double r = ref MemoryMarshal.GetReference(rx);
-            ref double q = ref MemoryMarshal.GetReference(ready);
-            ref double b = ref MemoryMarshal.GetReference(busy);
-            var vt = new Vector<double>(t);
-            var va = new Vector<double>(a);
-            var vd = new Vector<double>(dec);
-            var vm = new Vector<double>(double.NegativeInfinity);
-            bool listens = a > 0;
-            for (; i <= end - w; i += w)
-            {
-                nuint at = (nuint)i;
-                if (listens) (Vector.LoadUnsafe(ref r, at) + va).StoreUnsafe(ref r, at);
-                (Vector.LoadUnsafe(ref b, at) + vd).StoreUnsafe(ref b, at);
-                var next = Vector.Max(vt, Vector.LoadUnsafe(ref q, at)) + vd;
-                next.StoreUnsafe(ref q, at);
-                vm = Vector.Max(vm, next);
-            }
-            for (int j = 0; j < w; j++) m = Math.Max(m, vm[j]);
-        }
+        // 512-bit lanes where the CPU has them: 100,000 devices took 4.0-4.4 s here instead of 5.0-5.4 s with
+        // Vector<double> (the same 256-bit loop ran as fast as the 512-bit one only with DOTNET_EnableAVX512F=0).
+        if (Vector512.IsHardwareAccelerated)
+            i = Lanes512(rx, ready, busy, i, end, t, a, dec, ref m);
+        else if (Vector.IsHardwareAccelerated)
+            i = Lanes(rx, ready, busy, i, end, t, a, dec, ref m);
         for (; i < end; i++) m = Math.Max(m, Scalar(ref rx[i], ref ready[i], ref busy[i], t, a, dec));
         return m;
+    }
+
+    /// <summary>Whole vectors from <paramref name="i"/> on; returns where the scalar rest starts.</summary>
+    private static int Lanes512(Span<double> rx, Span<double> ready, Span<double> busy, int i, int end, double t, double a, double dec, ref double m)
+    {
+        int w = Vector512<double>.Count;
+        if (end - i < w) return i;
+        ref double r = ref MemoryMarshal.GetReference(rx);
+        ref double q = ref MemoryMarshal.GetReference(ready);
+        ref double b = ref MemoryMarshal.GetReference(busy);
+        Vector512<double> vt = Vector512.Create(t), va = Vector512.Create(a), vd = Vector512.Create(dec), vm = Vector512.Create(m);
+        bool listens = a > 0;
+        for (; i <= end - w; i += w)
+        {
+            nuint at = (nuint)i;
+            if (listens) (Vector512.LoadUnsafe(ref r, at) + va).StoreUnsafe(ref r, at);
+            (Vector512.LoadUnsafe(ref b, at) + vd).StoreUnsafe(ref b, at);
+            var next = Vector512.Max(vt, Vector512.LoadUnsafe(ref q, at)) + vd;
+            next.StoreUnsafe(ref q, at);
+            vm = Vector512.Max(vm, next);
+        }
+        for (int j = 0; j < w; j++) m = Math.Max(m, vm[j]);
+        return i;
+    }
+
+    /// <summary>As <see cref="Lanes512"/> with the platform's <see cref="Vector{T}"/>, for CPUs without AVX-512 (on one with it, run the tests with DOTNET_EnableAVX512F=0 to check this path).</summary>
+    private static int Lanes(Span<double> rx, Span<double> ready, Span<double> busy, int i, int end, double t, double a, double dec, ref double m)
+    {
+        int w = Vector<double>.Count;
+        if (end - i < w) return i;
+        ref double r = ref MemoryMarshal.GetReference(rx);
+        ref double q = ref MemoryMarshal.GetReference(ready);
+        ref double b = ref MemoryMarshal.GetReference(busy);
+        Vector<double> vt = new(t), va = new(a), vd = new(dec), vm = new(m);
+        bool listens = a > 0;
+        for (; i <= end - w; i += w)
+        {
+            nuint at = (nuint)i;
+            if (listens) (Vector.LoadUnsafe(ref r, at) + va).StoreUnsafe(ref r, at);
+            (Vector.LoadUnsafe(ref b, at) + vd).StoreUnsafe(ref b, at);
+            var next = Vector.Max(vt, Vector.LoadUnsafe(ref q, at)) + vd;
+            next.StoreUnsafe(ref q, at);
+            vm = Vector.Max(vm, next);
+        }
+        for (int j = 0; j < w; j++) m = Math.Max(m, vm[j]);
+        return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
