@@ -44,8 +44,9 @@ public static class WorkEstimate
 
     /// <summary>
     /// Deliveries that the simulator replays in blocks of devices instead of one call per receiver (loss-free
-    /// broadcasts, see <see cref="Replayed"/>) cost about 0.5 ns each instead of 20: broadcast jpeg-fog with
-    /// N = 100,000 and F = 1 (1e10 of them) took 5.5 s here (results/benchmarks.md). The limit is the same few minutes.
+    /// broadcasts, see <see cref="Replayed"/>) cost about 0.25 ns each instead of 20: broadcast jpeg-fog with
+    /// N = 100,000 and F = 1 (1e10 of them) took 4.1 s here, 1.8 s of it the rest of the run (results/benchmarks.md).
+    /// The limit is one or two minutes of that.
     /// </summary>
     public const double MaxReplayedDeliveries = 4e11;
 
