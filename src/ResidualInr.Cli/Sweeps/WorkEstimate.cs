@@ -84,7 +84,7 @@ public static class WorkEstimate
     /// </summary>
     public static (double Broadcasts, double Deliveries) ReplayedBroadcasts(SimulationConfig c)
     {
-        if (c.Downlink != Downlink.Broadcast || c.ChannelOrDefault.LossProbability > 0) return (0, 0);
+        if (!FogSimulation.RecordsBroadcastsOnce(c)) return (0, 0);
         double n = c.Devices, frames = n * c.FramesPerDevice;
         bool shared = c.Topology == Topology.SharedChannel;
         return c.Strategy switch

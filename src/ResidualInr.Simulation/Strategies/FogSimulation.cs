@@ -68,7 +68,7 @@ public sealed class FogSimulation
         _txSeconds = new double[config.Devices];
         _rxSeconds = new double[config.Devices];
         _lastSendEndSeconds = new double[config.Devices];
-        if (!perReceiver && config.Downlink == Downlink.Broadcast && config.ChannelOrDefault.LossProbability == 0)
+        if (!perReceiver && RecordsBroadcastsOnce(config))
             _receipts = new BroadcastReceipts(_devices, _rxSeconds);
         _captureTimes = Enumerable.Range(0, config.Devices)
             .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
@@ -106,6 +106,13 @@ public sealed class FogSimulation
 
     /// <summary>Runs and hands every transfer to <paramref name="transfers"/> as it completes (in addition to the result's list when <see cref="SimulationConfig.RecordTransfers"/>).</summary>
     public static SimulationResult Run(SimulationConfig config, ITransferSink transfers) => new FogSimulation(config, transfers).Execute();
+
+    /// <summary>
+    /// Whether a run of <paramref name="config"/> records each broadcast to every device but one once and replays it into
+    /// the devices in blocks (<see cref="BroadcastReceipts"/>): loss-free broadcast runs. Others deliver one by one.
+    /// </summary>
+    public static bool RecordsBroadcastsOnce(SimulationConfig config) =>
+        config.Downlink == Downlink.Broadcast && config.ChannelOrDefault.LossProbability == 0;
 
     /// <summary>As <see cref="Run(SimulationConfig)"/>; with <paramref name="perReceiver"/>, every broadcast is delivered to each receiver as it ends (the reference path).</summary>
     internal static SimulationResult Run(SimulationConfig config, ITransferSink? transfers, bool perReceiver) =>
