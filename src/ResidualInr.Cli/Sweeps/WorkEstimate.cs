@@ -38,7 +38,8 @@ public static class WorkEstimate
 
     /// <summary>
     /// Every frame or model that reaches a device is work even when one broadcast carries it to many:
-    /// a broadcast jpeg-p2p sweep point with N = 20,000 and F = 20 (8e9 deliveries) took 170 s here.
+    /// a broadcast jpeg-p2p sweep point with N = 20,000 and F = 20 (8e9 deliveries) took 170 s here when each was
+    /// delivered one by one, as they still are with loss (see <see cref="MaxReplayedDeliveries"/> for the others).
     /// </summary>
     public const double MaxDeliveries = 1e10;
 
