@@ -35,7 +35,8 @@ public class HardeningTests
     // transfers.csv; --frames 2147483647 --devices 2 reached 12.8 GB in 30 s.
     [Theory]
     [InlineData("--devices", "100000")]
-    [InlineData("--devices", "20000", "--downlink", "broadcast")]
+    [InlineData("--devices", "20000", "--downlink", "broadcast", "--loss", "0.1")] // lossy broadcasts are delivered one by one
+    [InlineData("--devices", "200000", "--downlink", "broadcast")]                 // loss-free ones are replayed in blocks, but not without limit
     [InlineData("--devices", "3000", "--frames", "2", "--out", "OUT", "--transfers")]
     public void A_sweep_that_would_not_fit_is_refused_before_it_starts_with_the_estimate(params string[] args)
     {
@@ -63,6 +64,10 @@ public class HardeningTests
         Assert.Equal((60.0, 300.0), Sweeps.WorkEstimate.Count(fogB));                   // the downlink divided by N-1
         SimulationConfigFor(10, 3, "train-fog", "unicast", out var train);
         Assert.Equal((40.0, 40.0), Sweeps.WorkEstimate.Count(train));                   // NF + N
+        // Loss-free broadcasts to the other devices are replayed in blocks, not delivered one by one.
+        Assert.Equal(270.0, Sweeps.WorkEstimate.Replayed(fogB));
+        Assert.Equal(0.0, Sweeps.WorkEstimate.Replayed(fog));
+        Assert.Equal(0.0, Sweeps.WorkEstimate.Replayed(fogB with { Channel = new Simulation.Network.ChannelSettings(LossProbability: 0.1) }));
         // What the simulator really counts agrees.
         foreach (var c in new[] { p2p, fog, fogB, train })
             Assert.Equal(Sweeps.WorkEstimate.Count(c).Transfers, Simulation.Strategies.FogSimulation.Run(c).Summary.Transfers);

@@ -24,6 +24,12 @@ public static class WorkEstimate
     // results/benchmarks.md ("Lazy radio queues"), i.e. the per-device figure, not 300 B x 1e8.
     public const double BytesPerQueuedTransfer = 300, BytesPerRecordedTransfer = 100, BytesPerDevice = 3_200;
 
+    /// <summary>
+    /// A replayed broadcast's row: 64 B of columns (up to twice that while a list grows) and the transmission it keeps
+    /// (about 150 B with its receiver set). Counted like a queue entry.
+    /// </summary>
+    public const double BytesPerReplayedBroadcast = 300;
+
     /// <summary>transfers.csv: 4.2 GB for the 54 million transfers of --devices 3000 --frames 2, about 78 B a row.</summary>
     public const double CsvBytesPerTransfer = 80;
 
@@ -32,9 +38,18 @@ public static class WorkEstimate
 
     /// <summary>
     /// Every frame or model that reaches a device is work even when one broadcast carries it to many:
-    /// a broadcast jpeg-p2p sweep point with N = 20,000 and F = 20 (8e9 deliveries) took 170 s here.
+    /// a broadcast jpeg-p2p sweep point with N = 20,000 and F = 20 (8e9 deliveries) took 170 s here when each was
+    /// delivered one by one, as they still are with loss (see <see cref="MaxReplayedDeliveries"/> for the others).
     /// </summary>
     public const double MaxDeliveries = 1e10;
+
+    /// <summary>
+    /// Deliveries that the simulator replays in blocks of devices instead of one call per receiver (loss-free
+    /// broadcasts, see <see cref="Replayed"/>) cost about 0.25 ns each instead of 20: broadcast jpeg-fog with
+    /// N = 100,000 and F = 1 (1e10 of them) took 4.1 s here, 1.8 s of it the rest of the run (results/benchmarks.md).
+    /// The limit is one or two minutes of that.
+    /// </summary>
+    public const double MaxReplayedDeliveries = 4e11;
 
     /// <summary>Half of the memory this process may use (the machine's, or the container's limit).</summary>
     public static double MemoryBudgetBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2.0;
@@ -58,6 +73,30 @@ public static class WorkEstimate
     }
 
     /// <summary>
+    /// Of <see cref="Count"/>'s deliveries, those the simulator replays in blocks (Simulation's BroadcastReceipts): in a
+    /// loss-free broadcast run, every broadcast to all devices but one (a device's frame, the fog's relay or INR payload
+    /// on a shared channel) or to all (train-fog's model on a shared channel). The rest are delivered one by one.
+    /// </summary>
+    public static double Replayed(SimulationConfig c) => ReplayedBroadcasts(c).Deliveries;
+
+    /// <summary>
+    /// The broadcasts whose deliveries are replayed (<see cref="Replayed"/>): each is kept as a row, its transmission
+    /// included, until the run ends, so they take memory (<see cref="BytesPerReplayedBroadcast"/>).
+    /// </summary>
+    public static (double Broadcasts, double Deliveries) ReplayedBroadcasts(SimulationConfig c)
+    {
+        if (!FogSimulation.RecordsBroadcastsOnce(c)) return (0, 0);
+        double n = c.Devices, frames = n * c.FramesPerDevice;
+        bool shared = c.Topology == Topology.SharedChannel;
+        return c.Strategy switch
+        {
+            SharingStrategy.JpegP2p => (frames, frames * (n - 1)),
+            SharingStrategy.TrainFog => shared ? (1, n) : (0, 0),
+            _ => shared ? (frames, frames * (n - 1)) : (0, 0),
+        };
+    }
+
+    /// <summary>
     /// Radio queue entries one point makes: a broadcast, or unicast copies of one payload on one radio, is one entry;
     /// only the fog's downlink on per-device links (unicast or broadcast: one transmission per link) makes one per copy.
     /// At most this many wait at once.
@@ -78,7 +117,8 @@ public static class WorkEstimate
     public static double MemoryBytes(SimulationConfig c)
     {
         var (transfers, _) = Count(c);
-        return c.Devices * BytesPerDevice + QueueEntries(c) * BytesPerQueuedTransfer + (c.RecordTransfers ? transfers * BytesPerRecordedTransfer : 0);
+        return c.Devices * BytesPerDevice + QueueEntries(c) * BytesPerQueuedTransfer + ReplayedBroadcasts(c).Broadcasts * BytesPerReplayedBroadcast
+               + (c.RecordTransfers ? transfers * BytesPerRecordedTransfer : 0);
     }
 
     /// <summary>
@@ -108,8 +148,11 @@ public static class WorkEstimate
         if (rows * CsvBytesPerTransfer > MaxTransfersCsvBytes)
             throw new InputException($"{source}: transfers.csv would get about {Sci(rows)} rows (~{Bytes(rows * CsvBytesPerTransfer)}), over its cap of {Bytes(MaxTransfersCsvBytes)}; {advice}");
 
-        if (deliveries > MaxDeliveries)
-            throw new InputException($"{source}: about {Sci(deliveries)} deliveries (a frame or model reaching a device) exceed the limit of {Sci(MaxDeliveries)} (minutes of simulation); {advice}");
+        double replayed = list.Sum(Replayed), oneByOne = deliveries - replayed;
+        if (oneByOne > MaxDeliveries)
+            throw new InputException($"{source}: about {Sci(oneByOne)} deliveries (a frame or model reaching a device) exceed the limit of {Sci(MaxDeliveries)} (minutes of simulation); {advice}");
+        if (replayed > MaxReplayedDeliveries)
+            throw new InputException($"{source}: about {Sci(replayed)} deliveries by loss-free broadcast (a frame or model reaching a device) exceed the limit of {Sci(MaxReplayedDeliveries)} (minutes of simulation); {advice}");
 
         // Every byte total (on air, offered, per device) is at most transfers x attempts x the largest payload.
         foreach (var (c, count) in list.Zip(counts))

@@ -57,6 +57,15 @@ public sealed class CapturedFrame
     internal void Available(double atSeconds)
     {
         Deliveries++;
+        AvailableBy(atSeconds);
+    }
+
+    /// <summary>Deliveries counted apart from their decode ends (<see cref="Strategies.BroadcastReceipts"/>).</summary>
+    internal void Delivered(int receivers) => Deliveries += receivers;
+
+    /// <summary>Some receiver had it decoded at <paramref name="atSeconds"/>.</summary>
+    internal void AvailableBy(double atSeconds)
+    {
         if (atSeconds > LastAvailableSeconds) LastAvailableSeconds = atSeconds;
     }
 }

@@ -98,6 +98,37 @@ public sealed class EdgeDevice
         if (++_settled == _expected) FinishData(Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds));
     }
 
+    /// <summary>When the processor is done decoding what has arrived so far.</summary>
+    internal double DecodeBusyUntilSeconds => _decodeBusyUntilSeconds;
+
+    /// <summary>How long this device takes to decode <paramref name="t"/>'s payload.</summary>
+    internal double DecodeSecondsOf(Transmission t) => _decodeSeconds(t);
+
+    /// <summary>Expected payloads that have not settled yet.</summary>
+    internal int PayloadsPending => _expected - _settled;
+
+    /// <summary>
+    /// Settles <paramref name="payloads"/> payloads that all arrived, whose effect <see cref="Strategies.BroadcastReceipts"/>
+    /// replayed as <see cref="Receive"/> would have, one by one in arrival order: the byte and kind counts they add, the
+    /// decode sums and queue end they lead to, the last of them and the first one's arrival. Settling the last expected
+    /// payload completes the data now, so the caller replays up to the arrival that does, and not past it.
+    /// </summary>
+    internal void ReceiveReplayed(int payloads, long bytes, int inr, int jpeg, double decodeBusySeconds, double decodeBusyUntilSeconds,
+        Transmission last, double firstArrivalSeconds)
+    {
+        if (payloads > _expected - _settled)
+            throw new InvalidOperationException($"{Name}: {payloads} payloads replayed with only {_expected - _settled} pending");
+        BytesReceived += bytes;
+        InrFramesReceived += inr;
+        JpegFramesReceived += jpeg;
+        DecodeBusySeconds = decodeBusySeconds;
+        _decodeBusyUntilSeconds = decodeBusyUntilSeconds;
+        LastPayload = last;
+        if (double.IsNaN(FirstPayloadSeconds)) FirstPayloadSeconds = firstArrivalSeconds;
+        _settled += payloads;
+        if (_settled == _expected) FinishData(Math.Max(_env.NowSeconds, _decodeBusyUntilSeconds));
+    }
+
     /// <summary>
     /// Trains on the device's processor for <paramref name="seconds"/> once the data is complete;
     /// with <paramref name="needsEverything"/> (a model to receive) it never trains if a payload was lost.

@@ -25,6 +25,17 @@ public sealed class ReceiverSet
 
     public int this[int i] => _list is not null ? _list[i] : _except >= 0 && i >= _except ? i + 1 : i;
 
+    /// <summary>
+    /// Whether this is the rule "devices 0..<paramref name="devices"/>-1 except <paramref name="except"/>" (-1 for none), not a
+    /// list: then its receivers need not be visited one by one (<see cref="Strategies.BroadcastReceipts"/>).
+    /// </summary>
+    public bool IsAllDevicesExcept(out int devices, out int except)
+    {
+        devices = _devices;
+        except = _except >= 0 && _except < _devices ? _except : -1;
+        return _list is null;
+    }
+
     public IEnumerable<int> Nodes
     {
         get

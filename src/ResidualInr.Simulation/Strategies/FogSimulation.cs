@@ -49,8 +49,11 @@ public sealed class FogSimulation
     /// <summary>The strategy played out: the configured one, or for train-auto the one it chose (<see cref="TrainPlacement"/>).</summary>
     private readonly SharingStrategy _mode;
     private long _inrFramesSent, _jpegFramesRelayed;
+    /// <summary>Loss-free broadcast runs: broadcasts to every device but one, recorded once (<see cref="BroadcastReceipts"/>); null otherwise.</summary>
+    private readonly BroadcastReceipts? _receipts;
 
-    private FogSimulation(SimulationConfig config, ITransferSink? sink)
+    /// <param name="perReceiver">Deliver every broadcast to each receiver as it ends, even where <see cref="BroadcastReceipts"/> could take it (the reference it is checked against).</param>
+    private FogSimulation(SimulationConfig config, ITransferSink? sink, bool perReceiver = false)
     {
         config.Validate();
         _config = config;
@@ -65,6 +68,8 @@ public sealed class FogSimulation
         _txSeconds = new double[config.Devices];
         _rxSeconds = new double[config.Devices];
         _lastSendEndSeconds = new double[config.Devices];
+        if (!perReceiver && RecordsBroadcastsOnce(config))
+            _receipts = new BroadcastReceipts(_devices, _rxSeconds);
         _captureTimes = Enumerable.Range(0, config.Devices)
             .Select(d => config.ArrivalsOrDefault.CaptureTimes(d, config.FramesPerDevice, config.FrameIntervalSeconds, _streams)).ToArray();
         _totalFrames = _captureTimes.Sum(t => (long)t.Length);
@@ -101,6 +106,17 @@ public sealed class FogSimulation
 
     /// <summary>Runs and hands every transfer to <paramref name="transfers"/> as it completes (in addition to the result's list when <see cref="SimulationConfig.RecordTransfers"/>).</summary>
     public static SimulationResult Run(SimulationConfig config, ITransferSink transfers) => new FogSimulation(config, transfers).Execute();
+
+    /// <summary>
+    /// Whether a run of <paramref name="config"/> records each broadcast to every device but one once and replays it into
+    /// the devices in blocks (<see cref="BroadcastReceipts"/>): loss-free broadcast runs. Others deliver one by one.
+    /// </summary>
+    public static bool RecordsBroadcastsOnce(SimulationConfig config) =>
+        config.Downlink == Downlink.Broadcast && config.ChannelOrDefault.LossProbability == 0;
+
+    /// <summary>As <see cref="Run(SimulationConfig)"/>; with <paramref name="perReceiver"/>, every broadcast is delivered to each receiver as it ends (the reference path).</summary>
+    internal static SimulationResult Run(SimulationConfig config, ITransferSink? transfers, bool perReceiver) =>
+        new FogSimulation(config, transfers, perReceiver).Execute();
 
     /// <summary>train-auto: the expected costs over the frames this run will capture (their sizes are known up front), before anything happens.</summary>
     private PlacementChoice ChoosePlacement()
@@ -139,6 +155,7 @@ public sealed class FogSimulation
             }
             _env.Process(Collect(device));
         }
+        _receipts?.WatchAll();
         if (strategy is SharingStrategy.InrTrainEdge or SharingStrategy.Hybrid && (_sequenceOf is null || Timings.FogEncode is not null))
             _env.Process(_fog.Encoder(_config.BatchingOrDefault, Timings.FogEncodeOrFree, Timings.FogEncodeTimes, _streams.For("fog/gpu"), SendInr));
         if (strategy == SharingStrategy.TrainFog)
@@ -279,6 +296,11 @@ public sealed class FogSimulation
     /// </summary>
     private void DeliverToDevices(Transmission t)
     {
+        if (_receipts is not null && _receipts.Takes(t))
+        {
+            _receipts.Deliver(t);
+            return;
+        }
         var receivers = t.Destinations;
         var missed = t.Missed;
         int m = 0;
@@ -288,7 +310,7 @@ public sealed class FogSimulation
             bool miss = t.Lost || (m < missed.Count && missed[m] == d);
             if (m < missed.Count && missed[m] == d) m++;
             if (miss && t.MissesRepaired) continue;
-            _devices[d].Receive(t, miss);
+            Receive(d, t, miss);
         }
     }
 
@@ -296,7 +318,15 @@ public sealed class FogSimulation
     private void LoseForOthers(CapturedFrame frame)
     {
         var lost = new Transmission(frame.Device, Others(frame.Device), 0, PayloadKind.Jpeg, frame) { Lost = true };
-        foreach (var d in lost.Destinations.Nodes) _devices[d].Receive(lost, lost: true);
+        foreach (var d in lost.Destinations.Nodes) Receive(d, lost, lost: true);
+    }
+
+    /// <summary>One payload settles at device <paramref name="d"/>, after what <see cref="BroadcastReceipts"/> holds for it.</summary>
+    private void Receive(int d, Transmission t, bool lost)
+    {
+        _receipts?.Resolve(d);
+        _devices[d].Receive(t, lost);
+        _receipts?.Watch(d);
     }
 
     private ReceiverSet Others(int device) => ReceiverSet.AllDevicesExcept(N, device);
@@ -316,11 +346,16 @@ public sealed class FogSimulation
             _lastSendEndSeconds[t.Source] = Math.Max(_lastSendEndSeconds[t.Source], t.EndSeconds);
         }
         // Every receiver listens for every attempt (a broadcast's receivers for the whole transmission); the fog's radio is not counted.
-        if (t.AirSeconds > 0)
+        // A broadcast that BroadcastReceipts takes adds its air time to each receiver there, in the same order.
+        if (t.AirSeconds > 0 && !(_receipts?.Takes(t) ?? false))
         {
             var receivers = t.Destinations;
             for (int i = 0; i < receivers.Count; i++)
-                if (receivers[i] < N) _rxSeconds[receivers[i]] += t.AirSeconds;
+                if (receivers[i] < N)
+                {
+                    _receipts?.Resolve(receivers[i]);
+                    _rxSeconds[receivers[i]] += t.AirSeconds;
+                }
         }
         if (t.IsRepair && !t.Lost) _framesRepaired++;
         if (t.Lost) _bytesLost += t.Bytes;
@@ -337,6 +372,7 @@ public sealed class FogSimulation
 
     private SimulationResult Report()
     {
+        _receipts?.Finish();
         var strategy = _mode;
         var power = _config.EnergyOrDefault;
         var devices = _devices.Select(d =>
