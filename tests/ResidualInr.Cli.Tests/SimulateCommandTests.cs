@@ -113,6 +113,23 @@ public class SimulateCommandTests
         Assert.StartsWith("rinr: ", err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
     }
 
+    [Theory]
+    [InlineData("g", "54")]
+    [InlineData("b", "11")]
+    [InlineData("n", "65")]
+    public void The_dcf_mac_runs_where_two_stations_carry_more_than_one(string standard, string rate)
+    {
+        // At these rates Bianchi's S(2) > S(1), so η(2) > 1: the channel is faster with two senders than one.
+        var dir = Directory.CreateTempSubdirectory("rinr-sim-").FullName;
+        try
+        {
+            var (exit, _, err) = CliRunner.Run("simulate", "--mac", "dcf", "--standard", standard, "--rate-mbps", rate,
+                "--devices", "3", "--strategies", "jpeg-p2p", "--frames", "1", "--out", Path.Combine(dir, "out"));
+            Assert.True(exit == 0, err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void The_dcf_mac_costs_airtime_over_its_single_sender_capacity()
     {
