@@ -79,6 +79,41 @@ public class AccuracyBootstrapTests
     }
 
     [Fact]
+    public void The_95_percent_interval_covers_the_true_mean_IoU_in_about_95_of_100_simulated_test_sets()
+    {
+        // A detector whose box misses a 20x20 object by dx, dy ~ U[-j, j] each: its true mean IoU is the integral of
+        // (20-|dx|)(20-|dy|) / (800 - (20-|dx|)(20-|dy|)) over the square, here by the midpoint rule on a fine grid.
+        const double j = 8;
+        const int grid = 800;
+        double truth = 0;
+        for (int a = 0; a < grid; a++)
+            for (int b = 0; b < grid; b++)
+            {
+                double dx = -j + (a + 0.5) * 2 * j / grid, dy = -j + (b + 0.5) * 2 * j / grid;
+                double overlap = (20 - Math.Abs(dx)) * (20 - Math.Abs(dy));
+                truth += overlap / (800 - overlap);
+            }
+        truth /= (double)grid * grid;
+
+        const int sets = 200;
+        int covered = 0;
+        for (int set = 0; set < sets; set++)
+        {
+            var rng = new Random(StableSeed.Derive(41, set, 0));
+            var answers = new List<TestDetection>();
+            for (int f = 0; f < 100; f++)
+            {
+                var box = new Box(rng.Next(0, 100), rng.Next(0, 60), 20, 20);
+                var predicted = box with { X = box.X + (rng.NextDouble() * 2 - 1) * j, Y = box.Y + (rng.NextDouble() * 2 - 1) * j };
+                answers.Add(new TestDetection(Original, 1, f, box, predicted, rng.NextDouble()));
+            }
+            if (AccuracyBootstrap.Of(answers, Original, seed: set, replicates: 400).Single().MeanIou.Contains(truth)) covered++;
+        }
+        // Binomial(200, 0.95) lies in [180, 197] with probability > 0.99; a percentile bootstrap runs a little short of 95%.
+        Assert.InRange(covered, 176, 198);
+    }
+
+    [Fact]
     public void Sixteen_times_the_test_frames_give_an_interval_about_a_quarter_as_wide()
     {
         double Width(int frames)
