@@ -131,7 +131,7 @@ public static class SimulateCommand
             long largestPayload = new[] { parse.GetValue(jpeg), parse.GetValue(inr) }
                 .Concat((jpegRows ?? []).Concat(inrRows ?? []).Select(r => (long)r.PayloadBytes)).Max();
             WorkEstimate.Check(points, parse.GetValue(jobs), $"--devices {largest} --frames {parse.GetValue(frames)}", largestPayload,
-                "use --downlink broadcast, fewer devices or frames");
+                mode == Downlink.Broadcast ? "use fewer devices or frames (or no loss, whose broadcasts are recorded once)" : "use --downlink broadcast, fewer devices or frames");
             // The CSVs are staged beside --out and swapped in whole at the end (OutputFolder); the folder is checked before simulating.
             using var folder = dir is not null ? OutputFolder.Begin(dir, [parse.GetValue(jpegMetrics), parse.GetValue(inrMetrics)], Interrupt.Token) : null;
             var results = Sweep.Run(points, parse.GetValue(jobs), transfersDir: folder?.Staging);
