@@ -31,14 +31,10 @@ public static class ComputeDevice
     /// default, because it changes the numbers; <c>rinr bench codec --tf32</c> and <c>rinr bench convergence --tf32</c> measure what it
     /// buys and whether the PSNR moves. No effect on a CPU.
     /// </summary>
-    public static void UseTf32(bool on)
-    {
-        torch.backends.cuda.matmul.allow_tf32 = on;
-        Tf32 = on;
-    }
+    public static void UseTf32(bool on) => torch.backends.cuda.matmul.allow_tf32 = on;
 
-    /// <summary>Whether FP32 matrix products may use TF32 (see <see cref="UseTf32"/>).</summary>
-    public static bool Tf32 { get; private set; }
+    /// <summary>Whether FP32 matrix products may use TF32 (see <see cref="UseTf32"/>): libtorch's own switch, read back.</summary>
+    public static bool Tf32 => torch.backends.cuda.matmul.allow_tf32;
 
     /// <summary>
     /// libtorch's intra-op CPU threads (<c>rinr --threads N</c>). libtorch starts one per core, which is right on
