@@ -40,6 +40,7 @@ public static class RinrApp
         root.Subcommands.Add(SimulateCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PretrainCommand.Build());
+        root.Subcommands.Add(MetaTrainCommand.Build());
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(ShardCommands.BuildPlan());
         root.Subcommands.Add(ShardCommands.BuildMerge());

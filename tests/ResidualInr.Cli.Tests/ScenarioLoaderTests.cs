@@ -157,7 +157,24 @@ public class ScenarioLoaderTests
         Assert.Equal(300, ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, target_psnr_db: 30 }\n")).Inr.Training.Steps);
     }
 
+    [Fact]
+    public void Inr_init_learned_starts_every_inr_from_the_shipped_initialisations_and_random_is_the_default()
+    {
+        var learned = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, init: learned }\n")).Inr.Training;
+        Assert.Same(Codec.Siren.SirenInitSet.Default, learned.LearnedInit);
+        Assert.Null(ScenarioLoader.Load(Write("name: q\ninr: { steps: 300 }\n")).Inr.Training.LearnedInit);
+        Assert.Null(ScenarioLoader.Load(Write("name: q\ninr: { init: random }\n")).Inr.Training.LearnedInit);
+        // Every network the INR codecs train has a shipped initialisation.
+        foreach (var codec in Codec.Codecs.CodecCatalog.InrNames)
+        {
+            var settings = Codec.Codecs.CodecCatalog.InrSettings(codec, learned);
+            Assert.True(learned.LearnedInit!.Has(settings.Background), $"{codec}: no shipped {settings.Background} initialisation");
+            foreach (var shape in settings.Groups.Shapes) Assert.True(learned.LearnedInit.Has(shape), $"{codec}: no shipped {shape} initialisation");
+        }
+    }
+
     [Theory]
+    [InlineData("name: x\ninr: { init: meta }\n", ":2: inr.init: 'meta' is not")]
     [InlineData("name: x\ndevcies: [2]\n", ":2: devcies: unknown key (did you mean 'devices'?)")]
     [InlineData("name: x\nnetwork:\n  capacity_byte_per_s: 5\n", ":3: network.capacity_byte_per_s: unknown key (did you mean 'capacity_bytes_per_s'?)")]
     [InlineData("name: x\ndevices: [2, many]\n", ":2: devices: 'many' is not a whole number")]

@@ -81,7 +81,7 @@ public static class PretrainCommand
     /// Renders the pretraining scenes at twice the frame size and resizes them down, as a scenario's synthetic frames are
     /// made (320x180 files, 160x90 frames). Sequences render in parallel; each has its own seed, so the corpus is the same.
     /// </summary>
-    private static void AddSynthetic(List<RgbImage> images, List<Box?> boxes, int frames, int w, int h, int seed)
+    internal static void AddSynthetic(List<RgbImage> images, List<Box?> boxes, int frames, int w, int h, int seed)
     {
         if (frames == 0) return;
         int sequences = (frames + FramesPerSequence - 1) / FramesPerSequence;
@@ -107,7 +107,7 @@ public static class PretrainCommand
     }
 
     /// <summary>Every frame of a real dataset, resized to the frame size with its box (none when the target is absent).</summary>
-    private static void AddReal(List<RgbImage> images, List<Box?> boxes, Dataset dataset, int w, int h)
+    internal static void AddReal(List<RgbImage> images, List<Box?> boxes, Dataset dataset, int w, int h)
     {
         var frames = dataset.Sequences.SelectMany(sq => sq.Frames).ToList();
         ConsoleProgress.Run($"Loading {dataset.Root}", frames.Count, progress =>

@@ -54,12 +54,22 @@ public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, Data
 
 /// <param name="TargetPsnrDb">inr.target_psnr_db: each frame stops at this PSNR (null: every INR runs its steps).</param>
 /// <param name="MaxSteps">inr.max_steps: the step cap with a target (null: Steps).</param>
-public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null)
+/// <param name="Start">inr.init: random weights, or the shipped learned initialisation of each network's shape.</param>
+public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null, InrStart Start = InrStart.Random)
 {
     /// <summary>The training options every INR codec starts from.</summary>
-    public Codec.Siren.TrainingOptions Training => TargetPsnrDb is { } target
-        ? new(Steps: MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: target)
-        : new(Steps: Steps, LearningRate: LearningRate);
+    public Codec.Siren.TrainingOptions Training => (TargetPsnrDb is { } target
+        ? new Codec.Siren.TrainingOptions(Steps: MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: target)
+        : new Codec.Siren.TrainingOptions(Steps: Steps, LearningRate: LearningRate)) with { LearnedInit = Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null };
+}
+
+/// <summary>Where an INR's training starts (inr.init).</summary>
+public enum InrStart
+{
+    /// <summary>The reference's random SIREN initialisation.</summary>
+    Random,
+    /// <summary>The shipped learned initialisation of the network's shape (models/siren-init-*.bin).</summary>
+    Learned,
 }
 
 /// <param name="Mac">The MAC model that set <paramref name="Channel"/>'s capacity and efficiency (network.mac), or null for the fixed capacity.</param>

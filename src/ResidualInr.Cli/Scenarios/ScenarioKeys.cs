@@ -144,7 +144,9 @@ public static class ScenarioKeys
         public static readonly Key Device = Key.Enum("device", "cpu", "Where INRs train.", "cpu", "cuda");
         public static readonly Key TargetPsnrDb = Key.Double("target_psnr_db", null, "Target quality: each frame's INRs stop training as soon as they reach this PSNR (dB), and leave the batch.", 1, 200);
         public static readonly Key MaxSteps = Key.Int("max_steps", null, "With target_psnr_db: the most Adam steps an INR may take (the cosine schedule runs over them).", 1) with { DefaultNote = "steps" };
-        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps]);
+        public static readonly Key Init = Key.Enum("init", "random", "Where every INR starts: 'random' (the reference's SIREN initialisation) or 'learned' (the shipped initialisation of its shape, " +
+                                                   "models/siren-init-*.bin, made by rinr meta-train: the same networks and bytes, fewer steps to a quality).", "random", "learned");
+        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps, Init]);
     }
 
     public static class Network

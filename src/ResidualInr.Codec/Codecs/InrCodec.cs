@@ -93,7 +93,7 @@ public sealed class InrCodec : IFrameCodec
     {
         using var scope = NewDisposeScope();
         using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
-        net.Initialise(generator, Settings.Training.InitScale);
+        Settings.Training.Initialise(net, generator);
         if (Settings.WarmStart)
             for (int i = 0; i < frames.Count; i++)
                 if (_previousBackground.TryGetValue(frames[i].Sequence, out var previous)) net.Import(i, previous);

@@ -38,8 +38,10 @@ public static class ObjectInrFitter
 
     /// <param name="backgrounds">Per frame, the decoded background in network units ([-1, 1], H*W*3 interleaved): needed in residual mode for frames with a box; they also decide whether a residual O-INR is worth sending.</param>
     /// <param name="cost">Optional per frame: adds the steps and seconds of the frame's object INR.</param>
-    /// <param name="targetMse">Optional per frame: the object region's target MSE in image units; a residual O-INR stops
-    /// when Q times its error reaches it.</param>
+    /// <param name="targetMse">Optional per frame: the frame's target MSE in image units. A residual O-INR stops when the whole
+    /// frame reaches it: the background's error outside the box, which the O-INR cannot change, plus Q times the O-INR's
+    /// error inside it (a frame whose background alone is too far off outside the box runs to the step cap). A direct
+    /// O-INR stops when its box reaches it.</param>
     /// <param name="onStep">Optional, per step of each group's fit: the step and each member's object-region PSNR in image units.</param>
     public static (NetworkPayload Net, float Q)?[] Fit(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? backgrounds, ObjectEncoding mode,
         ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator,
@@ -68,13 +70,15 @@ public static class ObjectInrFitter
 
             using var scope = NewDisposeScope();
             using var net = new BatchedSiren(shape, members.Length, device);
-            net.Initialise(generator, training.InitScale);
+            training.Initialise(net, generator);
             var (coords, mask) = InrDecoder.BoxCoordinates(boxes, device);
             var target = tensor(targets, [members.Length, pmax, 3]).to(device);
             // A residual O-INR's error in image units is Q/127.5 times its own (its target is the residual over Q).
             var scale = members.Select((_, j) => mode == ObjectEncoding.Residual ? Math.Pow(qs[j] / 127.5, 2) : 1.0).ToArray();
             var goal = targetMse is null ? null
-                : members.Select((i, j) => scale[j] > 0 ? targetMse[i] / scale[j] : double.PositiveInfinity).ToArray();
+                : members.Select((i, j) => scale[j] <= 0 ? double.PositiveInfinity
+                    : mode == ObjectEncoding.Residual ? BoxBudget(frames[i].Image, boxes[j], backgrounds![i]!, targetMse[i]) / scale[j]
+                    : targetMse[i] / scale[j]).ToArray();
             var groupCost = cost is null ? null : new FitCost(members.Length);
             SirenTrainer.Fit(net, coords, target, mask, options, onStep is null ? null : (step, mse) => onStep(step, mse.Select((e, j) => Psnr.FromMse(e * scale[j])).ToArray()),
                 cost: groupCost, targetMse: goal);
@@ -89,6 +93,31 @@ public static class ObjectInrFitter
                 if (keep[j]) result[members[j]] = (fitted[j], qs[j]);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The MSE (image units, per value) the box may keep for the whole frame to reach <paramref name="frameTargetMse"/>:
+    /// the frame's error budget less what the decoded background leaves outside the box, spread over the box's values;
+    /// 0 when the outside alone is over budget (then no O-INR error is small enough).
+    /// </summary>
+    public static double BoxBudget(RgbImage image, PixelRect box, float[] background, double frameTargetMse)
+    {
+        double outside = 0;
+        int w = image.Width;
+        for (int y = 0; y < image.Height; y++)
+        for (int x = 0; x < w; x++)
+        {
+            if (x >= box.X && x < box.X + box.W && y >= box.Y && y < box.Y + box.H) continue;
+            for (int c = 0; c < 3; c++)
+            {
+                int f = (y * w + x) * 3 + c;
+                double e = Math.Round(Math.Clamp(InrDecoder.ToPixel(background[f]), 0f, 255f)) - image.Pixels[f];
+                outside += e * e;
+            }
+        }
+        const double unit = 127.5 * 127.5; // 8-bit units squared per image unit squared
+        double budget = frameTargetMse * image.Pixels.Length - outside / unit;
+        return Math.Max(0, budget / (3.0 * box.Area));
     }
 
     private static (int Group, bool Small) FitKey(PixelRect box, ObjectInrGroups groups)
@@ -142,6 +171,14 @@ public static class ObjectInrFitter
             keep[j] = with < without;
         }
         return keep;
+    }
+
+    /// <summary>A residual O-INR's fitting target for one box, (background − original) / Q in [-1, 1] (row-major, RGB interleaved), and Q.</summary>
+    public static (float[] Target, float Q) ResidualTarget(RgbImage image, PixelRect box, float[] background)
+    {
+        var target = new float[box.Area * 3];
+        float q = FillTarget(image, box, background, target);
+        return (target, q);
     }
 
     /// <summary>

@@ -55,6 +55,33 @@ public sealed class BatchedSiren : IDisposable
         }
     }
 
+    /// <summary>Every network starts from the same learned parameters (<c>rinr meta-train</c>); no random draws.</summary>
+    public void Initialise(SirenInit init)
+    {
+        if (init.Shape != Shape) throw new ArgumentException($"a {init.Shape} initialisation for {Shape} networks");
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        for (int l = 0; l < Weights.Length; l++)
+        {
+            var (fin, fout) = Shape.Layers[l];
+            Weights[l].copy_(tensor(init.Tensors[2 * l], [1, fin, fout]).to(Device).expand_as(Weights[l]));
+            Biases[l].copy_(tensor(init.Tensors[2 * l + 1], [1, 1, fout]).to(Device).expand_as(Biases[l]));
+        }
+    }
+
+    /// <summary>The mean over the batch of every parameter, laid out as <see cref="Export"/> writes one network.</summary>
+    public float[][] ExportMean()
+    {
+        using var _ = no_grad();
+        var tensors = new List<float[]>();
+        for (int l = 0; l < Weights.Length; l++)
+        {
+            using (var w = Weights[l].mean([0]).cpu().contiguous()) tensors.Add(w.data<float>().ToArray());
+            using (var b = Biases[l].mean([0]).cpu().contiguous()) tensors.Add(b.data<float>().ToArray());
+        }
+        return tensors.ToArray();
+    }
+
     public void RequireGrad()
     {
         foreach (var p in Parameters) p.requires_grad_(true);

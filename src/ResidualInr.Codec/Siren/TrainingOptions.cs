@@ -13,6 +13,8 @@ namespace ResidualInr.Codec.Siren;
 /// <param name="TargetPsnrDb">Stop each network on its own as soon as its fit reaches this PSNR
 /// (peak-to-peak 255 of the image; <see cref="Steps"/> is then the most steps a network may take).
 /// A network that is done leaves the batch, so it stops costing compute.</param>
+/// <param name="LearnedInit">Start every network from the learned initialisation of its shape (<c>rinr meta-train</c>)
+/// instead of random weights; a shape the set lacks is an error. Null: the random initialisation above.</param>
 public sealed record TrainingOptions(
     int Steps = 10_000,
     double LearningRate = 2e-4,
@@ -23,7 +25,8 @@ public sealed record TrainingOptions(
     double Epsilon = 1e-8,
     double? InitScale = null,
     int WarmupSteps = 0,
-    double? TargetPsnrDb = null)
+    double? TargetPsnrDb = null,
+    SirenInitSet? LearnedInit = null)
 {
     /// <summary>The fast recipe's peak learning rate.</summary>
     public const double FastLearningRate = 1e-3;
@@ -52,6 +55,7 @@ public sealed record TrainingOptions(
     {
         if (Steps < 1) throw new Imaging.InputException($"steps must be at least 1, got {Steps}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new Imaging.InputException($"learning rate must be positive, got {LearningRate}");
+        if (InitScale is not null && LearnedInit is not null) throw new Imaging.InputException("a learned initialisation and an init scale exclude each other: the scale applies to random weights");
         if (InitScale is { } a && (!(a > 0) || double.IsInfinity(a))) throw new Imaging.InputException($"init scale must be positive, got {a}");
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
         if (TargetPsnrDb is { } t && (!(t > 0) || t > 200)) throw new Imaging.InputException($"target_psnr_db must be in (0, 200] dB, got {t}");
@@ -69,7 +73,15 @@ public sealed record TrainingOptions(
         if (InitScale is { } a) builder.Append(c, $", InitScale = {a}");
         if (WarmupSteps != 0) builder.Append(c, $", WarmupSteps = {WarmupSteps}");
         if (TargetPsnrDb is { } t) builder.Append(c, $", TargetPsnrDb = {t}");
+        if (LearnedInit is { } init) builder.Append(c, $", LearnedInit = {init.Fingerprint}");
         return true;
+    }
+
+    /// <summary>Starts <paramref name="net"/> as these options say: from the learned initialisation of its shape, or random weights.</summary>
+    public void Initialise(BatchedSiren net, TorchSharp.torch.Generator cpuGenerator)
+    {
+        if (LearnedInit is { } init) net.Initialise(init.For(net.Shape));
+        else net.Initialise(cpuGenerator, InitScale);
     }
 
     public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
