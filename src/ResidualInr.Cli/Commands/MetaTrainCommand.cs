@@ -74,7 +74,7 @@ public static class MetaTrainCommand
             if (!forObjects)
             {
                 var grid = Grid(w, h);
-                var corpus = images.Select(i => new MetaTrainer.Task(grid, Targets(i))).ToList();
+                var corpus = images.Select(i => new MetaTrainer.Task(grid, NetworkUnits.FromImage(i))).ToList();
                 images.Clear();
                 Learn(output, frameShape!, corpus, $"{corpus.Count} frames at {w}x{h} ({synthetic} synthetic)", options, s, dev, command, path);
             }
@@ -162,13 +162,5 @@ public static class MetaTrainCommand
     {
         using var t = CoordinateGrid.For(w, h, TorchSharp.torch.CPU);
         return t.data<float>().ToArray();
-    }
-
-    /// <summary>The frame's pixels in network units [-1, 1], as the encoder fits them.</summary>
-    private static float[] Targets(RgbImage image)
-    {
-        var values = new float[image.Pixels.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = image.Pixels[i] / 127.5f - 1f;
-        return values;
     }
 }

@@ -150,9 +150,7 @@ public sealed class InrCodec : IFrameCodec
     /// <summary>[H*W, 3] targets in [-1, 1].</summary>
     private static Tensor ImageTargets(RgbImage image)
     {
-        var values = new float[image.Pixels.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = image.Pixels[i] / 127.5f - 1f;
-        return tensor(values, [image.PixelCount, 3]);
+        return tensor(NetworkUnits.FromImage(image), [image.PixelCount, 3]);
     }
 
     private static NetworkPayload Quantise(NetworkRole role, SirenShape shape, float[][] weights, int bits) => ObjectInrFitter.Quantise(role, shape, weights, bits);

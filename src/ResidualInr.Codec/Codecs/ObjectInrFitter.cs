@@ -194,7 +194,7 @@ public static class ObjectInrFitter
             for (int y = 0; y < box.H; y++)
             for (int x = 0; x < box.W; x++)
             for (int c = 0; c < 3; c++)
-                target[(y * box.W + x) * 3 + c] = image[box.X + x, box.Y + y, c] / 127.5f - 1f;
+                target[(y * box.W + x) * 3 + c] = NetworkUnits.FromPixel(image[box.X + x, box.Y + y, c]);
             return 0;
         }
         float q = 0;

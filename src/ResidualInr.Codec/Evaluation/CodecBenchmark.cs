@@ -90,7 +90,7 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
         using var net = new BatchedSiren(shape, images.Count, device);
         net.Initialise(new Generator((ulong)options.Seed));
         var coords = CoordinateGrid.For(options.Width, options.Height, device);
-        var targets = stack(images.Select(i => tensor(i.Pixels.Select(p => p / 127.5f - 1f).ToArray(), [i.PixelCount, 3])).ToArray()).to(device);
+        var targets = stack(images.Select(i => tensor(NetworkUnits.FromImage(i), [i.PixelCount, 3])).ToArray()).to(device);
         var training = new TrainingOptions(Steps: 3, LearningRate: 1e-3);
         SirenTrainer.Fit(net, coords, targets, null, training); // warm-up: allocator, kernels
         Sync();
