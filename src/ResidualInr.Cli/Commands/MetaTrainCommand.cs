@@ -38,7 +38,8 @@ public static class MetaTrainCommand
         var seed = new Option<int>("--seed") { Description = "Seeds the corpus's scenes, the starting weights and the sampling.", DefaultValueFactory = _ => 1 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var cmd = new Command("meta-train", "Learn the initialisation every SIREN of a shape starts from (Reptile), on a corpus of frames no scenario uses, " +
-                                            "so that encoding reaches a quality in fewer steps; the networks, payloads and their sizes are unchanged.")
+                                            "so that encoding reaches a modest quality in fewer steps (models/README.md: what the shipped ones buy, and where they cost); " +
+                                            "the networks, payloads and their sizes are unchanged.")
         {
             shape, objects, outFile, size, frames, datasets, outer, inner, batch, pixels, innerLr, outerLr, seed, device, backgroundSteps, learnedInit,
         };
