@@ -59,6 +59,7 @@ public class MetaTrainCommandTests
     [InlineData("--shape ten", "--shape 'ten'")]
     [InlineData("--shape 10x28 --outer-steps 0", "--outer-steps must be")]
     [InlineData("--shape 10x28 --outer-lr 2", "--outer-lr must be")]
+    [InlineData("--shape 10x28 --learned-init default", "--learned-init goes with --objects")]
     public void Bad_options_are_one_line_input_errors(string args, string message)
     {
         var (exit, _, err) = CliRunner.Run(["meta-train", .. args.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--out", Path.Combine(Path.GetTempPath(), "rinr-never-written.bin")]);

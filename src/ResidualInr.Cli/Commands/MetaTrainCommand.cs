@@ -61,7 +61,9 @@ public static class MetaTrainCommand
             if (forObjects && File.Exists(path)) throw new InputException(path, null, "--out names a file; with --objects give the folder to write the O-INR initialisations into");
             int bgSteps = parse.GetValue(backgroundSteps);
             if (bgSteps < 1 || bgSteps > 100_000) throw new InputException($"--background-steps must be between 1 and 100000, got {bgSteps}");
+            if (!forObjects && parse.GetValue(learnedInit) is not null) throw new InputException("--learned-init goes with --objects (it starts the corpus's backgrounds)");
             var backgroundInit = parse.GetValue(learnedInit) is { } folder ? SirenInitSet.Resolve(folder) : null;
+            backgroundInit?.For(CodecCatalog.DefaultBackground); // a missing background shape fails here, before the corpus is made
             var dev = ComputeDevice.Resolve(parse.GetValue(device));
             int s = parse.GetValue(seed);
 

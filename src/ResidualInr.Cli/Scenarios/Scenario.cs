@@ -58,9 +58,9 @@ public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, Data
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null, InrStart Start = InrStart.Random)
 {
     /// <summary>The training options every INR codec starts from.</summary>
-    public Codec.Siren.TrainingOptions Training => (TargetPsnrDb is { } target
-        ? new Codec.Siren.TrainingOptions(Steps: MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: target)
-        : new Codec.Siren.TrainingOptions(Steps: Steps, LearningRate: LearningRate)) with { LearnedInit = Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null };
+    public Codec.Siren.TrainingOptions Training => new(
+        Steps: TargetPsnrDb is null ? Steps : MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: TargetPsnrDb,
+        LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null);
 }
 
 /// <summary>Where an INR's training starts (inr.init).</summary>

@@ -28,6 +28,9 @@ public sealed class InrDecoder(Device device, int tilePixels = InrDecoder.Defaul
     /// <summary>Network outputs in [-1, 1] map to 8-bit values in [0, 255].</summary>
     public static float ToPixel(float output) => (output + 1f) * 127.5f;
 
+    /// <summary><see cref="ToPixel"/> clamped to [0, 255]: a background value as the decoded frame holds it before rounding to 8 bits.</summary>
+    public static float ToClampedPixel(float output) => Math.Clamp(ToPixel(output), 0f, 255f);
+
     /// <summary>Decodes to 8-bit images (frames may differ in size).</summary>
     public IReadOnlyList<RgbImage> Decode(IReadOnlyList<InrPayload> payloads)
     {

@@ -107,11 +107,11 @@ public static class ObjectInrFitter
         for (int y = 0; y < image.Height; y++)
         for (int x = 0; x < w; x++)
         {
-            if (x >= box.X && x < box.X + box.W && y >= box.Y && y < box.Y + box.H) continue;
+            if (box.Contains(x, y)) continue;
             for (int c = 0; c < 3; c++)
             {
                 int f = (y * w + x) * 3 + c;
-                double e = Math.Round(Math.Clamp(InrDecoder.ToPixel(background[f]), 0f, 255f)) - image.Pixels[f];
+                double e = Math.Round(InrDecoder.ToClampedPixel(background[f])) - image.Pixels[f];
                 outside += e * e;
             }
         }
@@ -143,7 +143,7 @@ public static class ObjectInrFitter
             for (int y = 0; y < b.H; y++)
             for (int x = 0; x < b.W; x++)
             for (int c = 0; c < 3; c++)
-                crops[((j * mh + y) * mw + x) * 3 + c] = Math.Clamp(InrDecoder.ToPixel(backgrounds[j][((b.Y + y) * w + b.X + x) * 3 + c]), 0f, 255f);
+                crops[((j * mh + y) * mw + x) * 3 + c] = InrDecoder.ToClampedPixel(backgrounds[j][((b.Y + y) * w + b.X + x) * 3 + c]);
         }
         float[] composed;
         using (var scope = NewDisposeScope())
@@ -203,7 +203,7 @@ public static class ObjectInrFitter
         for (int c = 0; c < 3; c++)
         {
             int f = ((box.Y + y) * w + box.X + x) * 3 + c;
-            float r = Math.Clamp(InrDecoder.ToPixel(background[f]), 0f, 255f) - image.Pixels[f];
+            float r = InrDecoder.ToClampedPixel(background[f]) - image.Pixels[f];
             target[(y * box.W + x) * 3 + c] = r;
             q = Math.Max(q, Math.Abs(r));
         }

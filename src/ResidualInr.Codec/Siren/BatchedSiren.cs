@@ -69,19 +69,6 @@ public sealed class BatchedSiren : IDisposable
         }
     }
 
-    /// <summary>The mean over the batch of every parameter, laid out as <see cref="Export"/> writes one network.</summary>
-    public float[][] ExportMean()
-    {
-        using var _ = no_grad();
-        var tensors = new List<float[]>();
-        for (int l = 0; l < Weights.Length; l++)
-        {
-            using (var w = Weights[l].mean([0]).cpu().contiguous()) tensors.Add(w.data<float>().ToArray());
-            using (var b = Biases[l].mean([0]).cpu().contiguous()) tensors.Add(b.data<float>().ToArray());
-        }
-        return tensors.ToArray();
-    }
-
     public void RequireGrad()
     {
         foreach (var p in Parameters) p.requires_grad_(true);
@@ -131,14 +118,16 @@ public sealed class BatchedSiren : IDisposable
         }
     }
 
-    /// <summary>Copies every network's parameters from <paramref name="other"/> (same shape and batch).</summary>
+    /// <summary>Copies every network's parameters from <paramref name="other"/> (same shape; the same batch, or one network that every network gets).</summary>
     public void CopyFrom(BatchedSiren other)
     {
+        if (other.Shape != Shape || (other.Batch != Batch && other.Batch != 1))
+            throw new ArgumentException($"cannot copy {other.Batch} {other.Shape} networks into {Batch} {Shape} networks");
         using var _ = no_grad();
         for (int l = 0; l < Weights.Length; l++)
         {
-            Weights[l].copy_(other.Weights[l]);
-            Biases[l].copy_(other.Biases[l]);
+            Weights[l].copy_(other.Weights[l].expand_as(Weights[l]));
+            Biases[l].copy_(other.Biases[l].expand_as(Biases[l]));
         }
     }
 

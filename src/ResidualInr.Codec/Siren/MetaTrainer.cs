@@ -79,12 +79,7 @@ public static class MetaTrainer
                 }
             }
             using var net = new BatchedSiren(shape, tasks.Length, device);
-            using (no_grad())
-                for (int l = 0; l < net.Weights.Length; l++)
-                {
-                    net.Weights[l].copy_(init.Weights[l].expand_as(net.Weights[l]));
-                    net.Biases[l].copy_(init.Biases[l].expand_as(net.Biases[l]));
-                }
+            net.CopyFrom(init);
             var masked = counts.Any(c => c < pixels) ? tensor(mask, [tasks.Length, pixels, 1]).to(device) : null;
             var mse = SirenTrainer.Fit(net, tensor(coords, [tasks.Length, pixels, 2]).to(device), tensor(targets, [tasks.Length, pixels, 3]).to(device), masked, inner);
             double step = options.OuterLearningRate * (1 - (double)outer / options.OuterSteps);
