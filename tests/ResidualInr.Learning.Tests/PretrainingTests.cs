@@ -142,6 +142,21 @@ public sealed class PretrainingTests(ITestOutputHelper log) : IDisposable
         Assert.InRange(moved, 60, 140); // about half are cropped (a zoom moves the box)
     }
 
+    [Fact]
+    public void A_seed_gives_the_same_pretrained_weights_although_the_frames_augment_in_parallel()
+    {
+        var (corpus, corpusBoxes) = Corpus(sequences: 4, frames: 8);
+        var settings = new DetectorSettings(Epochs: 2, BatchSize: 16, LearningRate: 3e-3, Width: 4);
+        float[] Weights(int seed)
+        {
+            using var trained = DetectorPretrainer.Train(corpus, corpusBoxes, settings, seed, CPU);
+            return trained.Model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+        var first = Weights(1);
+        Assert.Equal(first, Weights(1));
+        Assert.NotEqual(first, Weights(2));
+    }
+
     /// <summary>Random weights of a width-4 detector, saved as if for 160x90 frames.</summary>
     private string SaveWidth4At160x90(string name)
     {

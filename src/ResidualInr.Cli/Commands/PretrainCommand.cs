@@ -70,7 +70,7 @@ public static class PretrainCommand
             var command = "rinr " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             var info = DetectorWeights.Save(trained.Model, path, settings.Width, w, h, command, images.Count, settings.Epochs, s);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"loss {trained.Losses[0]:F3} in the first epoch, {trained.Losses[^1]:F3} in the last; corpus {corpusSeconds:F0} s, training {trained.Epochs.Sum(e => e.TrainSeconds):F0} s"));
+                $"loss {trained.Losses[0]:F3} in the first epoch, {trained.Losses[^1]:F3} in the last; corpus {corpusSeconds:F0} s, training {trained.Epochs.Sum(e => e.TrainSeconds):F0} s (of which augmenting {trained.Epochs.Sum(e => e.DecodeSeconds):F0} s)"));
             output.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes, SHA-256 {info.Sha256[..12]}...) and {DetectorWeights.SidecarPath(path)}");
             return RinrApp.ExitOk;
         });

@@ -27,14 +27,14 @@ public static class DetectorPretrainer
         int w = frames[0].Width, h = frames[0].Height;
         return DetectorTrainer.Fit("pretraining", frames.Count, w, settings, seed, device, pretrained: null, (batch, random) =>
         {
-            var images = new List<RgbImage>(batch.Length);
+            // Each frame's augmentation has its own stream, seeded in batch order from the loop's: the frames augment in
+            // parallel (on a GPU machine the CPU's augmentations, not the GPU, set the pace) and the corpus a seed gives
+            // does not depend on the number of cores.
+            var seeds = new int[batch.Length];
+            for (int k = 0; k < seeds.Length; k++) seeds[k] = random.Next();
+            var images = new RgbImage[batch.Length];
             var batchBoxes = new Box?[batch.Length];
-            for (int k = 0; k < batch.Length; k++)
-            {
-                var (image, box) = Augment(frames[batch[k]], boxes[batch[k]], random);
-                images.Add(image);
-                batchBoxes[k] = box;
-            }
+            Parallel.For(0, batch.Length, k => (images[k], batchBoxes[k]) = Augment(frames[batch[k]], boxes[batch[k]], new Random(seeds[k])));
             return (FrameTensors.FromImages(images, device), batchBoxes);
         }, onEpochDone);
     }
