@@ -25,18 +25,40 @@ public static class DetectorPretrainer
         if (frames.Count == 0) throw new InputException("the pretraining corpus is empty");
         if (boxes.Count != frames.Count) throw new ArgumentException($"{frames.Count} frames but {boxes.Count} boxes");
         int w = frames[0].Width, h = frames[0].Height;
-        return DetectorTrainer.Fit("pretraining", frames.Count, w, settings, seed, device, pretrained: null, (batch, random) =>
+        // The next batch is augmented on the CPU while this one trains (on a GPU machine the augmentations take longer than
+        // the steps). Each frame's augmentation has its own random stream, seeded in batch order from the loop's, and its
+        // frames augment in parallel: the corpus a seed gives depends on neither the cores nor the timing.
+        (int[] Batch, Task<(RgbImage[], Box?[])> Work)? ahead = null;
+        Task<(RgbImage[], Box?[])> Start(int[] batch, Random random)
         {
-            // Each frame's augmentation has its own stream, seeded in batch order from the loop's: the frames augment in
-            // parallel (on a GPU machine the CPU's augmentations, not the GPU, set the pace) and the corpus a seed gives
-            // does not depend on the number of cores.
             var seeds = new int[batch.Length];
             for (int k = 0; k < seeds.Length; k++) seeds[k] = random.Next();
-            var images = new RgbImage[batch.Length];
-            var batchBoxes = new Box?[batch.Length];
-            Parallel.For(0, batch.Length, k => (images[k], batchBoxes[k]) = Augment(frames[batch[k]], boxes[batch[k]], new Random(seeds[k])));
-            return (FrameTensors.FromImages(images, device), batchBoxes);
-        }, onEpochDone);
+            return Task.Run(() =>
+            {
+                var images = new RgbImage[batch.Length];
+                var batchBoxes = new Box?[batch.Length];
+                Parallel.For(0, batch.Length, k => (images[k], batchBoxes[k]) = Augment(frames[batch[k]], boxes[batch[k]], new Random(seeds[k])));
+                return (images, batchBoxes);
+            });
+        }
+        try
+        {
+            return DetectorTrainer.Fit("pretraining", frames.Count, w, settings, seed, device, pretrained: null, (batch, next, random) =>
+            {
+                var work = ahead is { } a && ReferenceEquals(a.Batch, batch) ? a.Work : Start(batch, random);
+                ahead = next is null ? null : (next, Start(next, random));
+                var (images, batchBoxes) = work.GetAwaiter().GetResult();
+                return (FrameTensors.FromImages(images, device), batchBoxes);
+            }, onEpochDone);
+        }
+        finally
+        {
+            // Training stopped early (an exception): the batch still being augmented must not outlive the call, and the
+            // exception to report is training's, not a second one from that batch.
+            if (ahead is { } pending)
+                try { pending.Work.Wait(); }
+                catch (AggregateException) { }
+        }
     }
 
     /// <summary>One random augmentation of a frame and its box (same size out as in).</summary>

@@ -36,7 +36,7 @@ public static class DetectorTrainer
     {
         if (boxes.Count != frames.Count) throw new ArgumentException($"{frames.Count} frames but {boxes.Count} boxes");
         pretrained?.CheckFits(settings.Width, frames.Width, frames.Height);
-        return Fit(frames.Name, frames.Count, frames.Width, settings, seed, device, pretrained, (batch, random) =>
+        return Fit(frames.Name, frames.Count, frames.Width, settings, seed, device, pretrained, (batch, _, random) =>
         {
             var images = frames.Load(batch, device);
             return (images, batch.Select(i => boxes[i]).ToArray());
@@ -47,10 +47,12 @@ public static class DetectorTrainer
     /// The training loop every detector shares: a seeded model (or <paramref name="pretrained"/>'s weights), Adam on the
     /// settings' schedule, an epoch as a seeded shuffle of <paramref name="count"/> items in batches that
     /// <paramref name="loadBatch"/> turns into images on the device and their boxes (which it may augment with the
-    /// random stream it is given). The time spent in <paramref name="loadBatch"/> is the epoch's decode time.
+    /// random stream it is given). It is also told the batch that comes next in the epoch (null after the last), so that
+    /// it may start preparing it while this one trains. The time spent in <paramref name="loadBatch"/> is the epoch's
+    /// decode time.
     /// </summary>
     public static TrainedDetector Fit(string name, int count, int frameWidth, DetectorSettings settings, int seed, Device device, DetectorWeights? pretrained,
-        Func<int[], Random, (Tensor Images, Box?[] Boxes)> loadBatch, Action<int>? onEpochDone = null)
+        Func<int[], int[]?, Random, (Tensor Images, Box?[] Boxes)> loadBatch, Action<int>? onEpochDone = null)
     {
         settings.Validate();
         torch.random.manual_seed(seed);
@@ -70,11 +72,13 @@ public static class DetectorTrainer
             random.Shuffle(order);
             double decodeSeconds = 0, lossSum = 0;
             var clock = Stopwatch.StartNew();
-            foreach (var batch in order.Chunk(settings.BatchSize))
+            var chunks = order.Chunk(settings.BatchSize).ToArray();
+            for (int b = 0; b < chunks.Length; b++)
             {
+                var batch = chunks[b];
                 using var scope = NewDisposeScope();
                 var loadStart = clock.Elapsed.TotalSeconds;
-                var (images, batchBoxes) = loadBatch(batch, random);
+                var (images, batchBoxes) = loadBatch(batch, b + 1 < chunks.Length ? chunks[b + 1] : null, random);
                 Synchronise(device);
                 decodeSeconds += clock.Elapsed.TotalSeconds - loadStart;
 
