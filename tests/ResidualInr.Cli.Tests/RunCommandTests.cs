@@ -1,3 +1,6 @@
+using System.Globalization;
+using ResidualInr.Learning.Detector;
+
 namespace ResidualInr.Cli.Tests;
 
 public class RunCommandTests
@@ -61,6 +64,7 @@ public class RunCommandTests
             Assert.All(accuracyRows, r => Assert.Equal(("4", "2"), (r[2], r[3])));
             Assert.Equal(8, accuracyRows.Count);
             Assert.Contains("## Accuracy", File.ReadAllText(Path.Combine(outDir, "report.md")));
+            Assert.Contains("Every detector starts from random weights (no `learning.pretrained`).", File.ReadAllText(Path.Combine(outDir, "report.md")));
             // Every detector answered on every test frame; the summary has the intervals and the paired difference.
             Assert.Equal(8 * 2 + 1, File.ReadAllLines(Path.Combine(outDir, "detections.csv")).Length);
             var accuracySummary = File.ReadAllLines(Path.Combine(outDir, "accuracy_summary.csv"));
@@ -254,6 +258,10 @@ public class RunCommandTests
             var (exit, output, err) = CliRunner.Run(args);
             Assert.True(exit == 0, err);
             Assert.Contains($"fine-tuned from {weights}", output);
+            // The report names the weights by file, content and the command that made them.
+            var info = DetectorWeights.Read(weights).Info;
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"Every detector is fine-tuned from `weights.pt` (SHA-256 {info.Sha256[..12]}..., {info.Parameters:N0} parameters, made by `rinr pretrain --out {weights}"),
+                File.ReadAllText(Path.Combine(dir, "out", "report.md")));
             Assert.Contains("learning original seed 4: cached", CliRunner.Run(args).Out);
             // Other weights under the same name are other detectors: the learning stage runs again.
             Assert.Equal(0, CliRunner.Run("pretrain", "--out", weights, "--frames", "10", "--epochs", "1", "--size", "48x32", "--width", "4", "--seed", "2").Exit);

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Text;
 using ResidualInr.Cli.Commands;
 using ResidualInr.Codec.Evaluation;
+using ResidualInr.Learning.Detector;
 using ResidualInr.Learning.Experiments;
 using ResidualInr.Learning.Metrics;
 
@@ -158,6 +159,8 @@ public static class ScenarioReport
             $"{learning.Detector.Epochs} epochs each, on {learning.Device}. An epoch's time includes loading its frames: JPEG decoded on the CPU, ") +
             "INR payloads decoded in batches on the training device, originals already in memory.");
         sb.AppendLine();
+        sb.AppendLine(PretrainedLine(learning.Pretrained));
+        sb.AppendLine();
         if (intervals)
         {
             sb.AppendLine(string.Create(inv, $"Intervals are 95% percentile bootstraps ({AccuracyBootstrap.DefaultReplicates} replicates) over test frames and seeds; ") +
@@ -181,6 +184,14 @@ public static class ScenarioReport
     }
 
     /// <summary>What the paired interval lets one say against training on originals.</summary>
+    /// <summary>Where every detector started: the pretrained weights (file name, SHA-256 and the command in their sidecar), or random weights.</summary>
+    internal static string PretrainedLine(string? pretrained)
+    {
+        if (pretrained is null) return "Every detector starts from random weights (no `learning.pretrained`).";
+        var info = DetectorWeights.Read(pretrained).Info;
+        return string.Create(CultureInfo.InvariantCulture, $"Every detector is fine-tuned from `{Path.GetFileName(pretrained)}` (SHA-256 {info.Sha256[..12]}..., {info.Parameters:N0} parameters, made by `{info.Command}`).");
+    }
+
     internal static string Verdict(AccuracySummary a)
     {
         var inv = CultureInfo.InvariantCulture;
