@@ -108,6 +108,9 @@ public class FastFitTests
         Assert.Equal("TrainingOptions { Steps = 300, LearningRate = 0.001, CosineSchedule = True, KeepBestOfSecondHalf = True, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1E-08 }",
             new TrainingOptions(Steps: 300, LearningRate: 1e-3).ToString());
         Assert.EndsWith("Epsilon = 1E-08, WarmupSteps = 5, TargetPsnrDb = 30 }", new TrainingOptions(Steps: 300, WarmupSteps: 5, TargetPsnrDb: 30).ToString());
+        // The fine-tuning's learning-rate share enters the text only when it differs from the 1/4 every encode used before.
+        Assert.EndsWith("Epsilon = 1E-08, QuantisedLrScale = 1 }", new TrainingOptions(Steps: 300, QuantisedLrScale: 1).ToString());
+        Assert.Throws<Imaging.InputException>(() => new TrainingOptions(QuantisedLrScale: 0).Validate());
     }
 
     [Fact]

@@ -15,6 +15,8 @@ namespace ResidualInr.Codec.Siren;
 /// A network that is done leaves the batch, so it stops costing compute.</param>
 /// <param name="LearnedInit">Start every network from the learned initialisation of its shape (<c>rinr meta-train</c>)
 /// instead of random weights; a shape the set lacks is an error. Null: the random initialisation above.</param>
+/// <param name="QuantisedLrScale">Peak learning rate of a quantised network's fine-tuning (Residual-INR's 8-bit background)
+/// as a share of <see cref="LearningRate"/>; it starts from a fitted network, so without warm-up.</param>
 public sealed record TrainingOptions(
     int Steps = 10_000,
     double LearningRate = 2e-4,
@@ -26,8 +28,12 @@ public sealed record TrainingOptions(
     double? InitScale = null,
     int WarmupSteps = 0,
     double? TargetPsnrDb = null,
-    SirenInitSet? LearnedInit = null)
+    SirenInitSet? LearnedInit = null,
+    double QuantisedLrScale = TrainingOptions.DefaultQuantisedLrScale)
 {
+    /// <summary>The fine-tuning's share of the peak learning rate that every encode used before it was an option.</summary>
+    public const double DefaultQuantisedLrScale = 0.25;
+
     /// <summary>The fast recipe's peak learning rate.</summary>
     public const double FastLearningRate = 1e-3;
 
@@ -57,6 +63,7 @@ public sealed record TrainingOptions(
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new Imaging.InputException($"learning rate must be positive, got {LearningRate}");
         if (InitScale is not null && LearnedInit is not null) throw new Imaging.InputException("a learned initialisation and an init scale exclude each other: the scale applies to random weights");
         if (InitScale is { } a && (!(a > 0) || double.IsInfinity(a))) throw new Imaging.InputException($"init scale must be positive, got {a}");
+        if (!(QuantisedLrScale > 0) || double.IsInfinity(QuantisedLrScale)) throw new Imaging.InputException($"the fine-tuning's learning-rate scale must be positive, got {QuantisedLrScale}");
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
         if (TargetPsnrDb is { } t && (!(t > 0) || t > 200)) throw new Imaging.InputException($"target_psnr_db must be in (0, 200] dB, got {t}");
     }
@@ -74,6 +81,7 @@ public sealed record TrainingOptions(
         if (WarmupSteps != 0) builder.Append(c, $", WarmupSteps = {WarmupSteps}");
         if (TargetPsnrDb is { } t) builder.Append(c, $", TargetPsnrDb = {t}");
         if (LearnedInit is { } init) builder.Append(c, $", LearnedInit = {init.Fingerprint}");
+        if (QuantisedLrScale != DefaultQuantisedLrScale) builder.Append(c, $", QuantisedLrScale = {QuantisedLrScale}");
         return true;
     }
 
