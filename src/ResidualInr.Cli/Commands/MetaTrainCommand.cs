@@ -68,11 +68,7 @@ public static class MetaTrainCommand
             int s = parse.GetValue(seed);
 
             var clock = Stopwatch.StartNew();
-            var images = new List<RgbImage>();
-            var boxes = new List<Box?>();
-            PretrainCommand.AddSynthetic(images, boxes, synthetic, w, h, s);
-            foreach (var dataset in parse.GetValue(datasets) ?? []) PretrainCommand.AddReal(images, boxes, Imaging.Datasets.DatasetLoader.Load(dataset, null), w, h);
-            if (images.Count == 0) throw new InputException("the corpus is empty: give --frames above 0 or a --dataset");
+            var (images, boxes) = PretrainCommand.Corpus(synthetic, parse.GetValue(datasets) ?? [], w, h, s);
             var command = "rinr " + string.Join(' ', parse.Tokens.Select(t => t.Value));
             if (!forObjects)
             {

@@ -54,11 +54,7 @@ public static class PretrainCommand
             int s = parse.GetValue(seed);
 
             var clock = Stopwatch.StartNew();
-            var images = new List<RgbImage>();
-            var boxes = new List<Box?>();
-            AddSynthetic(images, boxes, synthetic, w, h, s);
-            foreach (var dataset in parse.GetValue(datasets) ?? []) AddReal(images, boxes, DatasetLoader.Load(dataset, null), w, h);
-            if (images.Count == 0) throw new InputException("the corpus is empty: give --frames above 0 or a --dataset");
+            var (images, boxes) = Corpus(synthetic, parse.GetValue(datasets) ?? [], w, h, s);
             double corpusSeconds = clock.Elapsed.TotalSeconds;
 
             long parameters;
@@ -78,10 +74,24 @@ public static class PretrainCommand
     }
 
     /// <summary>
+    /// The corpus of <c>rinr pretrain</c> and <c>rinr meta-train</c>: <paramref name="synthetic"/> frames from the pretraining
+    /// seed stream, then every frame of each real dataset, all at <paramref name="w"/>x<paramref name="h"/>; empty is an input error.
+    /// </summary>
+    internal static (List<RgbImage> Images, List<Box?> Boxes) Corpus(int synthetic, IEnumerable<string> datasets, int w, int h, int seed)
+    {
+        var images = new List<RgbImage>();
+        var boxes = new List<Box?>();
+        AddSynthetic(images, boxes, synthetic, w, h, seed);
+        foreach (var dataset in datasets) AddReal(images, boxes, DatasetLoader.Load(dataset, null), w, h);
+        if (images.Count == 0) throw new InputException("the corpus is empty: give --frames above 0 or a --dataset");
+        return (images, boxes);
+    }
+
+    /// <summary>
     /// Renders the pretraining scenes at twice the frame size and resizes them down, as a scenario's synthetic frames are
     /// made (320x180 files, 160x90 frames). Sequences render in parallel; each has its own seed, so the corpus is the same.
     /// </summary>
-    internal static void AddSynthetic(List<RgbImage> images, List<Box?> boxes, int frames, int w, int h, int seed)
+    private static void AddSynthetic(List<RgbImage> images, List<Box?> boxes, int frames, int w, int h, int seed)
     {
         if (frames == 0) return;
         int sequences = (frames + FramesPerSequence - 1) / FramesPerSequence;
@@ -107,7 +117,7 @@ public static class PretrainCommand
     }
 
     /// <summary>Every frame of a real dataset, resized to the frame size with its box (none when the target is absent).</summary>
-    internal static void AddReal(List<RgbImage> images, List<Box?> boxes, Dataset dataset, int w, int h)
+    private static void AddReal(List<RgbImage> images, List<Box?> boxes, Dataset dataset, int w, int h)
     {
         var frames = dataset.Sequences.SelectMany(sq => sq.Frames).ToList();
         ConsoleProgress.Run($"Loading {dataset.Root}", frames.Count, progress =>

@@ -183,7 +183,6 @@ public static class ScenarioReport
                 $"{a.MeanIouMean:F3} ± {a.MeanIouStd:F3} | {a.TrainSecondsPerEpoch:F3} | {a.DecodeSecondsPerEpoch:F3} |"));
     }
 
-    /// <summary>What the paired interval lets one say against training on originals.</summary>
     /// <summary>Where every detector started: the pretrained weights (file name, SHA-256 and the command in their sidecar), or random weights.</summary>
     internal static string PretrainedLine(string? pretrained)
     {
@@ -192,6 +191,7 @@ public static class ScenarioReport
         return string.Create(CultureInfo.InvariantCulture, $"Every detector is fine-tuned from `{Path.GetFileName(pretrained)}` (SHA-256 {info.Sha256[..12]}..., {info.Parameters:N0} parameters, made by `{info.Command}`).");
     }
 
+    /// <summary>What the paired interval lets one say against training on originals.</summary>
     internal static string Verdict(AccuracySummary a)
     {
         var inv = CultureInfo.InvariantCulture;

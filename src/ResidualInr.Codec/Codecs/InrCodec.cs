@@ -148,10 +148,7 @@ public sealed class InrCodec : IFrameCodec
     }
 
     /// <summary>[H*W, 3] targets in [-1, 1].</summary>
-    private static Tensor ImageTargets(RgbImage image)
-    {
-        return tensor(NetworkUnits.FromImage(image), [image.PixelCount, 3]);
-    }
+    private static Tensor ImageTargets(RgbImage image) => tensor(NetworkUnits.FromImage(image), [image.PixelCount, 3]);
 
     private static NetworkPayload Quantise(NetworkRole role, SirenShape shape, float[][] weights, int bits) => ObjectInrFitter.Quantise(role, shape, weights, bits);
 }
