@@ -24,6 +24,55 @@ public class KernelTests
         Assert.Equal(2, env.NowSeconds);
     }
 
+    [Theory]
+    [InlineData(0.0, 1, 200)]
+    [InlineData(0.0, 2, 1)]
+    [InlineData(-7.5, 3, 200)]
+    [InlineData(-7.5, 5, 1)]
+    [InlineData(1e9, 4, 200)]
+    public void Events_run_in_time_order_and_ties_in_schedule_order_whatever_the_delays(double start, int seed, int initial)
+    {
+        // Property: every scheduled event runs once, and the sequence of (time, order scheduled) is strictly
+        // increasing. Delays mix zeros, whole seconds (many ties), fractions, tiny and huge values, and runs
+        // stop at times in between (which peek at the queue), from a start that may be negative. From one
+        // initial event the queue keeps running nearly empty; from 200 it stays full.
+        var env = new SimEnvironment(start);
+        var rng = new Random(seed);
+        var fired = new List<(double Time, int Id)>();
+        int scheduled = 0;
+        double Delay() => rng.Next(6) switch
+        {
+            0 => 0,
+            1 => rng.Next(3),
+            2 => rng.NextDouble(),
+            3 => rng.NextDouble() * 1e-9,
+            4 => rng.NextDouble() * 1e6,
+            _ => Math.Round(rng.NextDouble() * 4, 1),
+        };
+        void Schedule()
+        {
+            int id = scheduled++;
+            env.Call(Delay(), () =>
+            {
+                fired.Add((env.NowSeconds, id));
+                if (scheduled < 20_000)
+                {
+                    // Nearly empty: one or two children when the queue is empty, else none or one. Full: zero to two.
+                    int children = initial > 1 ? rng.Next(3) : env.QueuedEvents == 0 ? rng.Next(1, 3) : rng.Next(2);
+                    for (int k = 0; k < children; k++) Schedule();
+                }
+            });
+        }
+        for (int i = 0; i < initial; i++) Schedule();
+        while (env.QueuedEvents > 0) env.Run(env.NowSeconds + rng.NextDouble() * 1e5);
+
+        Assert.Equal(scheduled, fired.Count);
+        Assert.Equal(scheduled, fired.Select(f => f.Id).Distinct().Count());
+        for (int i = 1; i < fired.Count; i++)
+            Assert.True(fired[i - 1].Time < fired[i].Time || (fired[i - 1].Time == fired[i].Time && fired[i - 1].Id < fired[i].Id),
+                $"event {fired[i].Id} at {fired[i].Time} s ran after event {fired[i - 1].Id} at {fired[i - 1].Time} s");
+    }
+
     [Fact]
     public void Run_until_a_time_stops_before_it_and_sets_the_clock()
     {

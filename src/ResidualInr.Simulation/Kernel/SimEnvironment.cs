@@ -7,10 +7,14 @@ namespace ResidualInr.Simulation.Kernel;
 /// </summary>
 public sealed class SimEnvironment
 {
-    private readonly EventQueue _queue = new();
-    private long _nextSeq;
+    private readonly EventQueue _queue;
 
-    public SimEnvironment(double startSeconds = 0) => NowSeconds = startSeconds;
+    public SimEnvironment(double startSeconds = 0)
+    {
+        if (!double.IsFinite(startSeconds)) throw new ArgumentOutOfRangeException(nameof(startSeconds), startSeconds, "the start time must be a finite number of seconds");
+        NowSeconds = startSeconds;
+        _queue = new EventQueue(startSeconds);
+    }
 
     public double NowSeconds { get; private set; }
 
@@ -42,7 +46,7 @@ public sealed class SimEnvironment
     internal void Schedule(Event e, double delaySeconds)
     {
         if (!(delaySeconds >= 0)) throw new ArgumentOutOfRangeException(nameof(delaySeconds), delaySeconds, "delay must be a non-negative number of seconds");
-        _queue.Enqueue(e, NowSeconds + delaySeconds, _nextSeq++);
+        _queue.Enqueue(e, NowSeconds + delaySeconds);
     }
 
     /// <summary>Processes the next event; false when none is left.</summary>
@@ -76,78 +80,6 @@ public sealed class SimEnvironment
             if (!Step()) throw new InvalidOperationException("no events left, but the awaited event never happened");
         if (!until.Ok) throw new SimulationException("the awaited event failed", until.Error);
         return until.Value;
-    }
-}
-
-/// <summary>
-/// The event queue: a 4-ary min-heap on (time, sequence number), the comparison inlined. Ties in
-/// time go to the lower sequence number, i.e. the event scheduled first.
-/// </summary>
-internal sealed class EventQueue
-{
-    private struct Entry
-    {
-        public double Time;
-        public long Seq;
-        public Event Event;
-    }
-
-    private Entry[] _heap = new Entry[16];
-    private int _count;
-
-    public int Count => _count;
-
-    private static bool Before(in Entry a, in Entry b) => a.Time < b.Time || (a.Time == b.Time && a.Seq < b.Seq);
-
-    public void Enqueue(Event e, double time, long seq)
-    {
-        if (_count == _heap.Length) Array.Resize(ref _heap, _heap.Length * 2);
-        var entry = new Entry { Time = time, Seq = seq, Event = e };
-        var heap = _heap;
-        int i = _count++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 2;
-            if (!Before(entry, heap[parent])) break;
-            heap[i] = heap[parent];
-            i = parent;
-        }
-        heap[i] = entry;
-    }
-
-    public bool TryPeekTime(out double time)
-    {
-        if (_count == 0) { time = 0; return false; }
-        time = _heap[0].Time;
-        return true;
-    }
-
-    public bool TryDequeue(out Event e, out double time)
-    {
-        if (_count == 0) { e = null!; time = 0; return false; }
-        var heap = _heap;
-        e = heap[0].Event;
-        time = heap[0].Time;
-        int n = --_count;
-        var last = heap[n];
-        heap[n] = default;
-        if (n > 0)
-        {
-            int i = 0;
-            while (true)
-            {
-                int first = (i << 2) + 1;
-                if (first >= n) break;
-                int best = first, end = Math.Min(first + 4, n);
-                for (int c = first + 1; c < end; c++)
-                    if (Before(heap[c], heap[best])) best = c;
-                if (!Before(heap[best], last)) break;
-                heap[i] = heap[best];
-                i = best;
-            }
-            heap[i] = last;
-        }
-        return true;
     }
 }
 
