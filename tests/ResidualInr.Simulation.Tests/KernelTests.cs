@@ -250,6 +250,30 @@ public class KernelTests
     }
 
     [Fact]
+    public void Requests_withdrawn_while_the_slot_is_held_do_not_pile_up_and_the_rest_keep_their_order()
+    {
+        // A process that gives up waiting after a timeout, again and again, while one holder keeps the slot.
+        var env = new SimEnvironment();
+        var res = new Resource(env);
+        var holder = res.Request();
+        var kept = new List<Request>();
+        for (int i = 0; i < 10_000; i++)
+        {
+            var r = res.Request();
+            if (i % 1000 == 0) kept.Add(r);
+            else r.Dispose();
+            Assert.True(res.RingLength <= 2 * res.QueueLength + 17, $"{res.RingLength} entries for {res.QueueLength} waiting");
+        }
+        Assert.Equal(kept.Count, res.QueueLength);
+        var granted = new List<int>();
+        for (int i = 0; i < kept.Count; i++) { int k = i; kept[i].AddCallback(_ => { granted.Add(k); kept[k].Dispose(); }); }
+        holder.Dispose();
+        env.Run();
+        Assert.Equal(Enumerable.Range(0, kept.Count), granted);
+        Assert.Equal(0, res.InUse);
+    }
+
+    [Fact]
     public void Store_hands_items_over_fifo_and_blocks_putters_when_full()
     {
         var env = new SimEnvironment();
