@@ -85,6 +85,15 @@ public class CodecCommandTests
             (exit, _, err) = CliRunner.Run("bench", "convergence", "--codec", "jpeg", "--frames", "1", "--reference-steps", "2");
             Assert.Equal(2, exit);
             Assert.Contains("--codec 'jpeg' is not a per-frame INR codec", err);
+
+            // L-BFGS for the float fits; the 8-bit fine-tuning stays with Adam (it would throw otherwise).
+            (exit, output, err) = CliRunner.Run("bench", "convergence", "--codec", "residual-inr", "--size", "48x32", "--frames", "2",
+                "--reference-steps", "30", "--lbfgs-after", "10", "--lbfgs-history", "5");
+            Assert.True(exit == 0, err);
+            Assert.Contains("L-BFGS (5 pairs) after 10 Adam steps", output);
+            (exit, _, err) = CliRunner.Run("bench", "convergence", "--codec", "rapid-inr", "--frames", "1", "--reference-steps", "30", "--lbfgs-after", "30");
+            Assert.Equal(2, exit);
+            Assert.Contains("L-BFGS must start within the steps: after 30 of 30", err);
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -156,12 +156,14 @@ public static class BenchCommands
         var initScale = new Option<double?>("--init-scale") { Description = "Fast recipe's weight scaling a of the sine layers (arXiv 2410.04779; default: the reference initialisation)." };
         var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
         var qatLrScale = new Option<double?>("--qat-lr-scale") { Description = $"Fast recipe's peak learning rate of the 8-bit fine-tuning as a share of its --lr, instead of {TrainingOptions.DefaultQuantisedLrScale:G3} (residual-inr)." };
+        var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
+        var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Fast recipe starts every SIREN from the learned initialisation of its shape: 'default' (models/, shipped) or a folder of siren-init-*.bin files (rinr meta-train)." };
         var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
         var tf32 = Tf32Option();
         var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
         {
-            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, qatLrScale, learnedInit, outFile, tf32,
+            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, learnedInit, outFile, tf32,
         };
         cmd.SetAction(parse =>
         {
@@ -176,6 +178,8 @@ public static class BenchCommands
             if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };
+            if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after, LbfgsHistory = parse.GetValue(lbfgsHistory) };
+            fast.Validate();
             if (parse.GetValue(learnedInit) is { } folder) fast = fast with { LearnedInit = SirenInitSet.Resolve(folder) };
             if (parse.GetValue(warmup) is { } share)
                 fast = share is >= 0 and < 1 ? fast with { WarmupSteps = (int)(share * r) } : throw new InputException($"--warmup must be in [0, 1), got {share}");
@@ -215,7 +219,7 @@ public static class BenchCommands
         static string Line(FormattableString s) => FormattableString.Invariant(s);
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
         output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
-        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
+        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
         foreach (var r in new[] { result.Reference, result.Project })
             output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
         output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));

@@ -108,7 +108,7 @@ public sealed class InrCodec : IFrameCodec
         if (fineTune)
         {
             // Fine-tuning starts from a fitted network: no warm-up.
-            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate * Settings.Training.QuantisedLrScale, WarmupSteps = 0 };
+            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate * Settings.Training.QuantisedLrScale, WarmupSteps = 0, LbfgsAfter = null };
             SirenTrainer.Fit(net, coords, targets, null, options, Observe("qat", null), parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
                 onStepDone: step => OnBatchProgress?.Invoke((Settings.Training.Steps + step + 1) / totalSteps), cost: cost, targetMse: targetMse);
         }

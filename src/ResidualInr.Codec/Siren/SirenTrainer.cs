@@ -26,6 +26,22 @@ public static class SirenTrainer
         return sq.sum([1, 2]) / counts;
     }
 
+    /// <summary>One L-BFGS call: the parameters and gradients flattened per network, the proposed point written back.</summary>
+    private static void LbfgsUpdate(BatchedLbfgs lbfgs, Tensor[] parameters, Tensor loss)
+    {
+        long rows = parameters[0].shape[0];
+        var x = cat(parameters.Select(p => p.detach().reshape(rows, -1)).ToArray(), 1);
+        var g = cat(parameters.Select(p => p.grad!.reshape(rows, -1)).ToArray(), 1);
+        var next = lbfgs.Next(x, loss, g);
+        long offset = 0;
+        foreach (var p in parameters)
+        {
+            long size = p.numel() / rows;
+            p.copy_(next.narrow(1, offset, size).reshape(p.shape));
+            offset += size;
+        }
+    }
+
     /// <summary>Where a network's MSE beats its best so far, remember the MSE and copy its weights.</summary>
     private static void KeepBetter(Tensor mse, Tensor bestMse, Tensor[] parameters, Tensor[] bestParameters)
     {
@@ -51,6 +67,8 @@ public static class SirenTrainer
         FitCost? cost = null, IReadOnlyList<double>? targetMse = null)
     {
         options.Validate();
+        if (options.LbfgsAfter is not null && parameterView is not null)
+            throw new ArgumentException("L-BFGS fits float networks: a fake-quantised fine-tuning (parameterView) stays with Adam");
         int b = net.Batch;
         if (targetMse is not null && targetMse.Count != b) throw new ArgumentException($"targetMse has {targetMse.Count} entries for {b} networks");
         var goal = targetMse ?? (options.TargetMse is { } all ? Enumerable.Repeat(all, b).ToArray() : null);
@@ -73,6 +91,9 @@ public static class SirenTrainer
         Tensor workCoords = coords, workTargets = targets;
         Tensor? workMask = mask;
         bool compacted = false;
+        // With L-BFGS after some Adam steps, Adam's cosine runs over those steps only.
+        var adamSchedule = options.LbfgsAfter is { } adamPhase ? options with { Steps = adamPhase, WarmupSteps = Math.Min(options.WarmupSteps, adamPhase / 2) } : options;
+        BatchedLbfgs? lbfgs = null;
         net.RequireGrad();
         try
         {
@@ -91,24 +112,32 @@ public static class SirenTrainer
                         // weights to keep when it is a new best.
                         if (step >= keepFrom)
                             KeepBetter(perNet.detach(), bestMse, parameters, best);
-                        double lr = options.LearningRateAt(step);
-                        double bc1 = 1 - Math.Pow(options.Beta1, step + 1), bc2 = 1 - Math.Pow(options.Beta2, step + 1);
-                        // Explicit scalars held by using: an implicit number-to-Scalar conversion can be
-                        // finalised by the GC while libtorch still reads it (seen once in a long run).
-                        using var beta1 = options.Beta1.ToScalar();
-                        using var gradWeight = (1 - options.Beta1).ToScalar();
-                        using var beta2 = options.Beta2.ToScalar();
-                        using var squareWeight = (1 - options.Beta2).ToScalar();
-                        using var correction2 = bc2.ToScalar();
-                        using var epsilon = options.Epsilon.ToScalar();
-                        using var stepSize = (-lr / bc1).ToScalar();
-                        for (int i = 0; i < parameters.Length; i++)
+                        if (options.LbfgsAfter is { } adamSteps && step >= adamSteps)
                         {
-                            var g = parameters[i].grad!;
-                            m[i].mul_(beta1).add_(g, alpha: gradWeight);
-                            v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
-                            var denom = v[i].div(correction2).sqrt_().add_(epsilon);
-                            parameters[i].addcdiv_(m[i], denom, value: stepSize);
+                            lbfgs ??= new BatchedLbfgs(active.Length, parameters.Sum(p => (int)(p.numel() / active.Length)), options.LbfgsHistory, net.Device);
+                            LbfgsUpdate(lbfgs, parameters, perNet.detach());
+                        }
+                        else
+                        {
+                            double lr = adamSchedule.LearningRateAt(step);
+                            double bc1 = 1 - Math.Pow(options.Beta1, step + 1), bc2 = 1 - Math.Pow(options.Beta2, step + 1);
+                            // Explicit scalars held by using: an implicit number-to-Scalar conversion can be
+                            // finalised by the GC while libtorch still reads it (seen once in a long run).
+                            using var beta1 = options.Beta1.ToScalar();
+                            using var gradWeight = (1 - options.Beta1).ToScalar();
+                            using var beta2 = options.Beta2.ToScalar();
+                            using var squareWeight = (1 - options.Beta2).ToScalar();
+                            using var correction2 = bc2.ToScalar();
+                            using var epsilon = options.Epsilon.ToScalar();
+                            using var stepSize = (-lr / bc1).ToScalar();
+                            for (int i = 0; i < parameters.Length; i++)
+                            {
+                                var g = parameters[i].grad!;
+                                m[i].mul_(beta1).add_(g, alpha: gradWeight);
+                                v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
+                                var denom = v[i].div(correction2).sqrt_().add_(epsilon);
+                                parameters[i].addcdiv_(m[i], denom, value: stepSize);
+                            }
                         }
                     }
                     if (onStep is not null || goal is not null)
@@ -163,6 +192,7 @@ public static class SirenTrainer
                             best[i] = Shrink(best[i], true);
                         }
                         bestMse = Shrink(bestMse, true);
+                        lbfgs?.Keep(keepRows);
                         counts = Shrink(counts, true);
                         workTargets = Shrink(workTargets, compacted);
                         if (workMask is not null) workMask = Shrink(workMask, compacted);
@@ -197,6 +227,7 @@ public static class SirenTrainer
         }
         finally
         {
+            lbfgs?.Dispose();
             foreach (var t in m.Concat(v).Concat(best)) t.Dispose();
             bestMse.Dispose();
             counts.Dispose();

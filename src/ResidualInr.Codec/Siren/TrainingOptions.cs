@@ -15,6 +15,9 @@ namespace ResidualInr.Codec.Siren;
 /// A network that is done leaves the batch, so it stops costing compute.</param>
 /// <param name="LearnedInit">Start every network from the learned initialisation of its shape (<c>rinr meta-train</c>)
 /// instead of random weights; a shape the set lacks is an error. Null: the random initialisation above.</param>
+/// <param name="LbfgsAfter">After this many Adam steps (its cosine over them), every further step is an L-BFGS step
+/// (<see cref="BatchedLbfgs"/>) with <see cref="LbfgsHistory"/> pairs; null: Adam throughout. Float fits only: a
+/// quantised network's fine-tuning stays with Adam.</param>
 /// <param name="QuantisedLrScale">Peak learning rate of a quantised network's fine-tuning (Residual-INR's 8-bit background)
 /// as a share of <see cref="LearningRate"/>; it starts from a fitted network, so without warm-up.</param>
 public sealed record TrainingOptions(
@@ -29,10 +32,15 @@ public sealed record TrainingOptions(
     int WarmupSteps = 0,
     double? TargetPsnrDb = null,
     SirenInitSet? LearnedInit = null,
-    double QuantisedLrScale = TrainingOptions.DefaultQuantisedLrScale)
+    double QuantisedLrScale = TrainingOptions.DefaultQuantisedLrScale,
+    int? LbfgsAfter = null,
+    int LbfgsHistory = TrainingOptions.DefaultLbfgsHistory)
 {
     /// <summary>The fine-tuning's share of the peak learning rate that every encode used before it was an option.</summary>
     public const double DefaultQuantisedLrScale = 0.25;
+
+    /// <summary>Pairs an L-BFGS network remembers unless told otherwise.</summary>
+    public const int DefaultLbfgsHistory = 100;
 
     /// <summary>The fast recipe's peak learning rate.</summary>
     public const double FastLearningRate = 1e-3;
@@ -65,6 +73,8 @@ public sealed record TrainingOptions(
         if (InitScale is { } a && (!(a > 0) || double.IsInfinity(a))) throw new Imaging.InputException($"init scale must be positive, got {a}");
         if (!(QuantisedLrScale > 0) || double.IsInfinity(QuantisedLrScale)) throw new Imaging.InputException($"the fine-tuning's learning-rate scale must be positive, got {QuantisedLrScale}");
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
+        if (LbfgsAfter is { } k && (k < 0 || k >= Steps)) throw new Imaging.InputException($"L-BFGS must start within the steps: after {k} of {Steps}");
+        if (LbfgsHistory < 1 || LbfgsHistory > 1000) throw new Imaging.InputException($"the L-BFGS history must be 1 to 1,000 pairs, got {LbfgsHistory}");
         if (TargetPsnrDb is { } t && (!(t > 0) || t > 200)) throw new Imaging.InputException($"target_psnr_db must be in (0, 200] dB, got {t}");
     }
 
@@ -82,6 +92,7 @@ public sealed record TrainingOptions(
         if (TargetPsnrDb is { } t) builder.Append(c, $", TargetPsnrDb = {t}");
         if (LearnedInit is { } init) builder.Append(c, $", LearnedInit = {init.Fingerprint}");
         if (QuantisedLrScale != DefaultQuantisedLrScale) builder.Append(c, $", QuantisedLrScale = {QuantisedLrScale}");
+        if (LbfgsAfter is { } k) builder.Append(c, $", LbfgsAfter = {k}, LbfgsHistory = {LbfgsHistory}");
         return true;
     }
 

@@ -1,0 +1,155 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ResidualInr.Codec.Siren;
+
+/// <summary>
+/// Limited-memory BFGS (Nocedal and Wright, Numerical Optimization, algorithms 7.4 and 7.5) for B
+/// independent networks at once, each a row of flat parameters [B, n], with one loss-and-gradient
+/// evaluation per call so it slots into <see cref="SirenTrainer"/>'s step loop.
+/// <para>
+/// The line search is a backtracking (Armijo) search unrolled over calls: each call is told the
+/// loss and gradient at the point it proposed last time. A network whose loss fell enough accepts
+/// the point, adds the step to its history and gets a new direction at step length 1; one whose
+/// loss did not goes back to its last accepted point and tries half the step along the same
+/// direction. Each network decides on its own (row-wise <c>where</c>). The history is a ring of the
+/// last <c>m</c> calls, shared by the batch so each slot is a strided view and the two-loop recursion
+/// is 4m batched operations: a call in which a network stored no pair (it rejected, or the pair had
+/// too little curvature) leaves that network's slot empty (ρ = 0, adding nothing). The ring moves on
+/// every call whatever the others did, so a network's path does not depend on what else is in the batch.
+/// </para>
+/// </summary>
+public sealed class BatchedLbfgs : IDisposable
+{
+    private const double ArmijoC1 = 1e-4;
+    private const double SmallestStep = 1.0 / 1024; // then the direction is abandoned: history cleared, gradient step
+    private readonly int _history;
+    private Tensor _s, _y, _rho;        // [B, m, n], [B, m, n], [B, m]; ρ = 1 / yᵀs, 0 for an empty slot
+    private Tensor _x0, _f0, _g0;       // the last accepted point, its loss and gradient
+    private Tensor _d, _t, _slope;      // the direction, the step length being tried, g0ᵀd
+    private Tensor _gamma;              // H0 = γI from the newest pair (sᵀy / yᵀy); 0 while a network has no pair
+    private int _newest;                // the slot written last (every call writes one)
+    private bool _started;
+
+    public BatchedLbfgs(int batch, int parameters, int history, Device device)
+    {
+        if (history < 1) throw new ArgumentOutOfRangeException(nameof(history), history, "the history must hold at least one pair");
+        _history = history;
+        _s = Own(zeros([batch, history, parameters], device: device));
+        _y = Own(zeros([batch, history, parameters], device: device));
+        _rho = Own(zeros([batch, history], device: device));
+        _x0 = Own(zeros([batch, parameters], device: device));
+        _g0 = Own(zeros([batch, parameters], device: device));
+        _d = Own(zeros([batch, parameters], device: device));
+        _f0 = Own(zeros([batch], device: device));
+        _t = Own(ones([batch], device: device));
+        _slope = Own(zeros([batch], device: device));
+        _gamma = Own(zeros([batch], device: device));
+        _newest = history - 1;
+    }
+
+    /// <summary>
+    /// Given the loss [B] and gradient [B, n] at <paramref name="x"/> [B, n] (the point proposed by the
+    /// last call, or the starting point), returns the next point to evaluate, [B, n]. Call under no_grad.
+    /// </summary>
+    public Tensor Next(Tensor x, Tensor loss, Tensor gradient)
+    {
+        using var scope = NewDisposeScope();
+        if (!_started)
+        {
+            _started = true;
+            Assign(ref _x0, x); Assign(ref _f0, loss); Assign(ref _g0, gradient);
+            Assign(ref _d, Direction(gradient));
+            Assign(ref _slope, (gradient * _d).sum(1));
+            return (_x0 + _t.unsqueeze(1) * _d).MoveToOuterDisposeScope();
+        }
+        var accept = loss <= _f0 + ArmijoC1 * _t * _slope;
+        var s = x - _x0;
+        var y = gradient - _g0;
+        var sy = (s * y).sum(1);
+        var yy = (y * y).sum(1);
+        // Curvature condition, scale-free: the angle between s and y well under 90 degrees.
+        var stored = accept & (sy > 1e-8 * ((s * s).sum(1) * yy).sqrt());
+        _newest = (_newest + 1) % _history;
+        _s[.., _newest] = where(stored.unsqueeze(1), s, 0f);
+        _y[.., _newest] = where(stored.unsqueeze(1), y, 0f);
+        _rho[.., _newest] = where(stored, 1 / sy.clamp_min(1e-30), 0f);
+        Assign(ref _gamma, where(stored, sy / yy.clamp_min(1e-30), _gamma));
+        var accept1 = accept.unsqueeze(1);
+        Assign(ref _x0, where(accept1, x, _x0));
+        Assign(ref _f0, where(accept, loss, _f0));
+        Assign(ref _g0, where(accept1, gradient, _g0));
+        var halved = where(accept, ones_like(_t), _t * 0.5);
+        // A direction that stopped paying (step too short) or is not downhill: clear that network's history, take a gradient step.
+        var newDirection = Direction(_g0);
+        var fresh = where(accept1, newDirection, _d);
+        var slope = (_g0 * fresh).sum(1);
+        var abandon = (halved < SmallestStep) | (slope >= 0);
+        if (abandon.any().item<bool>())
+        {
+            var keepRows = (~abandon).to(ScalarType.Float32);
+            _rho.mul_(keepRows.unsqueeze(1));
+            Assign(ref _gamma, _gamma * keepRows);
+            fresh = where(abandon.unsqueeze(1), Direction(_g0), fresh);
+            halved = where(abandon, ones_like(halved), halved);
+            slope = (_g0 * fresh).sum(1);
+        }
+        Assign(ref _d, fresh);
+        Assign(ref _t, halved);
+        Assign(ref _slope, slope);
+        return (_x0 + _t.unsqueeze(1) * _d).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>−H·g by the two-loop recursion over the ring, newest pair first; H0 = γI, or a step of min(1, 1/|g|₁) without pairs.</summary>
+    private Tensor Direction(Tensor g)
+    {
+        var q = g.clone();
+        var alpha = new Tensor[_history];
+        for (int k = 0; k < _history; k++)
+        {
+            int slot = (_newest - k + _history) % _history;
+            alpha[k] = _rho[.., slot] * (_s[.., slot] * q).sum(1);
+            q.sub_(alpha[k].unsqueeze(1) * _y[.., slot]);
+        }
+        var firstStep = (1 / g.abs().sum(1).clamp_min(1e-30)).clamp_max(1);
+        var h0 = where(_gamma > 0, _gamma, firstStep);
+        var r = q * h0.unsqueeze(1);
+        for (int k = _history - 1; k >= 0; k--)
+        {
+            int slot = (_newest - k + _history) % _history;
+            var beta = _rho[.., slot] * (_y[.., slot] * r).sum(1);
+            r.add_((alpha[k] - beta).unsqueeze(1) * _s[.., slot]);
+        }
+        return r.neg_();
+    }
+
+    /// <summary>Keeps only the networks at <paramref name="rows"/> (the trainer retires networks that reached their target).</summary>
+    public void Keep(Tensor rows)
+    {
+        Assign(ref _s, _s.index_select(0, rows));
+        Assign(ref _y, _y.index_select(0, rows));
+        Assign(ref _rho, _rho.index_select(0, rows));
+        Assign(ref _x0, _x0.index_select(0, rows));
+        Assign(ref _f0, _f0.index_select(0, rows));
+        Assign(ref _g0, _g0.index_select(0, rows));
+        Assign(ref _d, _d.index_select(0, rows));
+        Assign(ref _t, _t.index_select(0, rows));
+        Assign(ref _slope, _slope.index_select(0, rows));
+        Assign(ref _gamma, _gamma.index_select(0, rows));
+    }
+
+    /// <summary>The state outlives every dispose scope: it is replaced here and freed in <see cref="Dispose"/>.</summary>
+    private static void Assign(ref Tensor field, Tensor value)
+    {
+        var kept = value.detach().clone().DetachFromDisposeScope();
+        field.Dispose();
+        field = kept;
+    }
+
+    private static Tensor Own(Tensor t) => t.DetachFromDisposeScope();
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { _s, _y, _rho, _x0, _f0, _g0, _d, _t, _slope, _gamma }) t.Dispose();
+    }
+}
