@@ -11,8 +11,8 @@ namespace ResidualInr.Simulation.Kernel;
 /// key. When "now" is spent, the lowest non-empty bucket's smallest key becomes the last key and that
 /// bucket's events move, in their order, to "now" or to lower buckets. Each event moves down a few
 /// buckets in its life instead of climbing and sinking a heap on every operation: against the 4-ary
-/// heap this replaced, 1.2x the events per second with 100 processes and 1.35x with 10,000
-/// (results/benchmarks.md).
+/// heap this replaced, 1.15x the events per second with 100 processes, 1.3-1.5x with 10,000, and
+/// 2.9x for 100,000 processes starting at once (results/benchmarks.md).
 /// <para>
 /// Ties: equal keys always share a bucket (a bucket depends only on the key and the last key, and the
 /// last key moves only within bits below every other bucket's), buckets keep the order events came in,
