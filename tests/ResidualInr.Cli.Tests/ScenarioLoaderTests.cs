@@ -158,6 +158,19 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void A_pixel_chunk_reaches_every_inrs_training_and_is_absent_by_default()
+    {
+        var s = ScenarioLoader.Load(Write("name: c\ninr: { steps: 300, pixel_chunk: 1024 }\n"));
+        Assert.Equal(1024, s.Inr.Training.PixelChunk);
+        Assert.Contains("PixelChunk = 1024", s.Inr.Training.ToString());
+        var plain = ScenarioLoader.Load(Write("name: c\n")).Inr.Training;
+        Assert.Null(plain.PixelChunk);
+        Assert.DoesNotContain("PixelChunk", plain.ToString()); // cache keys of scenarios without it are unchanged
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Load(Write("name: c\ninr: { pixel_chunk: 0 }\n")));
+        Assert.Contains("inr.pixel_chunk", e.Message);
+    }
+
+    [Fact]
     public void Inr_init_learned_starts_every_inr_from_the_shipped_initialisations_and_random_is_the_default()
     {
         var learned = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, init: learned }\n")).Inr.Training;

@@ -157,13 +157,14 @@ public static class BenchCommands
         var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
         var qatLrScale = new Option<double?>("--qat-lr-scale") { Description = $"Fast recipe's peak learning rate of the 8-bit fine-tuning as a share of its --lr, instead of {TrainingOptions.DefaultQuantisedLrScale:G3} (residual-inr)." };
         var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
+        var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." };
         var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Fast recipe starts every SIREN from the learned initialisation of its shape: 'default' (models/, shipped) or a folder of siren-init-*.bin files (rinr meta-train)." };
         var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
         var tf32 = Tf32Option();
         var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
         {
-            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, learnedInit, outFile, tf32,
+            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, convergenceChunk, learnedInit, outFile, tf32,
         };
         cmd.SetAction(parse =>
         {
@@ -179,6 +180,7 @@ public static class BenchCommands
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };
             if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after, LbfgsHistory = parse.GetValue(lbfgsHistory) };
+            if (parse.GetValue(convergenceChunk) is { } chunk) fast = fast with { PixelChunk = chunk };
             fast.Validate();
             if (parse.GetValue(learnedInit) is { } folder) fast = fast with { LearnedInit = SirenInitSet.Resolve(folder) };
             if (parse.GetValue(warmup) is { } share)
@@ -219,7 +221,7 @@ public static class BenchCommands
         static string Line(FormattableString s) => FormattableString.Invariant(s);
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
         output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
-        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
+        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}{(fast.PixelChunk is { } pc ? $"passes of {pc} pixels, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
         foreach (var r in new[] { result.Reference, result.Project })
             output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
         output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));
@@ -256,20 +258,22 @@ public static class BenchCommands
         var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 16 };
         var memoryFrames = new Option<int>("--memory-frames") { Description = "Small frames to encode while watching memory (0 skips).", DefaultValueFactory = _ => 1000 };
         var warmSteps = new Option<int>("--warm-start-steps") { Description = "Steps of the warm-start comparison (0 skips).", DefaultValueFactory = _ => 300 };
+        var pixelChunk = new Option<int>("--pixel-chunk") { Description = "Pixels per forward-and-backward pass for the chunked batched encode figure.", DefaultValueFactory = _ => TrainingOptions.CpuPixelChunk };
         var outFile = new Option<string?>("--out") { Description = "Also write the figures to this CSV file." };
         var tf32 = Tf32Option();
         var codec = new Command("codec", "Encode throughput (batched vs one image, and as a fraction of FP32 matmul peak), batched INR decode vs JPEG decode, memory over 1,000 encodes, warm-start savings.")
         {
-            device, size, steps, batch, memoryFrames, warmSteps, outFile, tf32,
+            device, size, steps, batch, memoryFrames, warmSteps, pixelChunk, outFile, tf32,
         };
         codec.SetAction(parse =>
         {
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             int s = parse.GetValue(steps), b = parse.GetValue(batch);
             if (s < 1 || b < 1) throw new InputException("--steps and --batch must be at least 1");
+            if (parse.GetValue(pixelChunk) < 1) throw new InputException($"--pixel-chunk must be at least 1, got {parse.GetValue(pixelChunk)}");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             ComputeDevice.UseTf32(parse.GetValue(tf32));
-            var options = new CodecBenchmarkOptions(w, h, s, b, parse.GetValue(memoryFrames), parse.GetValue(warmSteps));
+            var options = new CodecBenchmarkOptions(w, h, s, b, parse.GetValue(memoryFrames), parse.GetValue(warmSteps), PixelChunk: parse.GetValue(pixelChunk));
             var figures = new CodecBenchmark(torchDevice, options, stage => Console.Error.WriteLine($"[rinr] bench: {stage}")).Run();
             Report(parse.InvocationConfiguration.Output, torchDevice, figures, parse.GetValue(outFile));
             return RinrApp.ExitOk;

@@ -55,12 +55,14 @@ public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, Data
 /// <param name="TargetPsnrDb">inr.target_psnr_db: each frame stops at this PSNR (null: every INR runs its steps).</param>
 /// <param name="MaxSteps">inr.max_steps: the step cap with a target (null: Steps).</param>
 /// <param name="Start">inr.init: random weights, or the shipped learned initialisation of each network's shape.</param>
-public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null, InrStart Start = InrStart.Random)
+/// <param name="PixelChunk">inr.pixel_chunk: pixels per forward-and-backward pass (null: whole frames).</param>
+public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null, InrStart Start = InrStart.Random,
+    int? PixelChunk = null)
 {
     /// <summary>The training options every INR codec starts from.</summary>
     public Codec.Siren.TrainingOptions Training => new(
         Steps: TargetPsnrDb is null ? Steps : MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: TargetPsnrDb,
-        LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null);
+        LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null, PixelChunk: PixelChunk);
 }
 
 /// <summary>Where an INR's training starts (inr.init).</summary>

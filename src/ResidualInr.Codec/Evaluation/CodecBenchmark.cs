@@ -16,7 +16,9 @@ public sealed record BenchmarkFigure(string Name, double Value, string Unit, str
 /// <param name="Steps">Adam steps per encode measurement.</param>
 /// <param name="Batch">Images trained or decoded together.</param>
 /// <param name="MemoryFrames">Frames encoded (tiny, few steps) for the memory-growth check; 0 skips it.</param>
-public sealed record CodecBenchmarkOptions(int Width = 160, int Height = 90, int Steps = 20, int Batch = 16, int MemoryFrames = 1000, int WarmStartSteps = 300, int Seed = 1);
+/// <param name="PixelChunk">Pixels per forward-and-backward pass for the chunked batched encode figure (<see cref="TrainingOptions.PixelChunk"/>).</param>
+public sealed record CodecBenchmarkOptions(int Width = 160, int Height = 90, int Steps = 20, int Batch = 16, int MemoryFrames = 1000, int WarmStartSteps = 300, int Seed = 1,
+    int PixelChunk = TrainingOptions.CpuPixelChunk);
 
 /// <summary>
 /// The codec's speed and memory figures, all measured side by side in one process so ratios
@@ -46,6 +48,10 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
         figures.Add(new("encode speed-up from batching", batched / single, "x", "batched / one image"));
         figures.Add(new("encode, one image, of matmul peak", 100 * single * flopsPerPixelStep / peak, "%", $"{flopsPerPixelStep:F0} FLOP per pixel-step"));
         figures.Add(new("encode, batched, of matmul peak", 100 * batched * flopsPerPixelStep / peak, "%", ""));
+        double chunked = EncodePixelStepsPerSecond(frames, shape, options.PixelChunk);
+        figures.Add(new("encode, batched, in pixel chunks", chunked / 1e6, "Mpixel-steps/s", $"batch of {frames.Count}, forward and backward {options.PixelChunk} pixels at a time (same gradient)"));
+        figures.Add(new("encode speed-up from pixel chunks", chunked / batched, "x", "chunked / whole frames"));
+        figures.Add(new("encode, batched, in pixel chunks, of matmul peak", 100 * chunked * flopsPerPixelStep / peak, "%", ""));
 
         log?.Invoke("decode throughput");
         var (inrTensor, inrImages, jpegPerSecond) = DecodeImagesPerSecond(frames);
@@ -84,14 +90,14 @@ public sealed class CodecBenchmark(Device device, CodecBenchmarkOptions options,
         return reps * 2.0 * n * n * (double)n / clock.Elapsed.TotalSeconds;
     }
 
-    private double EncodePixelStepsPerSecond(IReadOnlyList<RgbImage> images, SirenShape shape)
+    private double EncodePixelStepsPerSecond(IReadOnlyList<RgbImage> images, SirenShape shape, int? pixelChunk = null)
     {
         using var scope = NewDisposeScope();
         using var net = new BatchedSiren(shape, images.Count, device);
         net.Initialise(new Generator((ulong)options.Seed));
         var coords = CoordinateGrid.For(options.Width, options.Height, device);
         var targets = stack(images.Select(i => tensor(NetworkUnits.FromImage(i), [i.PixelCount, 3])).ToArray()).to(device);
-        var training = new TrainingOptions(Steps: 3, LearningRate: 1e-3);
+        var training = new TrainingOptions(Steps: 3, LearningRate: 1e-3, PixelChunk: pixelChunk);
         SirenTrainer.Fit(net, coords, targets, null, training); // warm-up: allocator, kernels
         Sync();
         var clock = Stopwatch.StartNew();
