@@ -26,4 +26,15 @@ public class TorchSmokeTests
         if (!cuda.is_available())
             Assert.Contains("no CUDA GPU", Assert.Throws<InputException>(() => ComputeDevice.Resolve("cuda")).Message);
     }
+
+    [Fact]
+    public void On_linux_tensor_memory_stays_on_the_heap_and_tensors_still_work()
+    {
+        // glibc's mallopt accepts both settings (the CI machines and this project's targets are glibc Linux).
+        Assert.Equal(OperatingSystem.IsLinux(), ComputeDevice.KeepTensorMemoryOnTheHeap());
+        using var scope = NewDisposeScope();
+        var a = ones([1024, 1024]); // 4 MB: above glibc's first mmap threshold, below the new one
+        for (int i = 0; i < 3; i++) a = a + 1;
+        Assert.Equal(4f, a[0, 0].item<float>());
+    }
 }
