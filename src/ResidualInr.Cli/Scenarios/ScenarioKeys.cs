@@ -147,7 +147,7 @@ public static class ScenarioKeys
         public static readonly Key Init = Key.Enum("init", "random", "Where every INR starts: 'random' (the reference's SIREN initialisation) or 'learned' (the shipped initialisation of its shape, " +
                                                    "models/siren-init-*.bin, made by rinr meta-train: the same networks and bytes, fewer steps to a quality).", "random", "learned");
         public static readonly Key PixelChunk = Key.Int("pixel_chunk", null, "Pixels per forward-and-backward pass within a training step (the same gradient, summed in another order): " +
-                                                        "about 1024 keeps a CPU's activations in cache, 2-3x faster at 160x90 (results/benchmarks.md); omitted: whole frames.", 1)
+                                                        "about 1024 keeps a CPU's activations in cache, about 1.3x faster at 160x90 (results/benchmarks.md); omitted: whole frames.", 1)
             with { DefaultNote = "whole frames" };
         public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps, Init, PixelChunk]);
     }

@@ -49,7 +49,7 @@ public static class SirenTrainer
     /// gradients: the same loss and gradient up to the order of the sums, but every activation of a chunk stays in the
     /// CPU's cache instead of streaming through memory; the chunked passes also fold w0 into the weights
     /// (<see cref="BatchedSiren.Forward(SirenShape, IReadOnlyList{Tensor}, IReadOnlyList{Tensor}, Tensor, Func{Tensor, Tensor}?, bool)"/>).
-    /// About 2.5x faster at 160x90, batch 16 (results/benchmarks.md). Without a chunk, or when the frame is no larger,
+    /// About 1.3x faster at 160x90, batch 16: 25% of the matmul peak against 20% (results/benchmarks.md). Without a chunk, or when the frame is no larger,
     /// the pass is the single one it always was.
     /// </summary>
     private static Tensor LossWithGradients(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts,
