@@ -157,7 +157,8 @@ public static class BenchCommands
         var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
         var qatLrScale = new Option<double?>("--qat-lr-scale") { Description = $"Fast recipe's peak learning rate of the 8-bit fine-tuning as a share of its --lr, instead of {TrainingOptions.DefaultQuantisedLrScale:G3} (residual-inr)." };
         var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
-        var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." };
+        var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." }
+            .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
         var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Fast recipe starts every SIREN from the learned initialisation of its shape: 'default' (models/, shipped) or a folder of siren-init-*.bin files (rinr meta-train)." };
         var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
@@ -258,7 +259,8 @@ public static class BenchCommands
         var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 16 };
         var memoryFrames = new Option<int>("--memory-frames") { Description = "Small frames to encode while watching memory (0 skips).", DefaultValueFactory = _ => 1000 };
         var warmSteps = new Option<int>("--warm-start-steps") { Description = "Steps of the warm-start comparison (0 skips).", DefaultValueFactory = _ => 300 };
-        var pixelChunk = new Option<int>("--pixel-chunk") { Description = "Pixels per forward-and-backward pass for the chunked batched encode figure.", DefaultValueFactory = _ => TrainingOptions.CpuPixelChunk };
+        var pixelChunk = new Option<int>("--pixel-chunk") { Description = "Pixels per forward-and-backward pass for the chunked batched encode figure.", DefaultValueFactory = _ => TrainingOptions.CpuPixelChunk }
+            .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
         var outFile = new Option<string?>("--out") { Description = "Also write the figures to this CSV file." };
         var tf32 = Tf32Option();
         var codec = new Command("codec", "Encode throughput (batched vs one image, and as a fraction of FP32 matmul peak), batched INR decode vs JPEG decode, memory over 1,000 encodes, warm-start savings.")
@@ -270,7 +272,6 @@ public static class BenchCommands
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             int s = parse.GetValue(steps), b = parse.GetValue(batch);
             if (s < 1 || b < 1) throw new InputException("--steps and --batch must be at least 1");
-            if (parse.GetValue(pixelChunk) < 1) throw new InputException($"--pixel-chunk must be at least 1, got {parse.GetValue(pixelChunk)}");
             var torchDevice = ComputeDevice.Resolve(parse.GetValue(device));
             ComputeDevice.UseTf32(parse.GetValue(tf32));
             var options = new CodecBenchmarkOptions(w, h, s, b, parse.GetValue(memoryFrames), parse.GetValue(warmSteps), PixelChunk: parse.GetValue(pixelChunk));

@@ -39,7 +39,8 @@ public static class CodecCommands
         var nervBatch = new Option<int>("--nerv-batch") { Description = "Frames per NeRV training step.", DefaultValueFactory = _ => 1 };
         var target = new Option<double?>("--target-psnr-db") { Description = "Target quality: each frame's INRs stop as soon as they reach this PSNR (dB); --steps is then the most they may take." };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Start every INR from the learned initialisation of its shape: 'default' (the shipped ones, models/) or a folder of siren-init-*.bin files (rinr meta-train). Same networks and bytes, fewer steps to a quality." };
-        var pixelChunk = new Option<int?>("--pixel-chunk") { Description = $"Pixels per forward-and-backward pass within a training step (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU, about 1.3x faster at 160x90); default: whole frames." };
+        var pixelChunk = new Option<int?>("--pixel-chunk") { Description = $"Pixels per forward-and-backward pass within a training step (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU, about 1.3x faster at 160x90); default: whole frames." }
+            .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
         var warm = new Option<bool>("--warm-start") { Description = "Start frame t's background INR from frame t-1's weights (batches become waves across sequences)." };
         var cmd = new Command("encode", "Encode a dataset with one codec: one payload file per frame, and metrics.csv with bytes, PSNR (whole/background/object) and timings.")
         {

@@ -80,9 +80,9 @@ public sealed class BatchedLbfgs : IDisposable
         Assign(ref _f0, where(accept, loss, _f0));
         Assign(ref _g0, where(accept1, gradient, _g0));
         var halved = where(accept, ones_like(_t), _t * 0.5);
+        // Networks that accepted get a new direction; the rest keep theirs (no two-loop recursion when none accepted).
+        var fresh = accept.any().item<bool>() ? where(accept1, Direction(_g0), _d) : _d;
         // A direction that stopped paying (step too short) or is not downhill: clear that network's history, take a gradient step.
-        var newDirection = Direction(_g0);
-        var fresh = where(accept1, newDirection, _d);
         var slope = (_g0 * fresh).sum(1);
         var abandon = (halved < SmallestStep) | (slope >= 0);
         if (abandon.any().item<bool>())
