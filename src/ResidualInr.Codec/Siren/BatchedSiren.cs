@@ -69,11 +69,6 @@ public sealed class BatchedSiren : IDisposable
         }
     }
 
-    public void RequireGrad()
-    {
-        foreach (var p in Parameters) p.requires_grad_(true);
-    }
-
     /// <summary>coords [B, P, in] (or [P, in], shared) to outputs [B, P, out].</summary>
     /// <param name="parameterView">Optional view of each parameter for this pass (fake quantisation during quantisation-aware training).</param>
     public Tensor Forward(Tensor coords, Func<Tensor, Tensor>? parameterView = null) =>

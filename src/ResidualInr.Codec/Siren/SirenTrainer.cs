@@ -26,22 +26,6 @@ public static class SirenTrainer
         return sq.sum([1, 2]) / counts;
     }
 
-    /// <summary>One L-BFGS call: the parameters and gradients flattened per network, the proposed point written back.</summary>
-    private static void LbfgsUpdate(BatchedLbfgs lbfgs, Tensor[] parameters, Tensor loss)
-    {
-        long rows = parameters[0].shape[0];
-        var x = cat(parameters.Select(p => p.detach().reshape(rows, -1)).ToArray(), 1);
-        var g = cat(parameters.Select(p => p.grad!.reshape(rows, -1)).ToArray(), 1);
-        var next = lbfgs.Next(x, loss, g);
-        long offset = 0;
-        foreach (var p in parameters)
-        {
-            long size = p.numel() / rows;
-            p.copy_(next.narrow(1, offset, size).reshape(p.shape));
-            offset += size;
-        }
-    }
-
     /// <summary>
     /// Each network's masked MSE [rows] at the current parameters (detached), its gradients accumulated into the
     /// parameters' <c>grad</c>. With a pixel chunk smaller than the frame, the forward and backward passes run chunk by
@@ -75,14 +59,12 @@ public static class SirenTrainer
         return total;
     }
 
-    /// <summary>Where a network's MSE beats its best so far, remember the MSE and copy its weights.</summary>
-    private static void KeepBetter(Tensor mse, Tensor bestMse, Tensor[] parameters, Tensor[] bestParameters)
+    /// <summary>Where a network's MSE beats its best so far, remember the MSE and copy its weights (rows of [rows, n]).</summary>
+    private static void KeepBetter(Tensor mse, Tensor bestMse, Tensor parameters, Tensor bestParameters)
     {
         var better = mse < bestMse;
         bestMse.copy_(where(better, mse, bestMse));
-        var select = better.view(-1, 1, 1);
-        for (int i = 0; i < parameters.Length; i++)
-            bestParameters[i].copy_(where(select, parameters[i], bestParameters[i]));
+        bestParameters.copy_(where(better.unsqueeze(1), parameters, bestParameters));
     }
 
     /// <param name="coords">[P, in] shared, or [B, P, in].</param>
@@ -109,25 +91,28 @@ public static class SirenTrainer
         int keepFrom = options.KeepBestOfSecondHalf && goal is null ? options.Steps / 2 : 0;
 
         var output = net.Parameters.ToArray();
-        var parameters = output.ToArray();     // the working rows: the net's own tensors until the first compaction
+        var layout = new FlatParameters(output);
         var active = Enumerable.Range(0, b).ToArray(); // original index of each working row
         var finalMse = new float[b];
         if (cost is not null && cost.Steps.Length != b) throw new ArgumentException($"cost has {cost.Steps.Length} entries for {b} networks");
         var clock = cost is null ? null : System.Diagnostics.Stopwatch.StartNew();
-        var m = parameters.Select(p => zeros_like(p)).ToArray();
-        var v = parameters.Select(p => zeros_like(p)).ToArray();
-        var best = parameters.Select(p => p.detach().clone()).ToArray();
+        // The working rows [active, n]: the parameters, Adam's moments and the best weights so far, each one flat tensor
+        // (FlatParameters); the net's own tensors receive the kept weights at the end (or when a network is done).
+        Tensor x;
+        using (no_grad()) x = layout.Flatten(output);
+        var m = zeros_like(x);
+        var v = zeros_like(x);
+        var best = x.clone();
         var bestMse = full([b], float.PositiveInfinity, device: net.Device);
         var counts = mask is null
             ? full([b], (float)(targets.shape[1] * targets.shape[2]), device: net.Device)
             : mask.sum([1, 2]) * targets.shape[2];
         Tensor workCoords = coords, workTargets = targets;
         Tensor? workMask = mask;
-        bool compacted = false;
+        bool compacted = false;  // the work tensors are ours (compacted copies), not the caller's
         // With L-BFGS after some Adam steps, Adam's cosine runs over those steps only.
         var adamSchedule = options.LbfgsAfter is { } adamPhase ? options with { Steps = adamPhase, WarmupSteps = Math.Min(options.WarmupSteps, adamPhase / 2) } : options;
         BatchedLbfgs? lbfgs = null;
-        net.RequireGrad();
         try
         {
             for (int step = 0; step < options.Steps && active.Length > 0; step++)
@@ -135,7 +120,7 @@ public static class SirenTrainer
                 float[]? mse = null;
                 using (var scope = NewDisposeScope())
                 {
-                    foreach (var p in parameters) p.grad?.zero_();
+                    var parameters = layout.Leaves(x);
                     var perNet = LossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView, options.PixelChunk); // [active]
 
                     using (no_grad())
@@ -143,11 +128,12 @@ public static class SirenTrainer
                         // The loss was measured with the weights before this update, so those are the
                         // weights to keep when it is a new best.
                         if (step >= keepFrom)
-                            KeepBetter(perNet.detach(), bestMse, parameters, best);
+                            KeepBetter(perNet, bestMse, x, best);
+                        var g = layout.Flatten(parameters.Select(p => p.grad!));
                         if (options.LbfgsAfter is { } adamSteps && step >= adamSteps)
                         {
-                            lbfgs ??= new BatchedLbfgs(active.Length, parameters.Sum(p => (int)(p.numel() / active.Length)), options.LbfgsHistory, net.Device);
-                            LbfgsUpdate(lbfgs, parameters, perNet.detach());
+                            lbfgs ??= new BatchedLbfgs(active.Length, (int)layout.Count, options.LbfgsHistory, net.Device);
+                            x.copy_(lbfgs.Next(x, perNet, g));
                         }
                         else
                         {
@@ -162,18 +148,14 @@ public static class SirenTrainer
                             using var correction2 = bc2.ToScalar();
                             using var epsilon = options.Epsilon.ToScalar();
                             using var stepSize = (-lr / bc1).ToScalar();
-                            for (int i = 0; i < parameters.Length; i++)
-                            {
-                                var g = parameters[i].grad!;
-                                m[i].mul_(beta1).add_(g, alpha: gradWeight);
-                                v[i].mul_(beta2).addcmul_(g, g, value: squareWeight);
-                                var denom = v[i].div(correction2).sqrt_().add_(epsilon);
-                                parameters[i].addcdiv_(m[i], denom, value: stepSize);
-                            }
+                            m.mul_(beta1).add_(g, alpha: gradWeight);
+                            v.mul_(beta2).addcmul_(g, g, value: squareWeight);
+                            var denom = v.div(correction2).sqrt_().add_(epsilon);
+                            x.addcdiv_(m, denom, value: stepSize);
                         }
                     }
                     if (onStep is not null || goal is not null)
-                        mse = perNet.detach().cpu().data<float>().ToArray();
+                        mse = perNet.cpu().data<float>().ToArray();
                 }
                 if (cost is not null)
                 {
@@ -197,8 +179,11 @@ public static class SirenTrainer
                 {
                     using var doneRows = tensor(done.Select(k => (long)k).ToArray(), device: net.Device);
                     using var doneTargets = tensor(done.Select(k => (long)active[k]).ToArray(), device: net.Device);
-                    for (int i = 0; i < output.Length; i++)
-                        using (var rows = best[i].index_select(0, doneRows)) output[i].index_copy_(0, doneTargets, rows);
+                    using (var scope = NewDisposeScope())
+                    {
+                        var rows = layout.Views(best.index_select(0, doneRows));
+                        for (int i = 0; i < output.Length; i++) output[i].index_copy_(0, doneTargets, rows[i]);
+                    }
                     using (var rows = bestMse.index_select(0, doneRows).cpu())
                     {
                         var kept = rows.data<float>().ToArray();
@@ -207,33 +192,22 @@ public static class SirenTrainer
                     if (keep.Length > 0)
                     {
                         using var keepRows = tensor(keep.Select(k => (long)k).ToArray(), device: net.Device);
-                        Tensor Shrink(Tensor x, bool ours)
+                        Tensor Shrink(Tensor t, bool ours)
                         {
-                            var smaller = x.index_select(0, keepRows);
-                            if (ours) x.Dispose();
+                            var smaller = t.index_select(0, keepRows);
+                            if (ours) t.Dispose();
                             return smaller;
                         }
-                        for (int i = 0; i < parameters.Length; i++)
-                        {
-                            Tensor smaller;
-                            using (var rows = parameters[i].detach()) smaller = Shrink(rows, false).requires_grad_(true);
-                            if (compacted) { parameters[i].grad?.Dispose(); parameters[i].Dispose(); }
-                            parameters[i] = smaller;
-                            m[i] = Shrink(m[i], true);
-                            v[i] = Shrink(v[i], true);
-                            best[i] = Shrink(best[i], true);
-                        }
+                        x = Shrink(x, true);
+                        m = Shrink(m, true);
+                        v = Shrink(v, true);
+                        best = Shrink(best, true);
                         bestMse = Shrink(bestMse, true);
                         lbfgs?.Keep(keepRows);
                         counts = Shrink(counts, true);
                         workTargets = Shrink(workTargets, compacted);
                         if (workMask is not null) workMask = Shrink(workMask, compacted);
                         if (workCoords.dim() == 3) workCoords = Shrink(workCoords, compacted);
-                        if (!compacted)
-                        {
-                            // The net's own tensors now only receive results: drop their gradients.
-                            foreach (var p in output) { p.grad?.Dispose(); p.requires_grad_(false); }
-                        }
                         compacted = true;
                     }
                 }
@@ -241,32 +215,24 @@ public static class SirenTrainer
             }
             if (active.Length > 0)
             {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
                 // Score the final weights too: the last step's update has not been measured yet.
-                using (var scope = NewDisposeScope())
-                using (no_grad())
-                    KeepBetter(MaskedMse(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView), bestMse, parameters, best);
-                using (no_grad())
-                {
-                    using var rows = tensor(active.Select(k => (long)k).ToArray(), device: net.Device);
-                    foreach (var p in output) p.requires_grad_(false);
-                    for (int i = 0; i < output.Length; i++) output[i].index_copy_(0, rows, best[i]);
-                    var kept = bestMse.cpu().data<float>().ToArray();
-                    for (int k = 0; k < active.Length; k++) finalMse[active[k]] = kept[k];
-                }
+                KeepBetter(MaskedMse(net.Shape, layout.Views(x), workCoords, workTargets, workMask, counts, parameterView), bestMse, x, best);
+                var rows = tensor(active.Select(k => (long)k).ToArray(), device: net.Device);
+                var kept = layout.Views(best);
+                for (int i = 0; i < output.Length; i++) output[i].index_copy_(0, rows, kept[i]);
+                var keptMse = bestMse.cpu().data<float>().ToArray();
+                for (int k = 0; k < active.Length; k++) finalMse[active[k]] = keptMse[k];
             }
-            foreach (var p in output) p.requires_grad_(false);
             return finalMse;
         }
         finally
         {
             lbfgs?.Dispose();
-            foreach (var t in m.Concat(v).Concat(best)) t.Dispose();
-            bestMse.Dispose();
-            counts.Dispose();
-            foreach (var p in output) p.grad?.Dispose();
+            foreach (var t in new[] { x, m, v, best, bestMse, counts }) t.Dispose();
             if (compacted)
             {
-                foreach (var p in parameters) { p.grad?.Dispose(); p.Dispose(); }
                 workTargets.Dispose();
                 workMask?.Dispose();
                 if (workCoords.dim() == 3) workCoords.Dispose();
