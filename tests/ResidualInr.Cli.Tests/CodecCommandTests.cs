@@ -74,6 +74,8 @@ public class CodecCommandTests
             Assert.True(exit == 0, err);
             var lines = output.TrimEnd().Split('\n');
             Assert.Matches(@"^speed-up to the reference PSNR: \d+\.\d\dx in time, \d+\.\d\dx in steps$", lines[^1].TrimEnd('\r'));
+            // On a CPU the fast recipe trains on pixel subsets for 60% of its steps, then takes L-BFGS steps.
+            Assert.Contains("subsets of 900 random pixels for the first 60% of each fit's steps, L-BFGS (300 pairs) after 18 Adam steps", output);
             var curve = File.ReadAllLines(csv);
             Assert.Equal("recipe,stage,step,seconds,psnr_db", curve[0]);
             // The reference runs every step of every stage: 30 background, 30 fine-tuning, 30 per object group.
@@ -88,12 +90,16 @@ public class CodecCommandTests
 
             // L-BFGS for the float fits; the 8-bit fine-tuning stays with Adam (it would throw otherwise).
             (exit, output, err) = CliRunner.Run("bench", "convergence", "--codec", "residual-inr", "--size", "48x32", "--frames", "2",
-                "--reference-steps", "30", "--lbfgs-after", "10", "--lbfgs-history", "5");
+                "--reference-steps", "30", "--fast-recipe", "adam", "--lbfgs-after", "10", "--lbfgs-history", "5");
             Assert.True(exit == 0, err);
             Assert.Contains("L-BFGS (5 pairs) after 10 Adam steps", output);
             (exit, _, err) = CliRunner.Run("bench", "convergence", "--codec", "rapid-inr", "--frames", "1", "--reference-steps", "30", "--lbfgs-after", "30");
             Assert.Equal(2, exit);
             Assert.Contains("L-BFGS must start within the steps: after 30 of 30", err);
+            (exit, _, err) = CliRunner.Run("bench", "convergence", "--frames", "1", "--reference-steps", "30", "--fast-recipe", "sgd");
+            Assert.Equal(2, exit);
+            Assert.Contains("--fast-recipe must be adam or subsets-lbfgs, got 'sgd'", err);
+
         }
         finally { Directory.Delete(dir, true); }
     }

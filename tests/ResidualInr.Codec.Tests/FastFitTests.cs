@@ -204,4 +204,118 @@ public class FastFitTests
         float largest = wholeWeights.Zip(chunkedWeights).Max(p => Math.Abs(p.First - p.Second));
         Assert.True(largest < 1e-4, $"weights differ by up to {largest}");
     }
+
+    /// <summary>Fits networks <paramref name="rows"/> (default: both) of two with pixel subsets, each from the start it has in a
+    /// batch of two; returns each one's kept MSE, steps and weights.</summary>
+    private static (float[] Mse, int[] Steps, float[][] Weights) FitWithSubsets(TrainingOptions options, Tensor targets, Tensor? mask, double[]? goal,
+        int[]? rows = null)
+    {
+        using var scope = NewDisposeScope();
+        rows ??= [0, 1];
+        var shape = new SirenShape(8, 3);
+        using var start = new BatchedSiren(shape, 2, CPU);
+        start.Initialise(new Generator(8, CPU));
+        using var net = new BatchedSiren(shape, rows.Length, CPU);
+        for (int i = 0; i < rows.Length; i++) net.Import(i, start.Export(rows[i]));
+        using var picked = tensor(rows.Select(r => (long)r).ToArray());
+        var cost = new FitCost(rows.Length);
+        var mse = SirenTrainer.Fit(net, CoordinateGrid.For(8, 6, CPU), targets.index_select(0, picked), mask?.index_select(0, picked), options,
+            cost: cost, targetMse: goal);
+        return (mse, cost.Steps, Enumerable.Range(0, rows.Length).Select(i => net.Export(i).SelectMany(t => t).ToArray()).ToArray());
+    }
+
+    [Fact]
+    public void Pixel_subsets_are_reproducible_and_a_network_trains_alike_alone_and_in_a_batch()
+    {
+        using var scope = NewDisposeScope();
+        var targets = Targets(2, 48, 6);
+        var options = new TrainingOptions(Steps: 30, LearningRate: 1e-3, KeepBestOfSecondHalf: false, SubsetPixels: 12, SubsetShare: 2.0 / 3);
+        var first = FitWithSubsets(options, targets, null, null);
+        var again = FitWithSubsets(options, targets, null, null);
+        Assert.Equal(first.Weights[0], again.Weights[0]);
+        Assert.Equal(first.Weights[1], again.Weights[1]);
+        // The batch's subsets are drawn without looking at the batch: network 0 alone draws the same pixels.
+        var alone = FitWithSubsets(options, targets, null, null, rows: [0]);
+        float largest = first.Weights[0].Zip(alone.Weights[0]).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(largest < 1e-5, $"weights differ by up to {largest}");
+        // And the subsets change the path: the same fit on whole frames ends elsewhere.
+        var whole = FitWithSubsets(options with { SubsetPixels = null, SubsetShare = 0 }, targets, null, null);
+        Assert.NotEqual(whole.Weights[0], first.Weights[0]);
+    }
+
+    [Fact]
+    public void A_subset_as_large_as_the_frame_is_the_whole_frame()
+    {
+        using var scope = NewDisposeScope();
+        var targets = Targets(2, 48, 6);
+        var options = new TrainingOptions(Steps: 25, LearningRate: 1e-3, KeepBestOfSecondHalf: false);
+        var whole = FitWithSubsets(options, targets, null, null);
+        var covering = FitWithSubsets(options with { SubsetPixels = 48, SubsetShare = 1 }, targets, null, null);
+        Assert.Equal(whole.Weights[0], covering.Weights[0]);
+        Assert.Equal(whole.Mse, covering.Mse);
+    }
+
+    [Fact]
+    public void Subset_steps_neither_stop_a_network_nor_keep_its_weights_and_whole_frame_steps_do()
+    {
+        // An infinite target is met by any loss: on whole frames a network stops at its first step; with subsets it
+        // stops at the first whole-frame step after them, and what it keeps is measured on the whole frame.
+        using var scope = NewDisposeScope();
+        var targets = Targets(2, 48, 6);
+        var options = new TrainingOptions(Steps: 30, LearningRate: 1e-3, KeepBestOfSecondHalf: false, SubsetPixels: 12, SubsetShare: 1.0 / 3);
+        var fit = FitWithSubsets(options, targets, null, [double.PositiveInfinity, double.PositiveInfinity]);
+        Assert.Equal(new[] { 11, 11 }, fit.Steps);
+        // L-BFGS's line search wants whole-frame losses: the subsets end where it starts.
+        var lbfgs = FitWithSubsets(options with { SubsetShare = 1, LbfgsAfter = 5 }, targets, null, [double.PositiveInfinity, double.PositiveInfinity]);
+        Assert.Equal(new[] { 6, 6 }, lbfgs.Steps);
+        using var net = new BatchedSiren(new SirenShape(8, 3), 2, CPU);
+        for (int i = 0; i < 2; i++) net.Import(i, Split(fit.Weights[i], net.Shape));
+        using (no_grad())
+        {
+            var mse = (net.Forward(CoordinateGrid.For(8, 6, CPU)) - targets).pow(2).mean([1, 2]);
+            for (int i = 0; i < 2; i++) Assert.Equal(fit.Mse[i], mse[i].item<float>(), 5);
+        }
+    }
+
+    [Fact]
+    public void A_subset_that_misses_a_small_box_adds_nothing_instead_of_nan()
+    {
+        // Network 1's mask holds 2 of 48 pixels, so most 6-pixel subsets miss it.
+        using var scope = NewDisposeScope();
+        var targets = Targets(2, 48, 6);
+        var mask = ones([2, 48, 1]);
+        mask[1] = zeros([48, 1]);
+        mask[1, 5] = ones([1]);
+        mask[1, 40] = ones([1]);
+        var options = new TrainingOptions(Steps: 30, LearningRate: 1e-3, KeepBestOfSecondHalf: false, SubsetPixels: 6, SubsetShare: 2.0 / 3);
+        var fit = FitWithSubsets(options, targets, mask, null);
+        Assert.All(fit.Mse, m => Assert.True(float.IsFinite(m), $"MSE {m}"));
+        Assert.All(fit.Weights[1], w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Theory]
+    [InlineData(12, 0)]
+    [InlineData(null, 0.5)]
+    [InlineData(12, 1.5)]
+    [InlineData(12, -0.5)]
+    [InlineData(0, 0.5)]
+    public void Pixel_subsets_need_a_size_and_a_share_of_the_steps(int? pixels, double share)
+    {
+        var options = new TrainingOptions(Steps: 30, SubsetPixels: pixels, SubsetShare: share);
+        Assert.Throws<ResidualInr.Imaging.InputException>(options.Validate);
+    }
+
+    /// <summary>A network's flat weights back into <see cref="BatchedSiren.Export"/>'s per-tensor layout.</summary>
+    private static float[][] Split(float[] flat, SirenShape shape)
+    {
+        var tensors = new List<float[]>();
+        int offset = 0;
+        foreach (var (fin, fout) in shape.Layers)
+            foreach (int size in new[] { fin * fout, fout })
+            {
+                tensors.Add(flat[offset..(offset + size)]);
+                offset += size;
+            }
+        return tensors.ToArray();
+    }
 }

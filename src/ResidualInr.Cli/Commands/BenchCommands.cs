@@ -159,13 +159,16 @@ public static class BenchCommands
         var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
         var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." }
             .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
-        var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
+        var lbfgsHistory = new Option<int?>("--lbfgs-history") { Description = $"Pairs each network's L-BFGS remembers (default: {TrainingOptions.FastLbfgsHistory} in the subsets-lbfgs recipe, {TrainingOptions.DefaultLbfgsHistory} with --lbfgs-after)." };
+        var recipe = new Option<string?>("--fast-recipe") { Description = $"The fast recipe: 'adam' (Adam throughout; the default on a GPU) or 'subsets-lbfgs' (the first {TrainingOptions.FastSubsetShare * 100:G3}% of the steps each on {TrainingOptions.FastSubsetPixels} random pixels, then L-BFGS on whole frames; the default on a CPU). The options below adjust it." };
+        var subsetPixels = new Option<int?>("--subset-pixels") { Description = "Fast recipe: the first --subset-share of every fit's steps each train on this many of the frame's pixels, drawn at random (a cheaper, unbiased estimate of the step; no target check and no best weights on those steps)." };
+        var subsetShare = new Option<double?>("--subset-share") { Description = "Fast recipe: the share of every fit's steps, from its first, that train on --subset-pixels pixels." };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Fast recipe starts every SIREN from the learned initialisation of its shape: 'default' (models/, shipped) or a folder of siren-init-*.bin files (rinr meta-train)." };
         var outFile = new Option<string?>("--out") { Description = "Write the PSNR curves to this CSV file (recipe, stage, step, seconds, psnr_db)." };
         var tf32 = Tf32Option();
         var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
         {
-            dataset, format, codec, size, frames, referenceSteps, device, seed, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, convergenceChunk, learnedInit, outFile, tf32,
+            dataset, format, codec, size, frames, referenceSteps, device, seed, recipe, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, convergenceChunk, subsetPixels, subsetShare, learnedInit, outFile, tf32,
         };
         cmd.SetAction(parse =>
         {
@@ -176,12 +179,21 @@ public static class BenchCommands
             ComputeDevice.UseTf32(parse.GetValue(tf32));
             int r = parse.GetValue(referenceSteps) ?? (torchDevice.type == TorchSharp.DeviceType.CUDA ? 10_000 : 2_000);
             if (r < 2) throw new InputException($"--reference-steps must be at least 2, got {r}");
-            var fast = TrainingOptions.Fast(r);
+            bool onCpu = torchDevice.type == TorchSharp.DeviceType.CPU;
+            var fast = (parse.GetValue(recipe) ?? (onCpu ? "subsets-lbfgs" : "adam")) switch
+            {
+                "adam" => TrainingOptions.Fast(r),
+                "subsets-lbfgs" => TrainingOptions.FastOnCpu(r),
+                var other => throw new InputException($"--fast-recipe must be adam or subsets-lbfgs, got '{other}'"),
+            };
             if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };
-            if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after, LbfgsHistory = parse.GetValue(lbfgsHistory) };
+            if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after };
+            if (parse.GetValue(lbfgsHistory) is { } pairs) fast = fast with { LbfgsHistory = pairs };
             if (parse.GetValue(convergenceChunk) is { } chunk) fast = fast with { PixelChunk = chunk };
+            if (parse.GetValue(subsetPixels) is { } sp) fast = fast with { SubsetPixels = sp };
+            if (parse.GetValue(subsetShare) is { } subsetPart) fast = fast with { SubsetShare = subsetPart };
             fast.Validate();
             if (parse.GetValue(learnedInit) is { } folder) fast = fast with { LearnedInit = SirenInitSet.Resolve(folder) };
             if (parse.GetValue(warmup) is { } share)
@@ -222,7 +234,7 @@ public static class BenchCommands
         static string Line(FormattableString s) => FormattableString.Invariant(s);
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
         output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
-        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}{(fast.PixelChunk is { } pc ? $"passes of {pc} pixels, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
+        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.SubsetPixels is { } sub ? $"subsets of {sub} random pixels for the first {fast.SubsetShare * 100:G3}% of each fit's steps, " : "")}{(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}{(fast.PixelChunk is { } pc ? $"passes of {pc} pixels, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
         foreach (var r in new[] { result.Reference, result.Project })
             output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
         output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));

@@ -59,6 +59,27 @@ public static class SirenTrainer
         return total;
     }
 
+    /// <summary>Seed of every fit's subset generator (<see cref="TrainingOptions.SubsetPixels"/>).</summary>
+    private const ulong SubsetSeed = 12345;
+
+    /// <summary>
+    /// <see cref="LossWithGradients"/> over <see cref="TrainingOptions.SubsetPixels"/> pixels drawn at random (without
+    /// replacement, the same for every network): each network's MSE over its subset, an unbiased estimate of its MSE over
+    /// the frame, so the gradient is too; a step costs about the subset's share of a whole-frame step.
+    /// </summary>
+    private static Tensor SubsetLossWithGradients(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask,
+        Func<Tensor, Tensor>? parameterView, TrainingOptions options, Generator generator)
+    {
+        int pixels = options.SubsetPixels!.Value;
+        var pick = randperm(targets.shape[1], generator: generator).narrow(0, 0, pixels).to(targets.device);
+        var subsetMask = mask?.index_select(1, pick);
+        var counts = subsetMask is null
+            ? full([targets.shape[0]], (float)(pixels * targets.shape[2]), device: targets.device)
+            : (subsetMask.sum([1, 2]) * targets.shape[2]).clamp_min(1); // a subset may miss a small box: no loss, no gradient
+        return LossWithGradients(shape, parameters, coords.index_select(coords.dim() - 2, pick), targets.index_select(1, pick), subsetMask, counts,
+            parameterView, options.PixelChunk);
+    }
+
     /// <summary>Where a network's MSE beats its best so far, remember the MSE and copy its weights (rows of [rows, n]).</summary>
     private static void KeepBetter(Tensor mse, Tensor bestMse, Tensor parameters, Tensor bestParameters)
     {
@@ -113,21 +134,29 @@ public static class SirenTrainer
         // With L-BFGS after some Adam steps, Adam's cosine runs over those steps only.
         var adamSchedule = options.LbfgsAfter is { } adamPhase ? options with { Steps = adamPhase, WarmupSteps = Math.Min(options.WarmupSteps, adamPhase / 2) } : options;
         BatchedLbfgs? lbfgs = null;
+        // Subsets are drawn for the batch as a whole, from a generator seeded alike in every fit: reproducible, and a
+        // network's subsets do not depend on what else is in its batch.
+        using var subsetGenerator = options.SubsetPixels is null ? null : new Generator(SubsetSeed);
         try
         {
             for (int step = 0; step < options.Steps && active.Length > 0; step++)
             {
                 float[]? mse = null;
+                // The first SubsetSteps steps train on pixel subsets, where the frame (or box) is larger than one.
+                bool subset = options.SubsetPixels is { } subsetPixels && step < options.SubsetSteps && subsetPixels < workTargets.shape[1];
                 using (var scope = NewDisposeScope())
                 {
                     var parameters = layout.Leaves(x);
-                    var perNet = LossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView, options.PixelChunk); // [active]
+                    var perNet = subset
+                        ? SubsetLossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, parameterView, options, subsetGenerator!)
+                        : LossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView, options.PixelChunk); // [active]
 
                     using (no_grad())
                     {
                         // The loss was measured with the weights before this update, so those are the
                         // weights to keep when it is a new best.
-                        if (step >= keepFrom)
+                        // A subset's loss only estimates the frame's: no best weights from it.
+                        if (step >= keepFrom && !subset)
                             KeepBetter(perNet, bestMse, x, best);
                         var g = layout.Flatten(parameters.Select(p => p.grad!));
                         if (options.LbfgsAfter is { } adamSteps && step >= adamSteps)
@@ -169,7 +198,8 @@ public static class SirenTrainer
                 onStep?.Invoke(step, (float[])finalMse.Clone());
                 onStepDone?.Invoke(step);
 
-                if (goal is null) continue;
+                // Nor a verdict on the target: networks stop only on whole-frame losses.
+                if (goal is null || subset) continue;
                 var done = Enumerable.Range(0, active.Length).Where(k => mse![k] <= goal[active[k]]).ToArray();
                 if (done.Length == 0) continue;
                 // Retire the networks that reached their target: their best weights (those of this

@@ -21,6 +21,11 @@ namespace ResidualInr.Codec.Siren;
 /// <param name="PixelChunk">Pixels per forward-and-backward pass within a step (the step's gradient is their sum, so
 /// the step is the same up to the order of the sums); null: the whole frame at once. On the CPU a chunk of about a
 /// thousand pixels keeps the activations in cache (<see cref="CpuPixelChunk"/>).</param>
+/// <param name="SubsetPixels">Stochastic pixel subsets: each of the first <see cref="SubsetShare"/> of a fit's steps
+/// (<see cref="SubsetSteps"/>) sees this many of the frame's pixels, drawn at random: an unbiased estimate of the frame's
+/// loss and gradient at a fraction of a step's cost. Those steps neither keep best weights nor stop a network at its
+/// target. Null: whole frames. A fine-tuning's steps (Residual-INR's 8-bit background) are split the same way.</param>
+/// <param name="SubsetShare">The share of a fit's steps, from its first, that train on <see cref="SubsetPixels"/>.</param>
 /// <param name="QuantisedLrScale">Peak learning rate of a quantised network's fine-tuning (Residual-INR's 8-bit background)
 /// as a share of <see cref="LearningRate"/>; it starts from a fitted network, so without warm-up.</param>
 public sealed record TrainingOptions(
@@ -38,8 +43,14 @@ public sealed record TrainingOptions(
     double QuantisedLrScale = TrainingOptions.DefaultQuantisedLrScale,
     int? LbfgsAfter = null,
     int LbfgsHistory = TrainingOptions.DefaultLbfgsHistory,
-    int? PixelChunk = null)
+    int? PixelChunk = null,
+    int? SubsetPixels = null,
+    double SubsetShare = 0)
 {
+    /// <summary>How many of the first steps train on pixel subsets: <see cref="SubsetShare"/> of them, ending where L-BFGS
+    /// starts (its line search wants whole-frame losses).</summary>
+    public int SubsetSteps => SubsetPixels is null ? 0 : Math.Min((int)Math.Round(SubsetShare * Steps), LbfgsAfter ?? int.MaxValue);
+
     /// <summary>The fine-tuning's share of the peak learning rate that every encode used before it was an option.</summary>
     public const double DefaultQuantisedLrScale = 0.25;
 
@@ -66,6 +77,29 @@ public sealed record TrainingOptions(
         Steps: maxSteps, LearningRate: FastLearningRate, KeepBestOfSecondHalf: false,
         WarmupSteps: (int)(FastWarmupShare * maxSteps), TargetPsnrDb: targetPsnrDb);
 
+    /// <summary>Pixels per step of <see cref="FastOnCpu"/>'s subset phase: a sixteenth of a 160x90 frame (measured against 450, 1,800
+    /// and 3,600: results/benchmarks.md).</summary>
+    public const int FastSubsetPixels = 900;
+
+    /// <summary>The share of <see cref="FastOnCpu"/>'s step budget trained on pixel subsets before L-BFGS takes over.</summary>
+    public const double FastSubsetShare = 0.6;
+
+    /// <summary>Pairs <see cref="FastOnCpu"/>'s L-BFGS remembers.</summary>
+    public const int FastLbfgsHistory = 300;
+
+    /// <summary>
+    /// The fast recipe where a step's cost is its arithmetic (a CPU): <see cref="Fast"/>, whose first 60% of steps each train
+    /// on <see cref="FastSubsetPixels"/> random pixels and whose float fits then take L-BFGS steps on whole frames. On a GPU,
+    /// where these small networks are bound by kernel launches, a subset step costs about as much as a whole one and
+    /// L-BFGS's recursion costs more than it saves, so <see cref="Fast"/> is the GPU's recipe (results/gpu-h100-2026-11-26).
+    /// </summary>
+    public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null)
+    {
+        var fast = Fast(maxSteps, targetPsnrDb);
+        var recipe = fast with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare, LbfgsHistory = FastLbfgsHistory };
+        return recipe.SubsetSteps < 1 ? fast : recipe with { LbfgsAfter = recipe.SubsetSteps };
+    }
+
     /// <summary>
     /// The reference recipe (the authors' code) over <paramref name="steps"/> steps: standard SIREN
     /// init, Adam lr 2e-4, cosine over all steps, full batch, best weights of the second half.
@@ -82,6 +116,9 @@ public sealed record TrainingOptions(
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
         if (LbfgsAfter is { } k && (k < 0 || k >= Steps)) throw new Imaging.InputException($"L-BFGS must start within the steps: after {k} of {Steps}");
         if (PixelChunk is { } chunk && chunk < 1) throw new Imaging.InputException($"the pixel chunk must be at least 1 pixel, got {chunk}");
+        if (SubsetPixels is { } sp && sp < 1) throw new Imaging.InputException($"a pixel subset must hold at least 1 pixel, got {sp}");
+        if (!(SubsetShare >= 0 && SubsetShare <= 1)) throw new Imaging.InputException($"the share of steps on pixel subsets must be in [0, 1], got {SubsetShare}");
+        if ((SubsetPixels is null) != (SubsetShare == 0)) throw new Imaging.InputException("pixel subsets need both their size and their share of the steps");
         if (LbfgsHistory < 1 || LbfgsHistory > 1000) throw new Imaging.InputException($"the L-BFGS history must be 1 to 1,000 pairs, got {LbfgsHistory}");
         if (TargetPsnrDb is { } t && (!(t > 0) || t > 200)) throw new Imaging.InputException($"target_psnr_db must be in (0, 200] dB, got {t}");
     }
@@ -102,6 +139,7 @@ public sealed record TrainingOptions(
         if (QuantisedLrScale != DefaultQuantisedLrScale) builder.Append(c, $", QuantisedLrScale = {QuantisedLrScale}");
         if (LbfgsAfter is { } k) builder.Append(c, $", LbfgsAfter = {k}, LbfgsHistory = {LbfgsHistory}");
         if (PixelChunk is { } chunk) builder.Append(c, $", PixelChunk = {chunk}");
+        if (SubsetPixels is { } sp) builder.Append(c, $", SubsetPixels = {sp}, SubsetShare = {SubsetShare}");
         return true;
     }
 
