@@ -75,7 +75,7 @@ public class CodecCommandTests
             var lines = output.TrimEnd().Split('\n');
             Assert.Matches(@"^speed-up to the reference PSNR: \d+\.\d\dx in time, \d+\.\d\dx in steps$", lines[^1].TrimEnd('\r'));
             // On a CPU the fast recipe trains on pixel subsets for 60% of its steps, then takes L-BFGS steps.
-            Assert.Contains("subsets of 900 random pixels for the first 60% of each fit's steps, L-BFGS (300 pairs) after 18 Adam steps", output);
+            Assert.Contains("subsets of 900 random pixels for the first 60% of each fit's steps, L-BFGS (100 pairs) after 18 Adam steps", output);
             var curve = File.ReadAllLines(csv);
             Assert.Equal("recipe,stage,step,seconds,psnr_db", curve[0]);
             // The reference runs every step of every stage: 30 background, 30 fine-tuning, 30 per object group.

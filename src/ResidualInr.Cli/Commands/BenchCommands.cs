@@ -159,7 +159,7 @@ public static class BenchCommands
         var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
         var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." }
             .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
-        var lbfgsHistory = new Option<int?>("--lbfgs-history") { Description = $"Pairs each network's L-BFGS remembers (default: {TrainingOptions.FastLbfgsHistory} in the subsets-lbfgs recipe, {TrainingOptions.DefaultLbfgsHistory} with --lbfgs-after)." };
+        var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
         var recipe = new Option<string?>("--fast-recipe") { Description = $"The fast recipe: 'adam' (Adam throughout; the default on a GPU) or 'subsets-lbfgs' (the first {TrainingOptions.FastSubsetShare * 100:G3}% of the steps each on {TrainingOptions.FastSubsetPixels} random pixels, then L-BFGS on whole frames; the default on a CPU). The options below adjust it." };
         var subsetPixels = new Option<int?>("--subset-pixels") { Description = "Fast recipe: the first --subset-share of every fit's steps each train on this many of the frame's pixels, drawn at random (a cheaper, unbiased estimate of the step; no target check and no best weights on those steps)." };
         var subsetShare = new Option<double?>("--subset-share") { Description = "Fast recipe: the share of every fit's steps, from its first, that train on --subset-pixels pixels." };
@@ -190,7 +190,7 @@ public static class BenchCommands
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };
             if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after };
-            if (parse.GetValue(lbfgsHistory) is { } pairs) fast = fast with { LbfgsHistory = pairs };
+            fast = fast with { LbfgsHistory = parse.GetValue(lbfgsHistory) };
             if (parse.GetValue(convergenceChunk) is { } chunk) fast = fast with { PixelChunk = chunk };
             if (parse.GetValue(subsetPixels) is { } sp) fast = fast with { SubsetPixels = sp };
             if (parse.GetValue(subsetShare) is { } subsetPart) fast = fast with { SubsetShare = subsetPart };

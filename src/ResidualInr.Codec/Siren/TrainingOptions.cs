@@ -71,7 +71,8 @@ public sealed record TrainingOptions(
     /// cosine decay over at most <paramref name="maxSteps"/> steps, and each network stopping at
     /// <paramref name="targetPsnrDb"/> when one is given (its best weights so far kept). Weight scaling
     /// and warm-up are there to measure (<c>rinr bench convergence --init-scale --warmup</c>): weight
-    /// scaling at a = 2.5 stalled the 10-layer SIRENs (results/benchmarks.md); warm-up is not measured yet.
+    /// scaling at a = 1.3, 1.6 and 2.5 fell short or stalled on the 10-layer SIRENs (results/benchmarks.md); warm-up is not
+    /// measured yet. On a CPU <see cref="FastOnCpu"/> adds pixel subsets and L-BFGS.
     /// </summary>
     public static TrainingOptions Fast(int maxSteps, double? targetPsnrDb = null) => new(
         Steps: maxSteps, LearningRate: FastLearningRate, KeepBestOfSecondHalf: false,
@@ -84,19 +85,18 @@ public sealed record TrainingOptions(
     /// <summary>The share of <see cref="FastOnCpu"/>'s step budget trained on pixel subsets before L-BFGS takes over.</summary>
     public const double FastSubsetShare = 0.6;
 
-    /// <summary>Pairs <see cref="FastOnCpu"/>'s L-BFGS remembers.</summary>
-    public const int FastLbfgsHistory = 300;
-
     /// <summary>
     /// The fast recipe where a step's cost is its arithmetic (a CPU): <see cref="Fast"/>, whose first 60% of steps each train
-    /// on <see cref="FastSubsetPixels"/> random pixels and whose float fits then take L-BFGS steps on whole frames. On a GPU,
-    /// where these small networks are bound by kernel launches, a subset step costs about as much as a whole one and
-    /// L-BFGS's recursion costs more than it saves, so <see cref="Fast"/> is the GPU's recipe (results/gpu-h100-2026-11-26).
+    /// on <see cref="FastSubsetPixels"/> random pixels and whose float fits then take L-BFGS steps on whole frames
+    /// (<see cref="DefaultLbfgsHistory"/> pairs: at 160x90 and a batch of 8, 300 pairs took 12% longer, their recursion
+    /// streaming 150 MB per step, and 30 saved nothing more). On a GPU, where these small networks are bound by kernel
+    /// launches, a subset step still costs 0.4 of a whole one and L-BFGS's recursion costs more than it saves, so
+    /// <see cref="Fast"/> is the GPU's recipe (results/gpu-h100-2026-11-26).
     /// </summary>
     public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null)
     {
         var fast = Fast(maxSteps, targetPsnrDb);
-        var recipe = fast with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare, LbfgsHistory = FastLbfgsHistory };
+        var recipe = fast with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare };
         return recipe.SubsetSteps < 1 ? fast : recipe with { LbfgsAfter = recipe.SubsetSteps };
     }
 
