@@ -24,7 +24,7 @@ namespace ResidualInr.Codec.Siren;
 /// <param name="SubsetPixels">Stochastic pixel subsets: each of the first <see cref="SubsetShare"/> of a fit's steps
 /// (<see cref="SubsetSteps"/>) sees this many of the frame's pixels, drawn at random: an unbiased estimate of the frame's
 /// loss and gradient at a fraction of a step's cost. Those steps neither keep best weights nor stop a network at its
-/// target. Null: whole frames. A fine-tuning's steps (Residual-INR's 8-bit background) are split the same way.</param>
+/// target. Null: whole frames. Residual-INR's 8-bit fine-tuning trains on whole frames (<see cref="Codecs.InrCodec"/>).</param>
 /// <param name="SubsetShare">The share of a fit's steps, from its first, that train on <see cref="SubsetPixels"/>.</param>
 /// <param name="QuantisedLrScale">Peak learning rate of a quantised network's fine-tuning (Residual-INR's 8-bit background)
 /// as a share of <see cref="LearningRate"/>; it starts from a fitted network, so without warm-up.</param>
