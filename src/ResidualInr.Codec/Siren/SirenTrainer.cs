@@ -14,6 +14,10 @@ namespace ResidualInr.Codec.Siren;
 /// parameters, Adam moments, targets and masks are compacted), so the networks still training
 /// run smaller kernels. Without a target nothing is compacted and the arithmetic is unchanged.
 /// </para>
+/// <para>
+/// Optionally the first steps train on random pixel subsets (<see cref="TrainingOptions.SubsetPixels"/>) and the
+/// later ones by L-BFGS (<see cref="TrainingOptions.LbfgsAfter"/>): the CPU's fast recipe, <see cref="TrainingOptions.FastOnCpu"/>.
+/// </para>
 /// </summary>
 public static class SirenTrainer
 {
@@ -271,7 +275,8 @@ public static class SirenTrainer
     }
 }
 
-/// <summary>What a fit cost per network: steps taken and seconds (its share of each step it was in). Accumulates over fits.</summary>
+/// <summary>What a fit cost per network: steps taken (a pixel-subset step counts as one) and seconds (its share of each step
+/// it was in). Accumulates over fits.</summary>
 public sealed class FitCost(int networks)
 {
     public int[] Steps { get; } = new int[networks];
