@@ -206,8 +206,8 @@ public class FastFitTests
     }
 
     /// <summary>Fits networks <paramref name="rows"/> (default: both) of two with pixel subsets, each from the start it has in a
-    /// batch of two; returns each one's kept MSE, steps and weights.</summary>
-    private static (float[] Mse, int[] Steps, float[][] Weights) FitWithSubsets(TrainingOptions options, Tensor targets, Tensor? mask, double[]? goal,
+    /// batch of two; returns each one's kept MSE, steps and weights (as <see cref="BatchedSiren.Export"/> lays them out).</summary>
+    private static (float[] Mse, int[] Steps, float[][][] Weights) FitWithSubsets(TrainingOptions options, Tensor targets, Tensor? mask, double[]? goal,
         int[]? rows = null)
     {
         using var scope = NewDisposeScope();
@@ -221,7 +221,7 @@ public class FastFitTests
         var cost = new FitCost(rows.Length);
         var mse = SirenTrainer.Fit(net, CoordinateGrid.For(8, 6, CPU), targets.index_select(0, picked), mask?.index_select(0, picked), options,
             cost: cost, targetMse: goal);
-        return (mse, cost.Steps, Enumerable.Range(0, rows.Length).Select(i => net.Export(i).SelectMany(t => t).ToArray()).ToArray());
+        return (mse, cost.Steps, Enumerable.Range(0, rows.Length).Select(net.Export).ToArray());
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class FastFitTests
         Assert.Equal(first.Weights[1], again.Weights[1]);
         // The batch's subsets are drawn without looking at the batch: network 0 alone draws the same pixels.
         var alone = FitWithSubsets(options, targets, null, null, rows: [0]);
-        float largest = first.Weights[0].Zip(alone.Weights[0]).Max(p => Math.Abs(p.First - p.Second));
+        float largest = first.Weights[0].SelectMany(t => t).Zip(alone.Weights[0].SelectMany(t => t)).Max(p => Math.Abs(p.First - p.Second));
         Assert.True(largest < 1e-5, $"weights differ by up to {largest}");
         // And the subsets change the path: the same fit on whole frames ends elsewhere.
         var whole = FitWithSubsets(options with { SubsetPixels = null, SubsetShare = 0 }, targets, null, null);
@@ -269,7 +269,7 @@ public class FastFitTests
         var lbfgs = FitWithSubsets(options with { SubsetShare = 1, LbfgsAfter = 5 }, targets, null, [double.PositiveInfinity, double.PositiveInfinity]);
         Assert.Equal(new[] { 6, 6 }, lbfgs.Steps);
         using var net = new BatchedSiren(new SirenShape(8, 3), 2, CPU);
-        for (int i = 0; i < 2; i++) net.Import(i, Split(fit.Weights[i], net.Shape));
+        for (int i = 0; i < 2; i++) net.Import(i, fit.Weights[i]);
         using (no_grad())
         {
             var mse = (net.Forward(CoordinateGrid.For(8, 6, CPU)) - targets).pow(2).mean([1, 2]);
@@ -290,7 +290,7 @@ public class FastFitTests
         var options = new TrainingOptions(Steps: 30, LearningRate: 1e-3, KeepBestOfSecondHalf: false, SubsetPixels: 6, SubsetShare: 2.0 / 3);
         var fit = FitWithSubsets(options, targets, mask, null);
         Assert.All(fit.Mse, m => Assert.True(float.IsFinite(m), $"MSE {m}"));
-        Assert.All(fit.Weights[1], w => Assert.True(float.IsFinite(w)));
+        Assert.All(fit.Weights[1].SelectMany(t => t), w => Assert.True(float.IsFinite(w)));
     }
 
     [Theory]
@@ -303,19 +303,5 @@ public class FastFitTests
     {
         var options = new TrainingOptions(Steps: 30, SubsetPixels: pixels, SubsetShare: share);
         Assert.Throws<ResidualInr.Imaging.InputException>(options.Validate);
-    }
-
-    /// <summary>A network's flat weights back into <see cref="BatchedSiren.Export"/>'s per-tensor layout.</summary>
-    private static float[][] Split(float[] flat, SirenShape shape)
-    {
-        var tensors = new List<float[]>();
-        int offset = 0;
-        foreach (var (fin, fout) in shape.Layers)
-            foreach (int size in new[] { fin * fout, fout })
-            {
-                tensors.Add(flat[offset..(offset + size)]);
-                offset += size;
-            }
-        return tensors.ToArray();
     }
 }
