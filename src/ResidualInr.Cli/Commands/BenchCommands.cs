@@ -156,6 +156,7 @@ public static class BenchCommands
         var initScale = new Option<double?>("--init-scale") { Description = "Fast recipe's weight scaling a of the sine layers (arXiv 2410.04779; default: the reference initialisation)." };
         var warmup = new Option<double?>("--warmup") { Description = $"Fast recipe's warm-up as a share of R instead of {TrainingOptions.FastWarmupShare:G3}." };
         var qatLrScale = new Option<double?>("--qat-lr-scale") { Description = $"Fast recipe's peak learning rate of the 8-bit fine-tuning as a share of its --lr, instead of {TrainingOptions.DefaultQuantisedLrScale:G3} (residual-inr)." };
+        var qatWarmup = new Option<double?>("--qat-warmup") { Description = $"Fast recipe's warm-up of the 8-bit fine-tuning as a share of its steps, instead of the recipe's ({TrainingOptions.FastOnCpuQuantisedWarmupShare:G3} for subsets-lbfgs, 0 for adam; residual-inr)." };
         var lbfgsAfter = new Option<int?>("--lbfgs-after") { Description = "Fast recipe: after this many Adam steps (its cosine over them), L-BFGS steps with a backtracking line search for the float fits (default: Adam throughout; the 8-bit fine-tuning stays with Adam)." };
         var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." }
             .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
@@ -168,7 +169,7 @@ public static class BenchCommands
         var tf32 = Tf32Option();
         var cmd = new Command("convergence", "The reference recipe against the project's fast recipe on the same frames: PSNR curves, and the speed-up to the reference's PSNR in time and steps.")
         {
-            dataset, format, codec, size, frames, referenceSteps, device, seed, recipe, lr, initScale, warmup, qatLrScale, lbfgsAfter, lbfgsHistory, convergenceChunk, subsetPixels, subsetShare, learnedInit, outFile, tf32,
+            dataset, format, codec, size, frames, referenceSteps, device, seed, recipe, lr, initScale, warmup, qatLrScale, qatWarmup, lbfgsAfter, lbfgsHistory, convergenceChunk, subsetPixels, subsetShare, learnedInit, outFile, tf32,
         };
         cmd.SetAction(parse =>
         {
@@ -189,6 +190,7 @@ public static class BenchCommands
             if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };
+            if (parse.GetValue(qatWarmup) is { } qw) fast = fast with { QuantisedWarmupShare = qw };
             if (parse.GetValue(lbfgsAfter) is { } after) fast = fast with { LbfgsAfter = after };
             fast = fast with { LbfgsHistory = parse.GetValue(lbfgsHistory) };
             if (parse.GetValue(convergenceChunk) is { } chunk) fast = fast with { PixelChunk = chunk };
@@ -234,7 +236,7 @@ public static class BenchCommands
         static string Line(FormattableString s) => FormattableString.Invariant(s);
         output.WriteLine($"device: {ComputeDevice.Describe(device)}");
         output.WriteLine(Line($"{codec}, {k} frames at {w}x{h}, encoded as one batch by each recipe"));
-        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr, {(fast.SubsetPixels is { } sub ? $"subsets of {sub} random pixels for the first {fast.SubsetShare * 100:G3}% of each fit's steps, " : "")}{(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}{(fast.PixelChunk is { } pc ? $"passes of {pc} pixels, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
+        output.WriteLine(Line($"fast recipe: init {(fast.LearnedInit is { } li ? "learned (" + li.Fingerprint + ")" : fast.InitScale is { } sc ? "scale " + sc.ToString("G3", CultureInfo.InvariantCulture) : "reference")}, lr {fast.LearningRate:G3}, warm-up {fast.WarmupSteps} steps, cosine over at most {fast.Steps} steps, 8-bit fine-tuning at {fast.QuantisedLrScale:G3}x the lr{(fast.QuantisedWarmupShare > 0 ? $" warmed up over {fast.QuantisedWarmupShare * 100:G3}% of its steps" : "")}, {(fast.SubsetPixels is { } sub ? $"subsets of {sub} random pixels for the first {fast.SubsetShare * 100:G3}% of each fit's steps, " : "")}{(fast.LbfgsAfter is { } la ? $"L-BFGS ({fast.LbfgsHistory} pairs) after {la} Adam steps, " : "")}{(fast.PixelChunk is { } pc ? $"passes of {pc} pixels, " : "")}each frame stops at the reference's PSNR + {ConvergenceBenchmark.MarginDb} dB"));
         foreach (var r in new[] { result.Reference, result.Project })
             output.WriteLine(Line($"{r.Recipe,-9}: PSNR {r.MeanPsnrDb:F2} dB (frames {string.Join(" ", r.PsnrDb.Select(p => p.ToString("F2", CultureInfo.InvariantCulture)))}), {r.MeanSteps:F0} steps per frame, {r.Seconds:F1} s ({r.CpuSeconds:F1} s of CPU), {r.PayloadBytes.Average():F0} bytes per frame"));
         output.WriteLine(Line($"reference final PSNR: {result.Reference.MeanPsnrDb:F2} dB; the fast recipe {(result.Reached ? "reached it on every frame" : "fell short on some frames")} in {result.Project.MeanSteps:F0} steps per frame and {result.Project.Seconds:F1} s"));

@@ -61,10 +61,28 @@ public sealed class InrCodec : IFrameCodec
         using var generator = new TorchSharp.torch.Generator((ulong)seed);
 
         var cost = new FitCost(frames.Count);
-        var background = FitBackgrounds(frames, w, h, generator, cost);
-        var objects = Settings.Object == ObjectEncoding.None
-            ? new (NetworkPayload Net, float Q)?[frames.Count]
-            : FitObjects(frames, background, generator, cost);
+        var targetMse = TargetMse(frames);
+        NetworkPayload[] background;
+        (NetworkPayload Net, float Q)?[] objects;
+        using (var scope = NewDisposeScope())
+        {
+            using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
+            var coords = CoordinateGrid.For(w, h, _device);
+            var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
+            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse);
+            if (FineTunes && targetMse is not null && Settings.Object == ObjectEncoding.Residual)
+                (background, objects) = FineTuneToTargets(net, frames, coords, targets, generator, cost, targetMse);
+            else
+            {
+                if (FineTunes) FineTune(net, Enumerable.Range(0, frames.Count).ToArray(), coords, targets, targetMse, null, Settings.QuantizationAwareSteps, cost);
+                background = Enumerable.Range(0, frames.Count).Select(i => QuantiseBackground(net, i)).ToArray();
+                objects = Settings.Object == ObjectEncoding.None
+                    ? new (NetworkPayload Net, float Q)?[frames.Count]
+                    : FitObjects(frames, background, generator, cost, targetMse);
+            }
+            if (Settings.WarmStart)
+                for (int i = 0; i < frames.Count; i++) _previousBackground[frames[i].Sequence] = net.Export(i);
+        }
 
         return frames.Select((f, i) =>
         {
@@ -89,40 +107,124 @@ public sealed class InrCodec : IFrameCodec
             : Settings.Training.TargetMse ?? 0).ToArray();
     }
 
-    private NetworkPayload[] FitBackgrounds(IReadOnlyList<FrameToEncode> frames, int w, int h, Generator generator, FitCost cost)
+    /// <summary>The background is stored below 32 bits and fine-tuned through fake quantisation (Residual-INR's 8-bit B-INR).</summary>
+    private bool FineTunes => Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32;
+
+    /// <summary>Steps of a batch's background fits for progress: the float fit, then the fine-tuning's cap.</summary>
+    private double ProgressSteps => Settings.Training.Steps + (FineTunes ? Settings.QuantizationAwareSteps : 0);
+
+    private void FitFloatBackgrounds(BatchedSiren net, IReadOnlyList<FrameToEncode> frames, Tensor coords, Tensor targets, Generator generator, FitCost cost, double[]? targetMse)
     {
-        using var scope = NewDisposeScope();
-        using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
         Settings.Training.Initialise(net, generator);
         if (Settings.WarmStart)
             for (int i = 0; i < frames.Count; i++)
                 if (_previousBackground.TryGetValue(frames[i].Sequence, out var previous)) net.Import(i, previous);
-
-        var coords = CoordinateGrid.For(w, h, _device);
-        var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
-        bool fineTune = Settings.QuantizationAwareSteps > 0 && Settings.BackgroundBits < 32;
-        double totalSteps = Settings.Training.Steps + (fineTune ? Settings.QuantizationAwareSteps : 0);
-        var targetMse = TargetMse(frames);
         SirenTrainer.Fit(net, coords, targets, null, Settings.Training, Observe("background", OnBackgroundStep),
-            onStepDone: step => OnBatchProgress?.Invoke((step + 1) / totalSteps), cost: cost, targetMse: targetMse);
-        if (fineTune)
-        {
-            // Fine-tuning starts from a fitted network: no warm-up. It trains on whole frames: with pixel subsets for 60% of
-            // its steps a frame of eight ended 0.3-0.7 dB short of its target (results/benchmarks.md).
-            var options = Settings.Training with { Steps = Settings.QuantizationAwareSteps, LearningRate = Settings.Training.LearningRate * Settings.Training.QuantisedLrScale, WarmupSteps = 0, LbfgsAfter = null, SubsetPixels = null, SubsetShare = 0 };
-            SirenTrainer.Fit(net, coords, targets, null, options, Observe("qat", null), parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
-                onStepDone: step => OnBatchProgress?.Invoke((Settings.Training.Steps + step + 1) / totalSteps), cost: cost, targetMse: targetMse);
-        }
-
-        var result = new NetworkPayload[frames.Count];
-        for (int i = 0; i < frames.Count; i++)
-        {
-            var weights = net.Export(i);
-            if (Settings.WarmStart) _previousBackground[frames[i].Sequence] = weights;
-            result[i] = Quantise(NetworkRole.Background, Settings.Background, weights, Settings.BackgroundBits);
-        }
-        return result;
+            onStepDone: step => OnBatchProgress?.Invoke((step + 1) / ProgressSteps), cost: cost, targetMse: targetMse);
     }
+
+    /// <summary>
+    /// Fine-tunes the backgrounds <paramref name="rows"/> of <paramref name="net"/> through fake quantisation for up to
+    /// <paramref name="steps"/> steps, each stopping at its <paramref name="targetMse"/> (judged by <paramref name="scoreWeights"/>,
+    /// [rows, P, 1], when given). Returns the steps each row took. <paramref name="stepsBefore"/>: fine-tuning steps already
+    /// taken (earlier rounds), for the progress bar.
+    /// </summary>
+    private int[] FineTune(BatchedSiren net, int[] rows, Tensor coords, Tensor targets, IReadOnlyList<double>? targetMse, Tensor? scoreWeights, int steps,
+        FitCost cost, int stepsBefore = 0)
+    {
+        using var scope = NewDisposeScope();
+        bool whole = rows.Length == net.Batch;  // every row, in order: the net itself
+        using var part = whole ? null : new BatchedSiren(Settings.Background, rows.Length, _device);
+        var tuned = part ?? net;
+        if (part is not null)
+            for (int k = 0; k < rows.Length; k++) part.Import(k, net.Export(rows[k]));
+        var rowTargets = whole ? targets : targets.index_select(0, tensor(rows.Select(r => (long)r).ToArray(), device: _device));
+        var options = Settings.Training.FineTuning(steps);
+        var partCost = new FitCost(rows.Length);
+        SirenTrainer.Fit(tuned, coords, rowTargets, null, options, Observe("qat", null), parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
+            onStepDone: step => OnBatchProgress?.Invoke(Math.Min(1, (Settings.Training.Steps + stepsBefore + step + 1) / ProgressSteps)), cost: partCost, targetMse: targetMse, scoreWeights: scoreWeights);
+        partCost.AddTo(cost, rows);
+        if (part is not null)
+            for (int k = 0; k < rows.Length; k++) net.Import(rows[k], part.Export(k));
+        return partCost.Steps;
+    }
+
+    /// <summary>Rounds of <see cref="FineTuneToTargets"/> that fine-tune (after the first object fit, which needs none).</summary>
+    public const int FineTuneRounds = 2;
+
+    /// <summary>
+    /// How much lower (as a ratio of MSEs: 0.15 dB) than the frame's target the fine-tuning aims. The share of a box's error
+    /// an O-INR leaves varies from one fit to the next (random starts); aiming exactly at the target left 7 of 8 frames just
+    /// short after the first round's O-INRs, aiming 0.15 dB lower 4 of 8 (results/benchmarks.md).
+    /// </summary>
+    public static readonly double FineTuneMargin = Math.Pow(10, 0.15 / 10);
+
+    /// <summary>
+    /// Residual-INR with a target per frame. The 8-bit background alone need not reach the frame's target: its O-INR
+    /// takes most of the error left in the box. So the fine-tuning stops as soon as the frame, with the share of the box's
+    /// error its O-INR leaves, would be there, instead of running to its cap. Round 0 quantises the float background as
+    /// it is and fits the O-INRs against it; a frame that is there is done without any fine-tuning. The others fine-tune,
+    /// each judged by its error outside the box plus its box's error times the share its O-INR left this round
+    /// (<see cref="ObjectInrFitter.BoxError.Remaining"/>), and their O-INRs are fitted again against the new backgrounds.
+    /// A frame still short after <see cref="FineTuneRounds"/> rounds, or with the fine-tuning's steps spent, keeps what it has.
+    /// Each round's fine-tuning is a fit of its own (Adam from rest, cosine over the steps left).
+    /// </summary>
+    private (NetworkPayload[] Background, (NetworkPayload Net, float Q)?[] Objects) FineTuneToTargets(BatchedSiren net, IReadOnlyList<FrameToEncode> frames,
+        Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse)
+    {
+        int n = frames.Count, pixels = frames[0].Image.PixelCount;
+        var background = Enumerable.Range(0, n).Select(i => QuantiseBackground(net, i)).ToArray();
+        var objects = new (NetworkPayload Net, float Q)?[n];
+        var tunedSteps = new int[n];
+        var pending = Enumerable.Range(0, n).ToArray();
+        for (int round = 0; ; round++)
+        {
+            var decoded = _decoder.DecodeBackgrounds(pending.Select(i => BackgroundOnly(frames[i], background[i])).ToList());
+            var boxErrors = new ObjectInrFitter.BoxError[pending.Length];
+            var pendingFrames = pending.Select(i => frames[i]).ToList();
+            var fitted = FitObjects(pendingFrames, decoded, generator, cost, pending, pending.Select(i => targetMse[i]).ToArray(), boxErrors);
+            var behind = new List<int>(); // positions in pending
+            for (int k = 0; k < pending.Length; k++)
+            {
+                int i = pending[k];
+                objects[i] = fitted[k];
+                var box = HasBox(frames[i]) ? boxErrors[k].Sent : 0;
+                double mse = (ObjectInrFitter.SquaredErrorOutside(frames[i].Image, frames[i].Box, decoded[k]) + box) / (frames[i].Image.Pixels.Length * ObjectInrFitter.PixelUnitsSquared);
+                if (mse > targetMse[i]) behind.Add(k);
+            }
+            int stepsTaken = behind.Select(k => tunedSteps[pending[k]]).DefaultIfEmpty(0).Max();
+            int stepsLeft = Settings.QuantizationAwareSteps - stepsTaken;
+            if (behind.Count == 0 || round == FineTuneRounds || stepsLeft <= 0) break;
+
+            var rows = behind.Select(k => pending[k]).ToArray();
+            var weights = new float[rows.Length * pixels];
+            for (int r = 0; r < rows.Length; r++)
+            {
+                var frame = frames[rows[r]];
+                float remaining = HasBox(frame) ? (float)boxErrors[behind[r]].Remaining : 1f;
+                for (int y = 0; y < frame.Image.Height; y++)
+                for (int x = 0; x < frame.Image.Width; x++)
+                    weights[r * pixels + y * frame.Image.Width + x] = frame.Box is { } b && b.Contains(x, y) ? remaining : 1f;
+            }
+            using var scoreWeights = tensor(weights, [rows.Length, pixels, 1]).to(_device);
+            var took = FineTune(net, rows, coords, targets, rows.Select(i => targetMse[i] / FineTuneMargin).ToArray(), scoreWeights, stepsLeft, cost, stepsTaken);
+            for (int r = 0; r < rows.Length; r++)
+            {
+                tunedSteps[rows[r]] += took[r];
+                background[rows[r]] = QuantiseBackground(net, rows[r]);
+            }
+            pending = rows;
+        }
+        return (background, objects);
+    }
+
+    private static bool HasBox(FrameToEncode frame) => frame.Box is { IsEmpty: false };
+
+    private InrPayload BackgroundOnly(FrameToEncode frame, NetworkPayload background) =>
+        new(Name, frame.Image.Width, frame.Image.Height, null, 0, [background]);
+
+    private NetworkPayload QuantiseBackground(BatchedSiren net, int index) =>
+        Quantise(NetworkRole.Background, Settings.Background, net.Export(index), Settings.BackgroundBits);
 
     /// <summary>The per-step callback of a background fit: the given one, plus <see cref="OnFitStep"/> in PSNR.</summary>
     private Action<int, float[]>? Observe(string stage, Action<int, float[]>? also) =>
@@ -132,20 +234,30 @@ public sealed class InrCodec : IFrameCodec
             OnFitStep?.Invoke(stage, step, mse.Select(e => Psnr.FromMse(e)).ToArray());
         };
 
-    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator, FitCost cost)
+    /// <summary>The object INRs of <paramref name="frames"/> against their quantised backgrounds (decoded here, as the decoder will).</summary>
+    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, NetworkPayload[] background, Generator generator, FitCost cost, double[]? targetMse)
     {
         // The residual is taken against the background as the decoder will see it: quantised.
         float[]?[]? reconstructed = null;
         if (Settings.Object == ObjectEncoding.Residual)
         {
             reconstructed = new float[]?[frames.Count];
-            var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
-            var decoded = _decoder.DecodeBackgrounds(withBox
-                .Select(i => new InrPayload(Name, frames[i].Image.Width, frames[i].Image.Height, null, 0, [background[i]])).ToList());
+            var withBox = Enumerable.Range(0, frames.Count).Where(i => HasBox(frames[i])).ToArray();
+            var decoded = _decoder.DecodeBackgrounds(withBox.Select(i => BackgroundOnly(frames[i], background[i])).ToList());
             for (int k = 0; k < withBox.Length; k++) reconstructed[withBox[k]] = decoded[k];
         }
-        return ObjectInrFitter.Fit(frames, reconstructed, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator,
-            cost, TargetMse(frames), OnFitStep is null ? null : (step, psnr) => OnFitStep("object", step, psnr));
+        return FitObjects(frames, reconstructed, generator, cost, Enumerable.Range(0, frames.Count).ToArray(), targetMse, null);
+    }
+
+    /// <param name="rows">Each frame's position in the batch (for <paramref name="cost"/>).</param>
+    private (NetworkPayload Net, float Q)?[] FitObjects(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? decodedBackgrounds, Generator generator,
+        FitCost cost, int[] rows, double[]? targetMse, ObjectInrFitter.BoxError[]? boxErrors)
+    {
+        var partCost = new FitCost(frames.Count);
+        var fitted = ObjectInrFitter.Fit(frames, decodedBackgrounds, Settings.Object, Settings.Groups, Settings.ObjectTrainingOrDefault, Settings.ObjectBits, _device, generator,
+            partCost, targetMse, OnFitStep is null ? null : (step, psnr) => OnFitStep("object", step, psnr), boxErrors);
+        partCost.AddTo(cost, rows);
+        return fitted;
     }
 
     /// <summary>[H*W, 3] targets in [-1, 1].</summary>

@@ -43,10 +43,12 @@ public static class ObjectInrFitter
     /// error inside it (a frame whose background alone is too far off outside the box runs to the step cap). A direct
     /// O-INR stops when its box reaches it.</param>
     /// <param name="onStep">Optional, per step of each group's fit: the step and each member's object-region PSNR in image units.</param>
+    /// <param name="boxErrors">Optional, per frame: filled for each residual frame with a box (<see cref="BoxError"/>).</param>
     public static (NetworkPayload Net, float Q)?[] Fit(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<float[]?>? backgrounds, ObjectEncoding mode,
         ObjectInrGroups groups, TrainingOptions training, int bits, Device device, Generator generator,
-        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Action<int, double[]>? onStep = null)
+        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Action<int, double[]>? onStep = null, BoxError[]? boxErrors = null)
     {
+        if (boxErrors is not null && boxErrors.Length != frames.Count) throw new ArgumentException($"boxErrors has {boxErrors.Length} entries for {frames.Count} frames");
         var result = new (NetworkPayload, float)?[frames.Count];
         if (mode == ObjectEncoding.None) return result;
         var withBox = Enumerable.Range(0, frames.Count).Where(i => frames[i].Box is { IsEmpty: false }).ToArray();
@@ -82,15 +84,17 @@ public static class ObjectInrFitter
             var groupCost = cost is null ? null : new FitCost(members.Length);
             SirenTrainer.Fit(net, coords, target, mask, options, onStep is null ? null : (step, mse) => onStep(step, mse.Select((e, j) => Psnr.FromMse(e * scale[j])).ToArray()),
                 cost: groupCost, targetMse: goal);
-            if (groupCost is not null)
-                for (int j = 0; j < members.Length; j++) { cost!.Steps[members[j]] += groupCost.Steps[j]; cost.Seconds[members[j]] += groupCost.Seconds[j]; }
+            if (groupCost is not null) groupCost.AddTo(cost!, members);
             var role = mode == ObjectEncoding.Residual ? NetworkRole.ObjectResidual : NetworkRole.ObjectDirect;
             var fitted = Enumerable.Range(0, members.Length).Select(j => Quantise(role, shape, net.Export(j), bits)).ToArray();
-            var keep = mode == ObjectEncoding.Residual
-                ? ImprovesBox(members.Select(i => frames[i].Image).ToArray(), boxes, members.Select(i => backgrounds![i]!).ToArray(), fitted, qs, device)
-                : Enumerable.Repeat(true, members.Length).ToArray();
+            var errors = mode == ObjectEncoding.Residual
+                ? ComposedBoxErrors(members.Select(i => frames[i].Image).ToArray(), boxes, members.Select(i => backgrounds![i]!).ToArray(), fitted, qs, device)
+                : null;
             for (int j = 0; j < members.Length; j++)
-                if (keep[j]) result[members[j]] = (fitted[j], qs[j]);
+            {
+                if (errors is not null && boxErrors is not null) boxErrors[members[j]] = errors[j];
+                if (errors is null || errors[j].Improves) result[members[j]] = (fitted[j], qs[j]);
+            }
         }
         return result;
     }
@@ -102,12 +106,23 @@ public static class ObjectInrFitter
     /// </summary>
     public static double BoxBudget(RgbImage image, PixelRect box, float[] background, double frameTargetMse)
     {
+        double budget = frameTargetMse * image.Pixels.Length - SquaredErrorOutside(image, box, background) / PixelUnitsSquared;
+        return Math.Max(0, budget / (3.0 * box.Area));
+    }
+
+    /// <summary>8-bit units squared per image unit squared (an image unit spans 127.5 levels).</summary>
+    public const double PixelUnitsSquared = 127.5 * 127.5;
+
+    /// <summary>The squared error (8-bit units, summed over the values) of the decoded <paramref name="background"/> (network
+    /// units, H*W*3 interleaved) against the original outside <paramref name="box"/>: all of the frame without a box.</summary>
+    public static double SquaredErrorOutside(RgbImage image, PixelRect? box, float[] background)
+    {
         double outside = 0;
         int w = image.Width;
         for (int y = 0; y < image.Height; y++)
         for (int x = 0; x < w; x++)
         {
-            if (box.Contains(x, y)) continue;
+            if (box is { } b && b.Contains(x, y)) continue;
             for (int c = 0; c < 3; c++)
             {
                 int f = (y * w + x) * 3 + c;
@@ -115,9 +130,7 @@ public static class ObjectInrFitter
                 outside += e * e;
             }
         }
-        const double unit = 127.5 * 127.5; // 8-bit units squared per image unit squared
-        double budget = frameTargetMse * image.Pixels.Length - outside / unit;
-        return Math.Max(0, budget / (3.0 * box.Area));
+        return outside;
     }
 
     private static (int Group, bool Small) FitKey(PixelRect box, ObjectInrGroups groups)
@@ -127,11 +140,24 @@ public static class ObjectInrFitter
     }
 
     /// <summary>
-    /// Per box, whether its residual O-INR, decoded from its quantised weights and composed into the
-    /// background exactly as <see cref="InrDecoder.ComposeObjects"/> does (clamped, rounded to 8 bits),
-    /// has a lower squared error against the original inside the box than the background alone.
+    /// A box's squared error against the original (8-bit units, summed over its values) as the decoder shows it: the
+    /// background alone, and with the residual O-INR decoded from its quantised weights and composed exactly as
+    /// <see cref="InrDecoder.ComposeObjects"/> does (clamped, rounded to 8 bits). An O-INR is sent only if it
+    /// <see cref="Improves"/> the box.
     /// </summary>
-    private static bool[] ImprovesBox(RgbImage[] images, PixelRect[] boxes, float[][] backgrounds, NetworkPayload[] nets, float[] qs, Device device)
+    public readonly record struct BoxError(double Background, double WithObject)
+    {
+        public bool Improves => WithObject < Background;
+
+        /// <summary>The box's squared error with what is sent: the O-INR where it improves the box, else the background alone.</summary>
+        public double Sent => Math.Min(Background, WithObject);
+
+        /// <summary>The share of the background's error in the box that what is sent leaves (1 without a useful O-INR).</summary>
+        public double Remaining => Background > 0 ? Sent / Background : 1;
+    }
+
+    /// <summary>Per box, its <see cref="BoxError"/>.</summary>
+    private static BoxError[] ComposedBoxErrors(RgbImage[] images, PixelRect[] boxes, float[][] backgrounds, NetworkPayload[] nets, float[] qs, Device device)
     {
         int n = boxes.Length, mh = boxes.Max(b => b.H), mw = boxes.Max(b => b.W);
         // Each box's background crop at the top-left of its own [mh, mw] slot, in decoder units [0, 255].
@@ -152,7 +178,7 @@ public static class ObjectInrFitter
             new InrDecoder(device).ComposeObjects(t, Enumerable.Range(0, n).Select(j => new ObjectToCompose(j, nets[j], new PixelRect(0, 0, boxes[j].W, boxes[j].H), qs[j])).ToList());
             composed = t.round_().cpu().contiguous().data<float>().ToArray();
         }
-        var keep = new bool[n];
+        var errors = new BoxError[n];
         for (int j = 0; j < n; j++)
         {
             var b = boxes[j];
@@ -168,9 +194,9 @@ public static class ObjectInrFitter
                 without += bare * bare;
                 with += fixedUp * fixedUp;
             }
-            keep[j] = with < without;
+            errors[j] = new BoxError(without, with);
         }
-        return keep;
+        return errors;
     }
 
     /// <summary>A residual O-INR's fitting target for one box, (background − original) / Q in [-1, 1] (row-major, RGB interleaved), and Q.</summary>

@@ -21,13 +21,17 @@ namespace ResidualInr.Codec.Siren;
 /// </summary>
 public static class SirenTrainer
 {
-    private static Tensor MaskedMse(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts, Func<Tensor, Tensor>? parameterView, bool foldW0 = false)
+    /// <summary>Each network's masked MSE [rows] (the loss), and its score: the same squared errors weighted by
+    /// <paramref name="scoreWeights"/> over the same count (detached; the loss itself, detached, without weights).</summary>
+    private static (Tensor Loss, Tensor Score) MaskedMse(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts,
+        Func<Tensor, Tensor>? parameterView, Tensor? scoreWeights, bool foldW0 = false)
     {
         int layers = parameters.Length / 2;
         var diff = BatchedSiren.Forward(shape, parameters[..layers], parameters[layers..], coords, parameterView, foldW0) - targets;
         var sq = diff * diff;
         if (mask is not null) sq = sq * mask;
-        return sq.sum([1, 2]) / counts;
+        var loss = sq.sum([1, 2]) / counts;
+        return (loss, scoreWeights is null ? loss.detach() : (sq.detach() * scoreWeights).sum([1, 2]) / counts);
     }
 
     /// <summary>
@@ -40,27 +44,30 @@ public static class SirenTrainer
     /// About 1.3x faster at 160x90, batch 16: 25% of the matmul peak against 20% (results/benchmarks.md). Without a chunk, or when the frame is no larger,
     /// the pass is the single one it always was.
     /// </summary>
-    private static Tensor LossWithGradients(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts,
-        Func<Tensor, Tensor>? parameterView, int? pixelChunk)
+    private static (Tensor Loss, Tensor Score) LossWithGradients(SirenShape shape, Tensor[] parameters, Tensor coords, Tensor targets, Tensor? mask, Tensor counts,
+        Func<Tensor, Tensor>? parameterView, Tensor? scoreWeights, int? pixelChunk)
     {
         long pixels = targets.shape[1];
         if (pixelChunk is not { } chunk || chunk >= pixels)
         {
-            var perNet = MaskedMse(shape, parameters, coords, targets, mask, counts, parameterView);
-            perNet.sum().backward();
-            return perNet.detach();
+            var (loss, score) = MaskedMse(shape, parameters, coords, targets, mask, counts, parameterView, scoreWeights);
+            loss.sum().backward();
+            return (loss.detach(), score);
         }
         var total = zeros_like(counts);
+        var totalScore = scoreWeights is null ? total : zeros_like(counts);
         int pixelDim = (int)coords.dim() - 2;
         for (long start = 0; start < pixels; start += chunk)
         {
             using var scope = NewDisposeScope();
             long n = Math.Min(chunk, pixels - start);
-            var part = MaskedMse(shape, parameters, coords.narrow(pixelDim, start, n), targets.narrow(1, start, n), mask?.narrow(1, start, n), counts, parameterView, foldW0: true);
+            var (part, score) = MaskedMse(shape, parameters, coords.narrow(pixelDim, start, n), targets.narrow(1, start, n), mask?.narrow(1, start, n), counts,
+                parameterView, scoreWeights?.narrow(1, start, n), foldW0: true);
             part.sum().backward();
             total.add_(part.detach());
+            if (scoreWeights is not null) totalScore.add_(score);
         }
-        return total;
+        return (total, totalScore);
     }
 
     /// <summary>Seed of every fit's subset generator (<see cref="TrainingOptions.SubsetPixels"/>).</summary>
@@ -81,7 +88,7 @@ public static class SirenTrainer
             ? full([targets.shape[0]], (float)(pixels * targets.shape[2]), device: targets.device)
             : (subsetMask.sum([1, 2]) * targets.shape[2]).clamp_min(1); // a subset may miss a small box: no loss, no gradient
         return LossWithGradients(shape, parameters, coords.index_select(coords.dim() - 2, pick), targets.index_select(1, pick), subsetMask, counts,
-            parameterView, options.PixelChunk);
+            parameterView, null, options.PixelChunk).Loss;
     }
 
     /// <summary>Where a network's MSE beats its best so far, remember the MSE and copy its weights (rows of [rows, n]).</summary>
@@ -102,9 +109,13 @@ public static class SirenTrainer
     /// <param name="cost">Optional: adds the steps (forward and backward passes) each network took, and its share of the
     /// wall time (each step's time split evenly among the networks still in it).</param>
     /// <param name="targetMse">Optional per-network target MSE, instead of <see cref="TrainingOptions.TargetMse"/> for all.</param>
+    /// <param name="scoreWeights">Optional [B, P, 1]: per-pixel weights of the score that judges a network (its best weights,
+    /// its target, what <paramref name="onStep"/> reports and what is returned): its squared errors weighted by them over the
+    /// same count as the loss. Training still minimises the unweighted loss. Null: the score is the loss. Residual-INR's
+    /// fine-tuning weighs a box's pixels by the share of their error its object INR will leave (<see cref="Codecs.InrCodec"/>).</param>
     public static float[] Fit(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, TrainingOptions options,
         Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null, Action<int>? onStepDone = null,
-        FitCost? cost = null, IReadOnlyList<double>? targetMse = null)
+        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Tensor? scoreWeights = null)
     {
         options.Validate();
         if (options.LbfgsAfter is not null && parameterView is not null)
@@ -133,7 +144,7 @@ public static class SirenTrainer
             ? full([b], (float)(targets.shape[1] * targets.shape[2]), device: net.Device)
             : mask.sum([1, 2]) * targets.shape[2];
         Tensor workCoords = coords, workTargets = targets;
-        Tensor? workMask = mask;
+        Tensor? workMask = mask, workScoreWeights = scoreWeights;
         bool compacted = false;  // the work tensors are ours (compacted copies), not the caller's
         // With L-BFGS after some Adam steps, Adam's cosine runs over those steps only.
         var adamSchedule = options.LbfgsAfter is { } adamPhase ? options with { Steps = adamPhase, WarmupSteps = Math.Min(options.WarmupSteps, adamPhase / 2) } : options;
@@ -151,17 +162,17 @@ public static class SirenTrainer
                 using (var scope = NewDisposeScope())
                 {
                     var parameters = layout.Leaves(x);
-                    var perNet = subset
-                        ? SubsetLossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, parameterView, options, subsetGenerator!)
-                        : LossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView, options.PixelChunk); // [active]
+                    var (perNet, score) = subset // [active] each
+                        ? (SubsetLossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, parameterView, options, subsetGenerator!), null)
+                        : LossWithGradients(net.Shape, parameters, workCoords, workTargets, workMask, counts, parameterView, workScoreWeights, options.PixelChunk);
 
                     using (no_grad())
                     {
                         // The loss was measured with the weights before this update, so those are the
                         // weights to keep when it is a new best.
                         // A subset's loss only estimates the frame's: no best weights from it.
-                        if (step >= keepFrom && !subset)
-                            KeepBetter(perNet, bestMse, x, best);
+                        if (step >= keepFrom && score is not null)
+                            KeepBetter(score, bestMse, x, best);
                         var g = layout.Flatten(parameters.Select(p => p.grad!));
                         if (options.LbfgsAfter is { } adamSteps && step >= adamSteps)
                         {
@@ -188,7 +199,7 @@ public static class SirenTrainer
                         }
                     }
                     if (onStep is not null || goal is not null)
-                        mse = perNet.cpu().data<float>().ToArray();
+                        mse = (score ?? perNet).cpu().data<float>().ToArray();
                 }
                 if (cost is not null)
                 {
@@ -241,6 +252,7 @@ public static class SirenTrainer
                         counts = Shrink(counts, true);
                         workTargets = Shrink(workTargets, compacted);
                         if (workMask is not null) workMask = Shrink(workMask, compacted);
+                        if (workScoreWeights is not null) workScoreWeights = Shrink(workScoreWeights, compacted);
                         if (workCoords.dim() == 3) workCoords = Shrink(workCoords, compacted);
                         compacted = true;
                     }
@@ -252,7 +264,7 @@ public static class SirenTrainer
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
                 // Score the final weights too: the last step's update has not been measured yet.
-                KeepBetter(MaskedMse(net.Shape, layout.Views(x), workCoords, workTargets, workMask, counts, parameterView), bestMse, x, best);
+                KeepBetter(MaskedMse(net.Shape, layout.Views(x), workCoords, workTargets, workMask, counts, parameterView, workScoreWeights).Score, bestMse, x, best);
                 var rows = tensor(active.Select(k => (long)k).ToArray(), device: net.Device);
                 var kept = layout.Views(best);
                 for (int i = 0; i < output.Length; i++) output[i].index_copy_(0, rows, kept[i]);
@@ -269,6 +281,7 @@ public static class SirenTrainer
             {
                 workTargets.Dispose();
                 workMask?.Dispose();
+                workScoreWeights?.Dispose();
                 if (workCoords.dim() == 3) workCoords.Dispose();
             }
         }
@@ -281,4 +294,11 @@ public sealed class FitCost(int networks)
 {
     public int[] Steps { get; } = new int[networks];
     public double[] Seconds { get; } = new double[networks];
+
+    /// <summary>Adds each of this cost's networks to <paramref name="total"/>'s network <paramref name="rows"/>[k] (a fit of part of a batch).</summary>
+    public void AddTo(FitCost total, IReadOnlyList<int> rows)
+    {
+        if (rows.Count != Steps.Length) throw new ArgumentException($"{rows.Count} rows for a cost of {Steps.Length} networks");
+        for (int k = 0; k < rows.Count; k++) { total.Steps[rows[k]] += Steps[k]; total.Seconds[rows[k]] += Seconds[k]; }
+    }
 }

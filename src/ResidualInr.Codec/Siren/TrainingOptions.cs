@@ -27,7 +27,10 @@ namespace ResidualInr.Codec.Siren;
 /// target. Null: whole frames. Residual-INR's 8-bit fine-tuning trains on whole frames (<see cref="Codecs.InrCodec"/>).</param>
 /// <param name="SubsetShare">The share of a fit's steps, from its first, that train on <see cref="SubsetPixels"/>.</param>
 /// <param name="QuantisedLrScale">Peak learning rate of a quantised network's fine-tuning (Residual-INR's 8-bit background)
-/// as a share of <see cref="LearningRate"/>; it starts from a fitted network, so without warm-up.</param>
+/// as a share of <see cref="LearningRate"/>.</param>
+/// <param name="QuantisedWarmupShare">The fine-tuning's linear learning-rate warm-up, as a share of its steps (0: none, as
+/// the reference). Adam's first step from rest moves every weight by the full learning rate, about one quantisation level of
+/// an 8-bit weight: a fitted network lost 3 to 9 dB in that one step and took hundreds to win it back (results/benchmarks.md).</param>
 public sealed record TrainingOptions(
     int Steps = 10_000,
     double LearningRate = 2e-4,
@@ -45,7 +48,8 @@ public sealed record TrainingOptions(
     int LbfgsHistory = TrainingOptions.DefaultLbfgsHistory,
     int? PixelChunk = null,
     int? SubsetPixels = null,
-    double SubsetShare = 0)
+    double SubsetShare = 0,
+    double QuantisedWarmupShare = 0)
 {
     /// <summary>How many of the first steps train on pixel subsets: <see cref="SubsetShare"/> of them, ending where L-BFGS
     /// starts (its line search wants whole-frame losses).</summary>
@@ -87,7 +91,8 @@ public sealed record TrainingOptions(
 
     /// <summary>
     /// The fast recipe where a step's cost is its arithmetic (a CPU): <see cref="Fast"/>, whose first 60% of steps each train
-    /// on <see cref="FastSubsetPixels"/> random pixels and whose float fits then take L-BFGS steps on whole frames
+    /// on <see cref="FastSubsetPixels"/> random pixels, whose 8-bit fine-tuning warms up (<see cref="FastOnCpuQuantisedWarmupShare"/>),
+    /// and whose float fits then take L-BFGS steps on whole frames
     /// (<see cref="DefaultLbfgsHistory"/> pairs: at 160x90 and a batch of 8, 300 pairs took 12% longer, their recursion
     /// streaming 150 MB per step, and 30 saved nothing more). On a GPU, where these small networks are bound by kernel
     /// launches, a subset step still costs 0.4 of a whole one and L-BFGS's recursion costs more than it saves, so
@@ -95,10 +100,15 @@ public sealed record TrainingOptions(
     /// </summary>
     public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null)
     {
-        var fast = Fast(maxSteps, targetPsnrDb);
+        var fast = Fast(maxSteps, targetPsnrDb) with { QuantisedWarmupShare = FastOnCpuQuantisedWarmupShare };
         var recipe = fast with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare };
         return recipe.SubsetSteps < 1 ? fast : recipe with { LbfgsAfter = recipe.SubsetSteps };
     }
+
+    /// <summary><see cref="FastOnCpu"/>'s 8-bit fine-tuning warm-up share (<see cref="QuantisedWarmupShare"/>). Its peak stays
+    /// <see cref="DefaultQuantisedLrScale"/> of the lr: 5e-5 instead of 2.5e-4 was faster on synthetic frames (3.16x against
+    /// 2.58x) and slower on real ones (3.04x against 4.15x; results/benchmarks.md).</summary>
+    public const double FastOnCpuQuantisedWarmupShare = 0.05;
 
     /// <summary>
     /// The reference recipe (the authors' code) over <paramref name="steps"/> steps: standard SIREN
@@ -113,6 +123,7 @@ public sealed record TrainingOptions(
         if (InitScale is not null && LearnedInit is not null) throw new Imaging.InputException("a learned initialisation and an init scale exclude each other: the scale applies to random weights");
         if (InitScale is { } a && (!(a > 0) || double.IsInfinity(a))) throw new Imaging.InputException($"init scale must be positive, got {a}");
         if (!(QuantisedLrScale > 0) || double.IsInfinity(QuantisedLrScale)) throw new Imaging.InputException($"the fine-tuning's learning-rate scale must be positive, got {QuantisedLrScale}");
+        if (!(QuantisedWarmupShare >= 0 && QuantisedWarmupShare < 1)) throw new Imaging.InputException($"the fine-tuning's warm-up share must be in [0, 1), got {QuantisedWarmupShare}");
         if (WarmupSteps < 0 || WarmupSteps >= Steps) throw new Imaging.InputException($"warm-up steps must be in [0, steps), got {WarmupSteps} of {Steps}");
         if (LbfgsAfter is { } k && (k < 0 || k >= Steps)) throw new Imaging.InputException($"L-BFGS must start within the steps: after {k} of {Steps}");
         if (PixelChunk is { } chunk && chunk < 1) throw new Imaging.InputException($"the pixel chunk must be at least 1 pixel, got {chunk}");
@@ -140,6 +151,7 @@ public sealed record TrainingOptions(
         if (LbfgsAfter is { } k) builder.Append(c, $", LbfgsAfter = {k}, LbfgsHistory = {LbfgsHistory}");
         if (PixelChunk is { } chunk) builder.Append(c, $", PixelChunk = {chunk}");
         if (SubsetPixels is { } sp) builder.Append(c, $", SubsetPixels = {sp}, SubsetShare = {SubsetShare}");
+        if (QuantisedWarmupShare != 0) builder.Append(c, $", QuantisedWarmupShare = {QuantisedWarmupShare}");
         return true;
     }
 
@@ -149,6 +161,16 @@ public sealed record TrainingOptions(
         if (LearnedInit is { } init) net.Initialise(init.For(net.Shape));
         else net.Initialise(cpuGenerator, InitScale);
     }
+
+    /// <summary>The options of a quantised network's fine-tuning over <paramref name="steps"/> steps: Adam at
+    /// <see cref="QuantisedLrScale"/> of the peak, warmed up over <see cref="QuantisedWarmupShare"/> of the steps, on whole
+    /// frames (with pixel subsets for 60% of its steps a frame of eight ended 0.3-0.7 dB short of its target:
+    /// results/benchmarks.md).</summary>
+    public TrainingOptions FineTuning(int steps) => this with
+    {
+        Steps = steps, LearningRate = LearningRate * QuantisedLrScale, WarmupSteps = Math.Min((int)(QuantisedWarmupShare * steps), steps - 1),
+        LbfgsAfter = null, SubsetPixels = null, SubsetShare = 0,
+    };
 
     public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
         : WarmupSteps > 0 ? LearningRateSchedule.WarmupCosine(LearningRate, step, WarmupSteps, Steps)
