@@ -159,4 +159,40 @@ public class TinyObjectTests(ITestOutputHelper output)
         Assert.All(exact, o => Assert.Null(o));
         Assert.All(off, o => Assert.NotNull(o));
     }
+
+    [Fact]
+    public void Each_box_reports_its_error_without_and_with_its_o_inr_and_the_share_that_is_left()
+    {
+        var frames = Frames();
+        float[] Exact(RgbImage image) => image.Pixels.Select(p => p / 127.5f - 1f).ToArray();
+        float[] Off(RgbImage image) => image.Pixels.Select((p, k) => Math.Clamp(p + (k % 7 - 3) * 9, 0, 255) / 127.5f - 1f).ToArray();
+        var training = new TrainingOptions(Steps: 100, LearningRate: 1e-3);
+        using var generator = new TorchSharp.torch.Generator(1);
+        var exactErrors = new ObjectInrFitter.BoxError[frames.Count];
+        var offErrors = new ObjectInrFitter.BoxError[frames.Count];
+        ObjectInrFitter.Fit(frames, frames.Select(f => Exact(f.Image)).ToArray(), ObjectEncoding.Residual, ObjectInrGroups.Default, training, 16, Cpu, generator, boxErrors: exactErrors);
+        var off = ObjectInrFitter.Fit(frames, frames.Select(f => Off(f.Image)).ToArray(), ObjectEncoding.Residual, ObjectInrGroups.Default, training, 16, Cpu, generator, boxErrors: offErrors);
+        for (int i = 0; i < frames.Count; i++)
+        {
+            // An exact background leaves nothing: no error, nothing sent, all of (no) error left.
+            Assert.Equal(0, exactErrors[i].Background);
+            Assert.False(exactErrors[i].Improves);
+            Assert.Equal(1, exactErrors[i].Remaining);
+            // The pattern's squared error over the box, as the decoder rounds it; what is sent leaves a share of it.
+            var box = frames[i].Box!.Value;
+            double expected = 0;
+            for (int y = box.Y; y < box.Y + box.H; y++)
+            for (int x = box.X; x < box.X + box.W; x++)
+            for (int c = 0; c < 3; c++)
+            {
+                int k = (y * frames[i].Image.Width + x) * 3 + c;
+                double e = Math.Round(InrDecoder.ToClampedPixel(Off(frames[i].Image)[k])) - frames[i].Image.Pixels[k];
+                expected += e * e;
+            }
+            Assert.Equal(expected, offErrors[i].Background, 6);
+            Assert.Equal(off[i] is not null, offErrors[i].Improves);
+            Assert.Equal(offErrors[i].WithObject / offErrors[i].Background, offErrors[i].Remaining, 12);
+            Assert.InRange(offErrors[i].Remaining, 0, 1);
+        }
+    }
 }

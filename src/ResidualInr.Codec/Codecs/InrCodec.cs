@@ -133,7 +133,7 @@ public sealed class InrCodec : IFrameCodec
         FitCost cost, int stepsBefore = 0)
     {
         using var scope = NewDisposeScope();
-        bool whole = rows.Length == net.Batch;  // every row, in order: the net itself
+        bool whole = rows.SequenceEqual(Enumerable.Range(0, net.Batch));  // every row, in order: the net itself
         using var part = whole ? null : new BatchedSiren(Settings.Background, rows.Length, _device);
         var tuned = part ?? net;
         if (part is not null)
