@@ -171,6 +171,22 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void Inr_recipe_subsets_lbfgs_trains_every_inr_with_the_cpu_recipe_and_adam_is_the_default()
+    {
+        var s = ScenarioLoader.Load(Write("name: r\ninr: { steps: 300, lr: 0.002, target_psnr_db: 30, max_steps: 1000, recipe: subsets-lbfgs }\n")).Inr.Training;
+        // The scenario's lr, cap and target, with the CPU recipe's subsets, L-BFGS and fine-tuning warm-up.
+        Assert.Equal(ResidualInr.Codec.Siren.TrainingOptions.FastOnCpu(1000, 30) with { LearningRate = 0.002, KeepBestOfSecondHalf = true }, s);
+        Assert.Equal(ResidualInr.Codec.Siren.TrainingOptions.FastSubsetPixels, s.SubsetPixels);
+        Assert.Equal(600, s.LbfgsAfter);
+        var plain = ScenarioLoader.Load(Write("name: r\n")).Inr.Training;
+        Assert.Null(plain.SubsetPixels);
+        Assert.Null(plain.LbfgsAfter);
+        Assert.Equal(0, plain.QuantisedWarmupShare);
+        var e = Assert.Throws<InputException>(() => ScenarioLoader.Load(Write("name: r\ninr: { recipe: lbfgs }\n")));
+        Assert.Contains("inr.recipe", e.Message);
+    }
+
+    [Fact]
     public void Inr_init_learned_starts_every_inr_from_the_shipped_initialisations_and_random_is_the_default()
     {
         var learned = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, init: learned }\n")).Inr.Training;

@@ -56,13 +56,30 @@ public sealed record DatasetSpec(SyntheticOptions? Synthetic, string? Path, Data
 /// <param name="MaxSteps">inr.max_steps: the step cap with a target (null: Steps).</param>
 /// <param name="Start">inr.init: random weights, or the shipped learned initialisation of each network's shape.</param>
 /// <param name="PixelChunk">inr.pixel_chunk: pixels per forward-and-backward pass (null: whole frames).</param>
+/// <param name="Recipe">inr.recipe: how every INR trains.</param>
 public sealed record InrSpec(int Steps, double LearningRate, int Batch, string Device, double? TargetPsnrDb = null, int? MaxSteps = null, InrStart Start = InrStart.Random,
-    int? PixelChunk = null)
+    int? PixelChunk = null, InrRecipe Recipe = InrRecipe.Adam)
 {
     /// <summary>The training options every INR codec starts from.</summary>
-    public Codec.Siren.TrainingOptions Training => new(
-        Steps: TargetPsnrDb is null ? Steps : MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: TargetPsnrDb,
-        LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null, PixelChunk: PixelChunk);
+    public Codec.Siren.TrainingOptions Training
+    {
+        get
+        {
+            var options = new Codec.Siren.TrainingOptions(
+                Steps: TargetPsnrDb is null ? Steps : MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: TargetPsnrDb,
+                LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null, PixelChunk: PixelChunk);
+            return Recipe == InrRecipe.SubsetsLbfgs ? options.WithSubsetsAndLbfgs() : options;
+        }
+    }
+}
+
+/// <summary>How every INR trains (inr.recipe).</summary>
+public enum InrRecipe
+{
+    /// <summary>Adam throughout, as the reference.</summary>
+    Adam,
+    /// <summary>The CPU's fast recipe: pixel subsets, then L-BFGS (<see cref="Codec.Siren.TrainingOptions.WithSubsetsAndLbfgs"/>).</summary>
+    SubsetsLbfgs,
 }
 
 /// <summary>Where an INR's training starts (inr.init).</summary>

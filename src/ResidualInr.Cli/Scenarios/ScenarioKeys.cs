@@ -149,7 +149,11 @@ public static class ScenarioKeys
         public static readonly Key PixelChunk = Key.Int("pixel_chunk", null, "Pixels per forward-and-backward pass within a training step (the same gradient, summed in another order): " +
                                                         "about 1024 keeps a CPU's activations in cache, about 1.3x faster at 160x90 (results/benchmarks.md); omitted: whole frames.", 1)
             with { DefaultNote = "whole frames" };
-        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps, Init, PixelChunk]);
+        public static readonly Key Recipe = Key.Enum("recipe", "adam", "How every INR trains: 'adam' (Adam throughout, as the reference) or 'subsets-lbfgs' (the CPU's fast recipe of " +
+                                                     "rinr bench convergence: the first 60% of each fit's steps on 900 random pixels, then L-BFGS for the float fits, the 8-bit " +
+                                                     "fine-tuning warmed up over 5% of its steps; about 10x faster to a quality on a CPU for rapid-inr, results/benchmarks.md).",
+                                                     "adam", "subsets-lbfgs");
+        public static readonly Section Section = new("inr", "Defaults for every INR codec.", [Steps, Lr, Batch, Device, TargetPsnrDb, MaxSteps, Init, PixelChunk, Recipe]);
     }
 
     public static class Network

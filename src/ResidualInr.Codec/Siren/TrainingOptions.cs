@@ -98,11 +98,19 @@ public sealed record TrainingOptions(
     /// launches, a subset step still costs 0.4 of a whole one and L-BFGS's recursion costs more than it saves, so
     /// <see cref="Fast"/> is the GPU's recipe (results/gpu-h100-2026-11-26).
     /// </summary>
-    public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null)
+    public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null) => Fast(maxSteps, targetPsnrDb).WithSubsetsAndLbfgs();
+
+    /// <summary>
+    /// These options with <see cref="FastOnCpu"/>'s CPU additions: the first <see cref="FastSubsetShare"/> of every fit's
+    /// steps on <see cref="FastSubsetPixels"/> random pixels, then L-BFGS for the float fits, and the 8-bit fine-tuning
+    /// warmed up (<see cref="FastOnCpuQuantisedWarmupShare"/>); the learning rate, steps and target stay (scenarios'
+    /// <c>inr.recipe: subsets-lbfgs</c>).
+    /// </summary>
+    public TrainingOptions WithSubsetsAndLbfgs()
     {
-        var fast = Fast(maxSteps, targetPsnrDb) with { QuantisedWarmupShare = FastOnCpuQuantisedWarmupShare };
-        var recipe = fast with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare };
-        return recipe.SubsetSteps < 1 ? fast : recipe with { LbfgsAfter = recipe.SubsetSteps };
+        var warmed = this with { QuantisedWarmupShare = FastOnCpuQuantisedWarmupShare };
+        var recipe = warmed with { SubsetPixels = FastSubsetPixels, SubsetShare = FastSubsetShare };
+        return recipe.SubsetSteps < 1 ? warmed : recipe with { LbfgsAfter = recipe.SubsetSteps };
     }
 
     /// <summary><see cref="FastOnCpu"/>'s 8-bit fine-tuning warm-up share (<see cref="QuantisedWarmupShare"/>). Its peak stays
