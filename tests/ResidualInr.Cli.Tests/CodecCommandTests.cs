@@ -110,6 +110,7 @@ public class CodecCommandTests
     [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--steps", "0")]
     [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--device", "tpu")]
     [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--pixel-chunk", "0")]
+    [InlineData("encode", "--codec", "rapid-inr", "--dataset", "synthetic", "--out", "/tmp/rinr-x", "--recipe", "lbfgs")]
     [InlineData("bench", "codec", "--pixel-chunk", "0")]
     [InlineData("decode", "/no/such.rinr", "--out", "/tmp/rinr-x.png")]
     public void Bad_codec_input_exits_with_2(params string[] args)

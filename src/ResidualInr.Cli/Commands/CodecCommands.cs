@@ -41,16 +41,25 @@ public static class CodecCommands
         var learnedInit = new Option<string?>("--learned-init") { Description = "Start every INR from the learned initialisation of its shape: 'default' (the shipped ones, models/) or a folder of siren-init-*.bin files (rinr meta-train). Same networks and bytes, fewer steps to a quality." };
         var pixelChunk = new Option<int?>("--pixel-chunk") { Description = $"Pixels per forward-and-backward pass within a training step (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU, about 1.3x faster at 160x90); default: whole frames." }
             .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
+        var recipe = new Option<string>("--recipe")
+        {
+            Description = "How every INR trains: 'adam' (Adam throughout, as the reference) or 'subsets-lbfgs' (the CPU's fast recipe: pixel subsets for 60% of each fit's steps, then L-BFGS; best with --target-psnr-db).",
+            DefaultValueFactory = _ => "adam",
+        };
         var warm = new Option<bool>("--warm-start") { Description = "Start frame t's background INR from frame t-1's weights (batches become waves across sequences)." };
         var cmd = new Command("encode", "Encode a dataset with one codec: one payload file per frame, and metrics.csv with bytes, PSNR (whole/background/object) and timings.")
         {
-            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape, qatSteps, epochs, nervLr, nervBatch, target, learnedInit, pixelChunk,
+            codec, dataset, format, outDir, size, steps, lr, batch, frames, quality, device, seed, warm, objectSteps, bgShape, qatSteps, epochs, nervLr, nervBatch, target, learnedInit, pixelChunk, recipe,
         };
         cmd.SetAction(parse =>
         {
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: parse.GetValue(lr), TargetPsnrDb: parse.GetValue(target),
                 LearnedInit: parse.GetValue(learnedInit) is { } init ? SirenInitSet.Resolve(init) : null, PixelChunk: parse.GetValue(pixelChunk));
+            var recipeName = parse.GetValue(recipe)!;
+            if (!Scenarios.ScenarioKeys.Inr.Recipe.Allowed.Contains(recipeName))
+                throw new InputException($"--recipe must be {string.Join(" or ", Scenarios.ScenarioKeys.Inr.Recipe.Allowed)}, got '{recipeName}'");
+            training = Scenarios.InrRecipes.Apply(Scenarios.InrRecipes.Parse(recipeName), training);
             if (training.TargetPsnrDb is { } t && !Scenarios.ScenarioKeys.Inr.TargetPsnrDb.InRange(t))
                 throw new InputException($"--target-psnr-db {t} is out of range ({Scenarios.ScenarioKeys.Inr.TargetPsnrDb.RangeText})");
             training.Validate();

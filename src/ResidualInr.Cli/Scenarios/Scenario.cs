@@ -68,18 +68,33 @@ public sealed record InrSpec(int Steps, double LearningRate, int Batch, string D
             var options = new Codec.Siren.TrainingOptions(
                 Steps: TargetPsnrDb is null ? Steps : MaxSteps ?? Steps, LearningRate: LearningRate, TargetPsnrDb: TargetPsnrDb,
                 LearnedInit: Start == InrStart.Learned ? Codec.Siren.SirenInitSet.Default : null, PixelChunk: PixelChunk);
-            return Recipe == InrRecipe.SubsetsLbfgs ? options.WithSubsetsAndLbfgs() : options;
+            return Recipe.Apply(options);
         }
     }
 }
 
-/// <summary>How every INR trains (inr.recipe).</summary>
+/// <summary>How every INR trains (inr.recipe, rinr encode --recipe).</summary>
 public enum InrRecipe
 {
     /// <summary>Adam throughout, as the reference.</summary>
     Adam,
     /// <summary>The CPU's fast recipe: pixel subsets, then L-BFGS (<see cref="Codec.Siren.TrainingOptions.WithSubsetsAndLbfgs"/>).</summary>
     SubsetsLbfgs,
+}
+
+public static class InrRecipes
+{
+    /// <summary>The recipe a name of <see cref="ScenarioKeys.Inr.Recipe"/> means.</summary>
+    public static InrRecipe Parse(string name) => name switch
+    {
+        "adam" => InrRecipe.Adam,
+        "subsets-lbfgs" => InrRecipe.SubsetsLbfgs,
+        _ => throw new ArgumentException($"unknown INR recipe '{name}' (one of: {string.Join(", ", ScenarioKeys.Inr.Recipe.Allowed)})"),
+    };
+
+    /// <summary><paramref name="options"/> trained as <paramref name="recipe"/> says.</summary>
+    public static Codec.Siren.TrainingOptions Apply(this InrRecipe recipe, Codec.Siren.TrainingOptions options) =>
+        recipe == InrRecipe.SubsetsLbfgs ? options.WithSubsetsAndLbfgs() : options;
 }
 
 /// <summary>Where an INR's training starts (inr.init).</summary>
