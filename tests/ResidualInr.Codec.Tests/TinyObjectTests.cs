@@ -144,14 +144,18 @@ public class TinyObjectTests(ITestOutputHelper output)
         Assert.True(ObjectInrFitter.IsSmallBox(new PixelRect(0, 0, 1, 1), group1));
     }
 
+    /// <summary>A background that is the original exactly (network units).</summary>
+    private static float[] Exact(RgbImage image) => image.Pixels.Select(p => p / 127.5f - 1f).ToArray();
+
+    /// <summary>A background off the original by a pattern of up to 27 levels (network units).</summary>
+    private static float[] Off(RgbImage image) => image.Pixels.Select((p, k) => Math.Clamp(p + (k % 7 - 3) * 9, 0, 255) / 127.5f - 1f).ToArray();
+
     [Fact]
     public void An_object_inr_that_cannot_lower_the_box_s_error_is_not_sent()
     {
         // Backgrounds that already are the original inside the box leave nothing to correct, so no
         // O-INR can lower the error (it is 0) and none is sent; a background off by a pattern gets one.
         var frames = Frames();
-        float[] Exact(RgbImage image) => image.Pixels.Select(p => p / 127.5f - 1f).ToArray();
-        float[] Off(RgbImage image) => image.Pixels.Select((p, k) => Math.Clamp(p + (k % 7 - 3) * 9, 0, 255) / 127.5f - 1f).ToArray();
         var training = new TrainingOptions(Steps: 100, LearningRate: 1e-3);
         using var generator = new TorchSharp.torch.Generator(1);
         var exact = ObjectInrFitter.Fit(frames, frames.Select(f => Exact(f.Image)).ToArray(), ObjectEncoding.Residual, ObjectInrGroups.Default, training, 16, Cpu, generator);
@@ -164,8 +168,6 @@ public class TinyObjectTests(ITestOutputHelper output)
     public void Each_box_reports_its_error_without_and_with_its_o_inr_and_the_share_that_is_left()
     {
         var frames = Frames();
-        float[] Exact(RgbImage image) => image.Pixels.Select(p => p / 127.5f - 1f).ToArray();
-        float[] Off(RgbImage image) => image.Pixels.Select((p, k) => Math.Clamp(p + (k % 7 - 3) * 9, 0, 255) / 127.5f - 1f).ToArray();
         var training = new TrainingOptions(Steps: 100, LearningRate: 1e-3);
         using var generator = new TorchSharp.torch.Generator(1);
         var exactErrors = new ObjectInrFitter.BoxError[frames.Count];
