@@ -181,12 +181,8 @@ public static class BenchCommands
             int r = parse.GetValue(referenceSteps) ?? (torchDevice.type == TorchSharp.DeviceType.CUDA ? 10_000 : 2_000);
             if (r < 2) throw new InputException($"--reference-steps must be at least 2, got {r}");
             bool onCpu = torchDevice.type == TorchSharp.DeviceType.CPU;
-            var fast = (parse.GetValue(recipe) ?? (onCpu ? "subsets-lbfgs" : "adam")) switch
-            {
-                "adam" => TrainingOptions.Fast(r),
-                "subsets-lbfgs" => TrainingOptions.FastOnCpu(r),
-                var other => throw new InputException($"--fast-recipe must be adam or subsets-lbfgs, got '{other}'"),
-            };
+            // FastOnCpu is Fast with the subsets-lbfgs recipe's additions.
+            var fast = Scenarios.InrRecipes.Parse(parse.GetValue(recipe) ?? (onCpu ? "subsets-lbfgs" : "adam"), "--fast-recipe").Apply(TrainingOptions.Fast(r));
             if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Cli.Output;
+using ResidualInr.Cli.Scenarios;
 using ResidualInr.Codec.Codecs;
 using ResidualInr.Codec.Devices;
 using ResidualInr.Codec.Evaluation;
@@ -56,10 +57,7 @@ public static class CodecCommands
             var (w, h) = TextValues.Size(parse.GetValue(size)!, "--size");
             var training = new TrainingOptions(Steps: parse.GetValue(steps), LearningRate: parse.GetValue(lr), TargetPsnrDb: parse.GetValue(target),
                 LearnedInit: parse.GetValue(learnedInit) is { } init ? SirenInitSet.Resolve(init) : null, PixelChunk: parse.GetValue(pixelChunk));
-            var recipeName = parse.GetValue(recipe)!;
-            if (!Scenarios.ScenarioKeys.Inr.Recipe.Allowed.Contains(recipeName))
-                throw new InputException($"--recipe must be {string.Join(" or ", Scenarios.ScenarioKeys.Inr.Recipe.Allowed)}, got '{recipeName}'");
-            training = Scenarios.InrRecipes.Apply(Scenarios.InrRecipes.Parse(recipeName), training);
+            training = Scenarios.InrRecipes.Parse(parse.GetValue(recipe)!, "--recipe").Apply(training);
             if (training.TargetPsnrDb is { } t && !Scenarios.ScenarioKeys.Inr.TargetPsnrDb.InRange(t))
                 throw new InputException($"--target-psnr-db {t} is out of range ({Scenarios.ScenarioKeys.Inr.TargetPsnrDb.RangeText})");
             training.Validate();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ResidualInr.Imaging;
 using ResidualInr.Cli.Codecs;
 using ResidualInr.Imaging.Datasets;
 using ResidualInr.Simulation.Network;
@@ -84,12 +85,13 @@ public enum InrRecipe
 
 public static class InrRecipes
 {
-    /// <summary>The recipe a name of <see cref="ScenarioKeys.Inr.Recipe"/> means.</summary>
-    public static InrRecipe Parse(string name) => name switch
+    /// <summary>The recipe a name of <see cref="ScenarioKeys.Inr.Recipe"/> means; <paramref name="source"/> (the key or option
+    /// that gave it) names an unknown one in the error.</summary>
+    public static InrRecipe Parse(string name, string source) => name switch
     {
         "adam" => InrRecipe.Adam,
         "subsets-lbfgs" => InrRecipe.SubsetsLbfgs,
-        _ => throw new ArgumentException($"unknown INR recipe '{name}' (one of: {string.Join(", ", ScenarioKeys.Inr.Recipe.Allowed)})"),
+        _ => throw new InputException($"{source} must be {string.Join(" or ", ScenarioKeys.Inr.Recipe.Allowed)}, got '{name}'"),
     };
 
     /// <summary><paramref name="options"/> trained as <paramref name="recipe"/> says.</summary>

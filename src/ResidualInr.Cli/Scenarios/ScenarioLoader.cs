@@ -145,7 +145,7 @@ public static class ScenarioLoader
         if (i is null) return new InrSpec((int)K.Inr.Steps.Default!, (double)K.Inr.Lr.Default!, (int)K.Inr.Batch.Default!, (string)K.Inr.Device.Default!);
         var spec = new InrSpec(i.Int(K.Inr.Steps), i.Double(K.Inr.Lr), i.Int(K.Inr.Batch), i.Enum(K.Inr.Device),
             i.OptionalDouble(K.Inr.TargetPsnrDb), i.OptionalInt(K.Inr.MaxSteps), i.Enum(K.Inr.Init) == "learned" ? InrStart.Learned : InrStart.Random,
-            i.OptionalInt(K.Inr.PixelChunk), InrRecipes.Parse(i.Enum(K.Inr.Recipe)));
+            i.OptionalInt(K.Inr.PixelChunk), InrRecipes.Parse(i.Enum(K.Inr.Recipe), "inr.recipe"));
         if (spec.MaxSteps is not null && spec.TargetPsnrDb is null)
             throw i.Error(i.Peek(K.Inr.MaxSteps.Name), K.Inr.MaxSteps.Name, "caps the steps of a target quality: set target_psnr_db too (or use steps)");
         i.RejectUnknownKeys();
