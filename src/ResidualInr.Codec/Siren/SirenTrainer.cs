@@ -113,10 +113,14 @@ public static class SirenTrainer
     /// its target, what <paramref name="onStep"/> reports and what is returned): its squared errors weighted by them over the
     /// same count as the loss. Training still minimises the unweighted loss. Null: the score is the loss. Residual-INR's
     /// fine-tuning weighs a box's pixels by the share of their error its object INR will leave (<see cref="Codecs.InrCodec"/>).</param>
+    /// <param name="frozenLayers">The first this many layers keep their weights and biases; the others train around them
+    /// (Residual-INR's first layer, fixed at its 8-bit values: <see cref="Codecs.InrCodec"/>).</param>
     public static float[] Fit(BatchedSiren net, Tensor coords, Tensor targets, Tensor? mask, TrainingOptions options,
         Action<int, float[]>? onStep = null, Func<Tensor, Tensor>? parameterView = null, Action<int>? onStepDone = null,
-        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Tensor? scoreWeights = null)
+        FitCost? cost = null, IReadOnlyList<double>? targetMse = null, Tensor? scoreWeights = null, int frozenLayers = 0)
     {
+        if (frozenLayers < 0 || frozenLayers >= net.Shape.Layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(frozenLayers), frozenLayers, $"a {net.Shape} network can freeze 0 to {net.Shape.Layers.Count - 1} layers");
         options.Validate();
         if (options.LbfgsAfter is not null && parameterView is not null)
             throw new ArgumentException("L-BFGS fits float networks: a fake-quantised fine-tuning (parameterView) stays with Adam");
@@ -128,6 +132,9 @@ public static class SirenTrainer
 
         var output = net.Parameters.ToArray();
         var layout = new FlatParameters(output);
+        // Frozen layers: their gradients are zeroed, so neither Adam (m = v = 0: no update) nor L-BFGS moves them.
+        using var trainable = frozenLayers == 0 ? null : layout.Flatten(output.Select((p, i) =>
+            full([1, .. p.shape[1..]], i % net.Weights.Length < frozenLayers ? 0f : 1f, device: net.Device)));
         var active = Enumerable.Range(0, b).ToArray(); // original index of each working row
         var finalMse = new float[b];
         if (cost is not null && cost.Steps.Length != b) throw new ArgumentException($"cost has {cost.Steps.Length} entries for {b} networks");
@@ -174,6 +181,7 @@ public static class SirenTrainer
                         if (step >= keepFrom && score is not null)
                             KeepBetter(score, bestMse, x, best);
                         var g = layout.Flatten(parameters.Select(p => p.grad!));
+                        if (trainable is not null) g.mul_(trainable);
                         if (options.LbfgsAfter is { } adamSteps && step >= adamSteps)
                         {
                             lbfgs ??= new BatchedLbfgs(active.Length, (int)layout.Count, options.LbfgsHistory, net.Device);
