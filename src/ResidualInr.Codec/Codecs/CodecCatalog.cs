@@ -19,9 +19,10 @@ public static class CodecCatalog
     /// Bumped whenever an encoder makes different payloads from the same settings, so encodes cached
     /// by an earlier build (whose keys hash only the settings) are not reused. 2: the small-object
     /// rules of <see cref="ObjectInrFitter"/> (issue 15). 3: Residual-INR's 8-bit fine-tuning with a target judged with
-    /// its O-INR (<see cref="InrCodec"/>); encodes without a target are as revision 2's.
+    /// its O-INR (<see cref="InrCodec"/>); encodes without a target are as revision 2's. 4: with a target, Residual-INR's
+    /// background refitted around its fixed 8-bit first layer after the float fit's Adam phase (<see cref="InrCodec"/>).
     /// </summary>
-    public const int EncoderRevision = 3;
+    public const int EncoderRevision = 4;
 
     /// <summary>The B-INR is smaller than the baseline SIREN: 10 sine layers of width 24 (5,547 parameters).</summary>
     public static SirenShape DefaultBackground { get; } = new(24, 10);

@@ -69,9 +69,10 @@ public sealed class InrCodec : IFrameCodec
             using var net = new BatchedSiren(Settings.Background, frames.Count, _device);
             var coords = CoordinateGrid.For(w, h, _device);
             var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
-            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse);
-            if (FineTunes && targetMse is not null && Settings.Object == ObjectEncoding.Residual)
-                (background, objects) = FineTuneToTargets(net, frames, coords, targets, generator, cost, targetMse);
+            bool toTargets = FineTunes && targetMse is not null && Settings.Object == ObjectEncoding.Residual;
+            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse, toTargets ? Settings.Training.BeforeRefit() : Settings.Training);
+            if (toTargets)
+                (background, objects) = EncodeToTargets(net, frames, coords, targets, generator, cost, targetMse!);
             else
             {
                 if (FineTunes) FineTune(net, Enumerable.Range(0, frames.Count).ToArray(), coords, targets, targetMse, null, Settings.QuantizationAwareSteps, cost);
@@ -113,13 +114,14 @@ public sealed class InrCodec : IFrameCodec
     /// <summary>Steps of a batch's background fits for progress: the float fit, then the fine-tuning's cap.</summary>
     private double ProgressSteps => Settings.Training.Steps + (FineTunes ? Settings.QuantizationAwareSteps : 0);
 
-    private void FitFloatBackgrounds(BatchedSiren net, IReadOnlyList<FrameToEncode> frames, Tensor coords, Tensor targets, Generator generator, FitCost cost, double[]? targetMse)
+    private void FitFloatBackgrounds(BatchedSiren net, IReadOnlyList<FrameToEncode> frames, Tensor coords, Tensor targets, Generator generator, FitCost cost, double[]? targetMse,
+        TrainingOptions training)
     {
         Settings.Training.Initialise(net, generator);
         if (Settings.WarmStart)
             for (int i = 0; i < frames.Count; i++)
                 if (_previousBackground.TryGetValue(frames[i].Sequence, out var previous)) net.Import(i, previous);
-        SirenTrainer.Fit(net, coords, targets, null, Settings.Training, Observe("background", OnBackgroundStep),
+        SirenTrainer.Fit(net, coords, targets, null, training, Observe("background", OnBackgroundStep),
             onStepDone: step => OnBatchProgress?.Invoke((step + 1) / ProgressSteps), cost: cost, targetMse: targetMse);
     }
 
@@ -130,7 +132,18 @@ public sealed class InrCodec : IFrameCodec
     /// taken (earlier rounds), for the progress bar.
     /// </summary>
     private int[] FineTune(BatchedSiren net, int[] rows, Tensor coords, Tensor targets, IReadOnlyList<double>? targetMse, Tensor? scoreWeights, int steps,
-        FitCost cost, int stepsBefore = 0)
+        FitCost cost, int stepsBefore = 0) =>
+        TrainRows(net, rows, coords, targets, targetMse, scoreWeights, Settings.Training.FineTuning(steps), "qat", p => FakeQuantizer.Apply(p, Settings.BackgroundBits), 0, cost,
+            Settings.Training.Steps + stepsBefore);
+
+    /// <summary>
+    /// Trains the backgrounds <paramref name="rows"/> of <paramref name="net"/> with <paramref name="options"/> (through
+    /// <paramref name="parameterView"/>, the first <paramref name="frozenLayers"/> layers fixed), each stopping at its
+    /// <paramref name="targetMse"/> (judged by <paramref name="scoreWeights"/>, [rows, P, 1], when given). Returns the steps
+    /// each row took. <paramref name="progressFrom"/>: the batch's steps before this fit, for the progress bar.
+    /// </summary>
+    private int[] TrainRows(BatchedSiren net, int[] rows, Tensor coords, Tensor targets, IReadOnlyList<double>? targetMse, Tensor? scoreWeights,
+        TrainingOptions options, string stage, Func<Tensor, Tensor>? parameterView, int frozenLayers, FitCost cost, int progressFrom)
     {
         using var scope = NewDisposeScope();
         bool whole = rows.SequenceEqual(Enumerable.Range(0, net.Batch));  // every row, in order: the net itself
@@ -139,10 +152,10 @@ public sealed class InrCodec : IFrameCodec
         if (part is not null)
             for (int k = 0; k < rows.Length; k++) part.Import(k, net.Export(rows[k]));
         var rowTargets = whole ? targets : targets.index_select(0, tensor(rows.Select(r => (long)r).ToArray(), device: _device));
-        var options = Settings.Training.FineTuning(steps);
         var partCost = new FitCost(rows.Length);
-        SirenTrainer.Fit(tuned, coords, rowTargets, null, options, Observe("qat", null), parameterView: p => FakeQuantizer.Apply(p, Settings.BackgroundBits),
-            onStepDone: step => OnBatchProgress?.Invoke(Math.Min(1, (Settings.Training.Steps + stepsBefore + step + 1) / ProgressSteps)), cost: partCost, targetMse: targetMse, scoreWeights: scoreWeights);
+        SirenTrainer.Fit(tuned, coords, rowTargets, null, options, Observe(stage, null), parameterView: parameterView,
+            onStepDone: step => OnBatchProgress?.Invoke(Math.Min(1, (progressFrom + step + 1) / ProgressSteps)), cost: partCost,
+            targetMse: targetMse, scoreWeights: scoreWeights, frozenLayers: frozenLayers);
         partCost.AddTo(cost, rows);
         if (part is not null)
             for (int k = 0; k < rows.Length; k++) net.Import(rows[k], part.Export(k));
@@ -160,23 +173,41 @@ public sealed class InrCodec : IFrameCodec
     public static readonly double FineTuneMargin = Math.Pow(10, 0.15 / 10);
 
     /// <summary>
-    /// Residual-INR with a target per frame. The 8-bit background alone need not reach the frame's target: its O-INR
+    /// How much lower (as a ratio of MSEs: 0.25 dB) than the frame's target the refit over the fixed first layer aims: about
+    /// what quantising the other layers then costs (0.16 to 0.28 dB on five of eight synthetic frames, up to 0.8 dB on
+    /// the others; results/benchmarks.md). A frame that falls short is brought there by its O-INR or the fine-tuning.
+    /// </summary>
+    public static readonly double RefitHeadroom = Math.Pow(10, 0.25 / 10);
+
+    /// <summary>
+    /// Residual-INR with a target per frame, after the float fit's first phase (<see cref="TrainingOptions.BeforeRefit()"/>).
+    /// Quantising a fitted 8-bit background costs most in its first layer: the other layers' errors are small and a later
+    /// layer can absorb them, while a first-layer error shifts the phase and frequency of a sine feature, which nothing
+    /// after it can undo. So the biases are wrapped (<see cref="BatchedSiren.WrapPhases"/>), the first layer is rounded to
+    /// the values its payload will hold and fixed, and the other layers are fitted around it in float
+    /// (<see cref="TrainingOptions.Refit"/>, at most a tenth of the recipe's steps) until the frame is
+    /// <see cref="RefitHeadroom"/> above its target. Then the fine-tuning rounds: the 8-bit background alone need not reach the frame's target: its O-INR
     /// takes most of the error left in the box. So the fine-tuning stops as soon as the frame, with the share of the box's
-    /// error its O-INR leaves, would be there, instead of running to its cap. Round 0 quantises the float background as
+    /// error its O-INR leaves, would be there, instead of running to its cap. Round 0 quantises the refitted background as
     /// it is and fits the O-INRs against it; a frame that is there is done without any fine-tuning. The others fine-tune,
     /// each judged by its error outside the box plus its box's error times the share its O-INR left this round
     /// (<see cref="ObjectInrFitter.BoxError.Remaining"/>), and their O-INRs are fitted again against the new backgrounds.
     /// A frame still short after <see cref="FineTuneRounds"/> rounds, or with the fine-tuning's steps spent, keeps what it has.
     /// Each round's fine-tuning is a fit of its own (Adam from rest, cosine over the steps left).
     /// </summary>
-    private (NetworkPayload[] Background, (NetworkPayload Net, float Q)?[] Objects) FineTuneToTargets(BatchedSiren net, IReadOnlyList<FrameToEncode> frames,
+    private (NetworkPayload[] Background, (NetworkPayload Net, float Q)?[] Objects) EncodeToTargets(BatchedSiren net, IReadOnlyList<FrameToEncode> frames,
         Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse)
     {
         int n = frames.Count, pixels = frames[0].Image.PixelCount;
+        net.WrapPhases();
+        FixFirstLayer(net);
+        var everyRow = Enumerable.Range(0, n).ToArray();
+        TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, Settings.Training.Refit(Settings.Training.RefitSteps()),
+            "refit", null, 1, cost, Settings.Training.BeforeRefit().Steps);
         var background = Enumerable.Range(0, n).Select(i => QuantiseBackground(net, i)).ToArray();
         var objects = new (NetworkPayload Net, float Q)?[n];
         var tunedSteps = new int[n];
-        var pending = Enumerable.Range(0, n).ToArray();
+        var pending = everyRow;
         for (int round = 0; ; round++)
         {
             var decoded = _decoder.DecodeBackgrounds(pending.Select(i => BackgroundOnly(frames[i], background[i])).ToList());
@@ -216,6 +247,17 @@ public sealed class InrCodec : IFrameCodec
             pending = rows;
         }
         return (background, objects);
+    }
+
+    /// <summary>Rounds each background's first layer (weights and biases) to the values its payload will hold, in place.</summary>
+    private void FixFirstLayer(BatchedSiren net)
+    {
+        for (int i = 0; i < net.Batch; i++)
+        {
+            var tensors = net.Export(i);
+            for (int t = 0; t < 2; t++) tensors[t] = QuantizedTensor.Quantize(tensors[t], Settings.BackgroundBits).Dequantize();
+            net.Import(i, tensors);
+        }
     }
 
     private static bool HasBox(FrameToEncode frame) => frame.Box is { IsEmpty: false };

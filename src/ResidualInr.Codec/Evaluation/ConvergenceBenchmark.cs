@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace ResidualInr.Codec.Evaluation;
 
-/// <summary>One point of a fit's PSNR curve: the recipe, the stage (background, qat, object), the step counted over the whole encode, seconds since it began, mean PSNR over the stage's networks.</summary>
+/// <summary>One point of a fit's PSNR curve: the recipe, the stage (background, refit, qat, object), the step counted over the whole encode, seconds since it began, mean PSNR over the stage's networks.</summary>
 public sealed record ConvergencePoint(string Recipe, string Stage, int Step, double Seconds, double PsnrDb);
 
 /// <summary>One recipe's whole encode of the frames: per-frame decoded PSNR and steps, the wall time and the process's CPU time (steadier on a shared machine).</summary>

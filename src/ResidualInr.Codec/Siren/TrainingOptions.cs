@@ -180,6 +180,27 @@ public sealed record TrainingOptions(
         LbfgsAfter = null, SubsetPixels = null, SubsetShare = 0,
     };
 
+    /// <summary>
+    /// The float fit before Residual-INR's first layer is fixed at its 8-bit values and the other layers are refitted
+    /// (<see cref="Refit"/>; <see cref="Codecs.InrCodec"/>, with a target; a method, not a property, so that a scenario's
+    /// options serialise as they did): with L-BFGS after an Adam phase, the Adam phase
+    /// alone (its schedule and pixel subsets as they were), since L-BFGS then goes on in the refit; otherwise the whole fit.
+    /// </summary>
+    public TrainingOptions BeforeRefit() => LbfgsAfter is { } adam && adam > 0
+        ? this with { Steps = adam, LbfgsAfter = null, WarmupSteps = Math.Min(WarmupSteps, adam / 2), SubsetShare = (double)SubsetSteps / adam }
+        : this;
+
+    /// <summary>Most steps of the refit after <see cref="BeforeRefit"/>: a tenth of the recipe's. On eight synthetic frames at
+    /// 2,000 steps a fifth took 6.6 s more (26.0 against 32.6 s), every frame there either way: a frame the refit leaves short is
+    /// one whose O-INR does much of the work, and the rounds after it judge it with that share (results/benchmarks.md).</summary>
+    public int RefitSteps() => Math.Max(1, Steps / 10);
+
+    /// <summary>The options of the float refit over <paramref name="steps"/> steps, on whole frames: L-BFGS from the first
+    /// step where this recipe uses L-BFGS, otherwise Adam as in <see cref="FineTuning"/> (a fitted network, a small learning rate).</summary>
+    public TrainingOptions Refit(int steps) => LbfgsAfter is not null
+        ? this with { Steps = steps, LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 }
+        : FineTuning(steps);
+
     public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
         : WarmupSteps > 0 ? LearningRateSchedule.WarmupCosine(LearningRate, step, WarmupSteps, Steps)
         : LearningRateSchedule.Cosine(LearningRate, step, Steps);
