@@ -89,14 +89,13 @@ public class FirstLayerRefitTests
     [Fact]
     public void The_refit_is_lbfgs_on_whole_frames_where_the_recipe_uses_lbfgs_and_the_fine_tunings_adam_otherwise()
     {
-        var recipe = TrainingOptions.FastOnCpu(2000);
-        Assert.Equal(200, recipe.RefitSteps());
-        var refit = recipe.Refit(recipe.RefitSteps());
+        var refit = TrainingOptions.FastOnCpu(2000).Refit();
+        Assert.Equal(200, refit.Steps);  // a tenth of the recipe's
         Assert.Equal(0, refit.LbfgsAfter);
         Assert.Null(refit.SubsetPixels);
-        Assert.Equal(200, refit.Steps);
+        Assert.Equal(TrainingOptions.FastLearningRate, refit.LearningRate);
         refit.Validate();
-        Assert.Equal(TrainingOptions.Fast(300).FineTuning(30), TrainingOptions.Fast(300).Refit(30));
-        Assert.Equal(1, TrainingOptions.Fast(5).RefitSteps());
+        Assert.Equal(TrainingOptions.Fast(300).FineTuning(30), TrainingOptions.Fast(300).Refit());
+        Assert.Equal(1, TrainingOptions.Fast(5).Refit().Steps);
     }
 }

@@ -162,7 +162,7 @@ public sealed class InrCodec : IFrameCodec
         return partCost.Steps;
     }
 
-    /// <summary>Rounds of <see cref="FineTuneToTargets"/> that fine-tune (after the first object fit, which needs none).</summary>
+    /// <summary>Rounds of <see cref="EncodeToTargets"/> that fine-tune (after the first object fit, which needs none).</summary>
     public const int FineTuneRounds = 2;
 
     /// <summary>
@@ -202,7 +202,7 @@ public sealed class InrCodec : IFrameCodec
         net.WrapPhases();
         FixFirstLayer(net);
         var everyRow = Enumerable.Range(0, n).ToArray();
-        TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, Settings.Training.Refit(Settings.Training.RefitSteps()),
+        TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, Settings.Training.Refit(),
             "refit", null, 1, cost, Settings.Training.BeforeRefit().Steps);
         var background = Enumerable.Range(0, n).Select(i => QuantiseBackground(net, i)).ToArray();
         var objects = new (NetworkPayload Net, float Q)?[n];

@@ -190,16 +190,18 @@ public sealed record TrainingOptions(
         ? this with { Steps = adam, LbfgsAfter = null, WarmupSteps = Math.Min(WarmupSteps, adam / 2), SubsetShare = (double)SubsetSteps / adam }
         : this;
 
-    /// <summary>Most steps of the refit after <see cref="BeforeRefit"/>: a tenth of the recipe's. On eight synthetic frames at
-    /// 2,000 steps a fifth took 6.6 s more (26.0 against 32.6 s), every frame there either way: a frame the refit leaves short is
-    /// one whose O-INR does much of the work, and the rounds after it judge it with that share (results/benchmarks.md).</summary>
-    public int RefitSteps() => Math.Max(1, Steps / 10);
-
-    /// <summary>The options of the float refit over <paramref name="steps"/> steps, on whole frames: L-BFGS from the first
-    /// step where this recipe uses L-BFGS, otherwise Adam as in <see cref="FineTuning"/> (a fitted network, a small learning rate).</summary>
-    public TrainingOptions Refit(int steps) => LbfgsAfter is not null
-        ? this with { Steps = steps, LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 }
-        : FineTuning(steps);
+    /// <summary>
+    /// The options of the float refit after <see cref="BeforeRefit"/>, on whole frames: L-BFGS from the first step where this
+    /// recipe uses L-BFGS, otherwise Adam as in <see cref="FineTuning"/> (a fitted network, a small learning rate); at most
+    /// a tenth of the recipe's steps. On eight synthetic frames at 2,000 steps a fifth took 6.6 s more (32.6 against 26.0 s),
+    /// every frame there either way: a frame the refit leaves short is one whose O-INR does much of the work, and the rounds
+    /// after it judge it with that share (results/benchmarks.md).
+    /// </summary>
+    public TrainingOptions Refit()
+    {
+        int steps = Math.Max(1, Steps / 10);
+        return LbfgsAfter is not null ? this with { Steps = steps, LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 } : FineTuning(steps);
+    }
 
     public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
         : WarmupSteps > 0 ? LearningRateSchedule.WarmupCosine(LearningRate, step, WarmupSteps, Steps)
