@@ -87,15 +87,16 @@ public class FirstLayerRefitTests
     }
 
     [Fact]
-    public void The_refit_is_lbfgs_on_whole_frames_where_the_recipe_uses_lbfgs_and_the_fine_tunings_adam_otherwise()
+    public void The_refit_is_the_recipes_lbfgs_phase_on_whole_frames_and_an_adam_recipe_has_none()
     {
-        var refit = TrainingOptions.FastOnCpu(2000).Refit();
+        var refit = TrainingOptions.FastOnCpu(2000).Refit()!;
         Assert.Equal(200, refit.Steps);  // a tenth of the recipe's
         Assert.Equal(0, refit.LbfgsAfter);
         Assert.Null(refit.SubsetPixels);
         Assert.Equal(TrainingOptions.FastLearningRate, refit.LearningRate);
         refit.Validate();
-        Assert.Equal(TrainingOptions.Fast(300).FineTuning(30), TrainingOptions.Fast(300).Refit());
-        Assert.Equal(1, TrainingOptions.Fast(5).Refit().Steps);
+        Assert.Equal(1, TrainingOptions.FastOnCpu(5).Refit()!.Steps);
+        Assert.Null(TrainingOptions.Fast(300).Refit());
+        Assert.Null(TrainingOptions.Reference(300).Refit());
     }
 }

@@ -70,9 +70,10 @@ public sealed class InrCodec : IFrameCodec
             var coords = CoordinateGrid.For(w, h, _device);
             var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
             bool toTargets = FineTunes && targetMse is not null && Settings.Object == ObjectEncoding.Residual;
-            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse, toTargets ? Settings.Training.BeforeRefit() : Settings.Training);
+            var refit = toTargets ? Settings.Training.Refit() : null;
+            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse, refit is null ? Settings.Training : Settings.Training.BeforeRefit());
             if (toTargets)
-                (background, objects) = EncodeToTargets(net, frames, coords, targets, generator, cost, targetMse!);
+                (background, objects) = EncodeToTargets(net, frames, coords, targets, generator, cost, targetMse!, refit);
             else
             {
                 if (FineTunes) FineTune(net, Enumerable.Range(0, frames.Count).ToArray(), coords, targets, targetMse, null, Settings.QuantizationAwareSteps, cost);
@@ -180,30 +181,35 @@ public sealed class InrCodec : IFrameCodec
     public static readonly double RefitHeadroom = Math.Pow(10, 0.25 / 10);
 
     /// <summary>
-    /// Residual-INR with a target per frame, after the float fit's first phase (<see cref="TrainingOptions.BeforeRefit()"/>).
-    /// Quantising a fitted 8-bit background costs most in its first layer: the other layers' errors are small and a later
-    /// layer can absorb them, while a first-layer error shifts the phase and frequency of a sine feature, which nothing
-    /// after it can undo. So the biases are wrapped (<see cref="BatchedSiren.WrapPhases"/>), the first layer is rounded to
-    /// the values its payload will hold and fixed, and the other layers are fitted around it in float
-    /// (<see cref="TrainingOptions.Refit"/>, at most a tenth of the recipe's steps) until the frame is
-    /// <see cref="RefitHeadroom"/> above its target. Then the fine-tuning rounds: the 8-bit background alone need not reach the frame's target: its O-INR
-    /// takes most of the error left in the box. So the fine-tuning stops as soon as the frame, with the share of the box's
-    /// error its O-INR leaves, would be there, instead of running to its cap. Round 0 quantises the refitted background as
-    /// it is and fits the O-INRs against it; a frame that is there is done without any fine-tuning. The others fine-tune,
-    /// each judged by its error outside the box plus its box's error times the share its O-INR left this round
+    /// Residual-INR with a target per frame, in two parts.
+    /// <para>With a <paramref name="refit"/> (a recipe with an L-BFGS phase, whose Adam phase was the float fit:
+    /// <see cref="TrainingOptions.BeforeRefit()"/>), the other layers are refitted around a fixed first layer. Quantising a
+    /// fitted 8-bit background costs most in its first layer: the other layers' errors are small and a later layer can
+    /// absorb them, while a first-layer error shifts the phase and frequency of a sine feature, which nothing after it can
+    /// undo. So the biases are wrapped (<see cref="BatchedSiren.WrapPhases"/>), the first layer is rounded to the values its
+    /// payload will hold and fixed, and the other layers are fitted around it in float by L-BFGS (at most a tenth of the
+    /// recipe's steps) until the frame is <see cref="RefitHeadroom"/> above its target.</para>
+    /// <para>Then the fine-tuning rounds. The 8-bit background alone need not reach the frame's target: its O-INR takes
+    /// most of the error left in the box. So the fine-tuning stops as soon as the frame, with the share of the box's error
+    /// its O-INR leaves, would be there, instead of running to its cap. Round 0 quantises the background as it is and fits
+    /// the O-INRs against it; a frame that is there is done without any fine-tuning. The others fine-tune, each judged by
+    /// its error outside the box plus its box's error times the share its O-INR left this round
     /// (<see cref="ObjectInrFitter.BoxError.Remaining"/>), and their O-INRs are fitted again against the new backgrounds.
     /// A frame still short after <see cref="FineTuneRounds"/> rounds, or with the fine-tuning's steps spent, keeps what it has.
-    /// Each round's fine-tuning is a fit of its own (Adam from rest, cosine over the steps left).
+    /// Each round's fine-tuning is a fit of its own (Adam from rest, cosine over the steps left).</para>
     /// </summary>
     private (NetworkPayload[] Background, (NetworkPayload Net, float Q)?[] Objects) EncodeToTargets(BatchedSiren net, IReadOnlyList<FrameToEncode> frames,
-        Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse)
+        Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse, TrainingOptions? refit)
     {
         int n = frames.Count, pixels = frames[0].Image.PixelCount;
-        net.WrapPhases();
-        FixFirstLayer(net);
         var everyRow = Enumerable.Range(0, n).ToArray();
-        TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, Settings.Training.Refit(),
-            "refit", null, 1, cost, Settings.Training.BeforeRefit().Steps);
+        if (refit is not null)
+        {
+            net.WrapPhases();
+            FixFirstLayer(net);
+            TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, refit, "refit", null, 1, cost,
+                Settings.Training.BeforeRefit().Steps);
+        }
         var background = Enumerable.Range(0, n).Select(i => QuantiseBackground(net, i)).ToArray();
         var objects = new (NetworkPayload Net, float Q)?[n];
         var tunedSteps = new int[n];

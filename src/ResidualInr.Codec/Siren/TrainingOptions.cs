@@ -182,26 +182,25 @@ public sealed record TrainingOptions(
 
     /// <summary>
     /// The float fit before Residual-INR's first layer is fixed at its 8-bit values and the other layers are refitted
-    /// (<see cref="Refit"/>; <see cref="Codecs.InrCodec"/>, with a target; a method, not a property, so that a scenario's
-    /// options serialise as they did): with L-BFGS after an Adam phase, the Adam phase
-    /// alone (its schedule and pixel subsets as they were), since L-BFGS then goes on in the refit; otherwise the whole fit.
+    /// (<see cref="Refit"/>; <see cref="Codecs.InrCodec"/>, with a target): the Adam phase alone (its schedule and pixel
+    /// subsets as they were), since the L-BFGS phase is the refit; without an L-BFGS phase, the whole fit. A method, not a
+    /// property, so that a scenario's options serialise as they did.
     /// </summary>
     public TrainingOptions BeforeRefit() => LbfgsAfter is { } adam && adam > 0
         ? this with { Steps = adam, LbfgsAfter = null, WarmupSteps = Math.Min(WarmupSteps, adam / 2), SubsetShare = (double)SubsetSteps / adam }
         : this;
 
     /// <summary>
-    /// The options of the float refit after <see cref="BeforeRefit"/>, on whole frames: L-BFGS from the first step where this
-    /// recipe uses L-BFGS, otherwise Adam as in <see cref="FineTuning"/> (a fitted network, a small learning rate); at most
-    /// a tenth of the recipe's steps. On eight synthetic frames at 2,000 steps a fifth took 6.6 s more (32.6 against 26.0 s),
-    /// every frame there either way: a frame the refit leaves short is one whose O-INR does much of the work, and the rounds
-    /// after it judge it with that share (results/benchmarks.md).
+    /// The options of the refit around Residual-INR's fixed first layer, for a recipe with an L-BFGS phase (null without
+    /// one): that phase, L-BFGS from the first step on whole frames, for at most a tenth of the recipe's steps. On eight
+    /// synthetic frames at 2,000 steps a fifth took 6.6 s more (32.6 against 26.0 s), every frame there either way: a frame
+    /// the refit leaves short is one whose O-INR does much of the work, and the rounds after it judge it with that share.
+    /// Adam recipes (the GPU's) have none: an Adam refit of a tenth of the steps before the fine-tuning made the
+    /// <c>adam</c> recipe slower at 300 steps on a CPU (9.3 s against 8.7 s; results/benchmarks.md), and a GPU has not measured it.
     /// </summary>
-    public TrainingOptions Refit()
-    {
-        int steps = Math.Max(1, Steps / 10);
-        return LbfgsAfter is not null ? this with { Steps = steps, LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 } : FineTuning(steps);
-    }
+    public TrainingOptions? Refit() => LbfgsAfter is { } adam && adam > 0
+        ? this with { Steps = Math.Max(1, Steps / 10), LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 }
+        : null;
 
     public double LearningRateAt(int step) => !CosineSchedule ? LearningRate
         : WarmupSteps > 0 ? LearningRateSchedule.WarmupCosine(LearningRate, step, WarmupSteps, Steps)
