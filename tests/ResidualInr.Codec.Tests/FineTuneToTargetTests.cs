@@ -111,6 +111,23 @@ public class FineTuneToTargetTests
     }
 
     [Fact]
+    public void An_adam_recipe_with_a_target_has_no_lbfgs_phase_to_refit_in_and_encodes_as_before()
+    {
+        var dir = Directory.CreateTempSubdirectory("rinr-finetune-").FullName;
+        try
+        {
+            var frames = SyntheticFrames(dir, 2);
+            var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", TrainingOptions.Fast(60, targetPsnrDb: 16)), CPU);
+            var stages = new HashSet<string>();
+            codec.OnFitStep = (stage, _, _) => stages.Add(stage);
+            codec.EncodeBatch(frames, 1);
+            Assert.Contains("background", stages);
+            Assert.DoesNotContain("refit", stages);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Frames_refit_around_their_fixed_first_layer_then_fine_tune_until_with_their_object_inrs_they_are_there()
     {
         var dir = Directory.CreateTempSubdirectory("rinr-finetune-").FullName;
