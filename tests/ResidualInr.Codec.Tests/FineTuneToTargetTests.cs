@@ -85,76 +85,65 @@ public class FineTuneToTargetTests
         Assert.Throws<Imaging.InputException>(() => (TrainingOptions.Reference(300) with { QuantisedWarmupShare = 1 }).Validate());
     }
 
-    private static List<FrameToEncode> SyntheticFrames(string dir, int count)
-    {
-        var ds = SyntheticDataset.Generate(new SyntheticOptions(count, 1, 64, 48, 3), dir);
-        return ds.AllFrames.Select(f => EncodeRunner.Prepare(ds.Sequences.First(s => s.Name == f.Sequence), f, new EncodeOptions(48, 32))).ToList();
-    }
-
-    [Fact]
-    public void A_frame_that_its_object_inr_brings_to_the_target_takes_no_fine_tuning()
+    /// <summary>Runs <paramref name="test"/> on two small synthetic frames made in a temporary folder.</summary>
+    private static void WithTwoFrames(Action<List<FrameToEncode>> test)
     {
         var dir = Directory.CreateTempSubdirectory("rinr-finetune-").FullName;
         try
         {
-            var frames = SyntheticFrames(dir, 2);
-            // A low target: the float background quantised as it is, with its O-INR, is there.
-            var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", TrainingOptions.FastOnCpu(150, targetPsnrDb: 16)), CPU);
-            var stages = new HashSet<string>();
-            codec.OnFitStep = (stage, _, _) => stages.Add(stage);
-            var encoded = codec.EncodeBatch(frames, 1);
-            Assert.DoesNotContain("qat", stages);
-            var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
-            for (int i = 0; i < frames.Count; i++) Assert.True(ImageQuality.Psnr(frames[i].Image, decoded[i]) >= 16 - 0.05);
+            var ds = SyntheticDataset.Generate(new SyntheticOptions(2, 1, 64, 48, 3), dir);
+            test(ds.AllFrames.Select(f => EncodeRunner.Prepare(ds.Sequences.First(s => s.Name == f.Sequence), f, new EncodeOptions(48, 32))).ToList());
         }
         finally { Directory.Delete(dir, true); }
     }
 
-    [Fact]
-    public void An_adam_recipe_with_a_target_has_no_lbfgs_phase_to_refit_in_and_encodes_as_before()
+    /// <summary>Encodes <paramref name="frames"/> as one batch; the stages of its fits in order (a stage's consecutive fits once).</summary>
+    private static (IReadOnlyList<EncodedFrame> Encoded, List<string> Stages) EncodeWithStages(InrCodec codec, List<FrameToEncode> frames)
     {
-        var dir = Directory.CreateTempSubdirectory("rinr-finetune-").FullName;
-        try
-        {
-            var frames = SyntheticFrames(dir, 2);
-            var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", TrainingOptions.Fast(60, targetPsnrDb: 16)), CPU);
-            var stages = new HashSet<string>();
-            codec.OnFitStep = (stage, _, _) => stages.Add(stage);
-            codec.EncodeBatch(frames, 1);
-            Assert.Contains("background", stages);
-            Assert.DoesNotContain("refit", stages);
-        }
-        finally { Directory.Delete(dir, true); }
+        var stages = new List<string>();
+        codec.OnFitStep = (stage, _, _) => { if (stages.Count == 0 || stages[^1] != stage) stages.Add(stage); };
+        return (codec.EncodeBatch(frames, 1), stages);
     }
 
     [Fact]
-    public void Frames_refit_around_their_fixed_first_layer_then_fine_tune_until_with_their_object_inrs_they_are_there()
+    public void A_frame_that_its_object_inr_brings_to_the_target_takes_no_fine_tuning() => WithTwoFrames(frames =>
     {
-        var dir = Directory.CreateTempSubdirectory("rinr-finetune-").FullName;
-        try
+        // A low target: the background quantised as it is, with its O-INR, is there.
+        var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", TrainingOptions.FastOnCpu(150, targetPsnrDb: 16)), CPU);
+        var (encoded, stages) = EncodeWithStages(codec, frames);
+        Assert.DoesNotContain("qat", stages);
+        var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
+        for (int i = 0; i < frames.Count; i++) Assert.True(ImageQuality.Psnr(frames[i].Image, decoded[i]) >= 16 - 0.05);
+    });
+
+    [Fact]
+    public void An_adam_recipe_with_a_target_has_no_lbfgs_phase_to_refit_in_and_encodes_as_before() => WithTwoFrames(frames =>
+    {
+        var (_, stages) = EncodeWithStages(new InrCodec(CodecCatalog.InrSettings("residual-inr", TrainingOptions.Fast(60, targetPsnrDb: 16)), CPU), frames);
+        Assert.Equal("background", stages[0]);
+        Assert.DoesNotContain("refit", stages);
+    });
+
+    [Fact]
+    public void Frames_refit_around_their_fixed_first_layer_then_fine_tune_until_with_their_object_inrs_they_are_there() => WithTwoFrames(frames =>
+    {
+        // Each frame asks for 1 dB less than the encode without a target reached, its fine-tuning run to the cap.
+        var training = TrainingOptions.FastOnCpu(200);
+        var capped = new InrCodec(CodecCatalog.InrSettings("residual-inr", training), CPU);
+        var reached = capped.DecodeBatch(capped.EncodeBatch(frames, 1).Select(e => e.Payload).ToList())
+            .Select((d, i) => ImageQuality.Psnr(frames[i].Image, d) - 1).ToArray();
+        var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", training), CPU)
         {
-            var frames = SyntheticFrames(dir, 2);
-            // Each frame asks for 1 dB less than the encode without a target reached, its fine-tuning run to the cap.
-            var training = TrainingOptions.FastOnCpu(200);
-            var capped = new InrCodec(CodecCatalog.InrSettings("residual-inr", training), CPU);
-            var reached = capped.DecodeBatch(capped.EncodeBatch(frames, 1).Select(e => e.Payload).ToList())
-                .Select((d, i) => ImageQuality.Psnr(frames[i].Image, d) - 1).ToArray();
-            var codec = new InrCodec(CodecCatalog.InrSettings("residual-inr", training), CPU)
-            {
-                FrameTargetPsnrDb = frames.Select((f, i) => (f, i)).ToDictionary(x => (x.f.Sequence, x.f.Index), x => reached[x.i]),
-            };
-            var stages = new List<string>();
-            codec.OnFitStep = (stage, _, _) => { if (stages.Count == 0 || stages[^1] != stage) stages.Add(stage); };
-            var encoded = codec.EncodeBatch(frames, 1);
-            // The float fit's Adam phase, the refit around the fixed first layer, round 0's O-INRs against the background
-            // quantised as it is; then, for a frame still short, fine-tuning and O-INRs again.
-            Assert.Equal(new[] { "background", "refit", "object" }, stages.Take(3));
-            for (int s = 3; s < stages.Count; s++) Assert.Equal(stages[s - 1] == "qat" ? "object" : "qat", stages[s]);
-            var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
-            for (int i = 0; i < frames.Count; i++)
-                Assert.True(ImageQuality.Psnr(frames[i].Image, decoded[i]) >= reached[i] - ConvergenceBenchmark.ToleranceDb,
-                    $"frame {i}: {ImageQuality.Psnr(frames[i].Image, decoded[i]):F2} dB for a target of {reached[i]:F2}");
-        }
-        finally { Directory.Delete(dir, true); }
-    }
+            FrameTargetPsnrDb = frames.Select((f, i) => (f, i)).ToDictionary(x => (x.f.Sequence, x.f.Index), x => reached[x.i]),
+        };
+        var (encoded, stages) = EncodeWithStages(codec, frames);
+        // The float fit's Adam phase, the refit around the fixed first layer, round 0's O-INRs against the background
+        // quantised as it is; then, for a frame still short, fine-tuning and O-INRs again.
+        Assert.Equal(new[] { "background", "refit", "object" }, stages.Take(3));
+        for (int s = 3; s < stages.Count; s++) Assert.Equal(stages[s - 1] == "qat" ? "object" : "qat", stages[s]);
+        var decoded = codec.DecodeBatch(encoded.Select(e => e.Payload).ToList());
+        for (int i = 0; i < frames.Count; i++)
+            Assert.True(ImageQuality.Psnr(frames[i].Image, decoded[i]) >= reached[i] - ConvergenceBenchmark.ToleranceDb,
+                $"frame {i}: {ImageQuality.Psnr(frames[i].Image, decoded[i]):F2} dB for a target of {reached[i]:F2}");
+    });
 }
