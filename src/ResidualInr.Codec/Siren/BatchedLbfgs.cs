@@ -29,6 +29,7 @@ public sealed class BatchedLbfgs : IDisposable
     private Tensor _d, _t, _slope;      // the direction, the step length being tried, g0ᵀd
     private Tensor _gamma;              // H0 = γI from the newest pair (sᵀy / yᵀy); 0 while a network has no pair
     private int _newest;                // the slot written last (every call writes one)
+    private int _written;               // slots written so far (at most the history): the others hold no pair
     private bool _started;
 
     public BatchedLbfgs(int batch, int parameters, int history, Device device)
@@ -71,6 +72,7 @@ public sealed class BatchedLbfgs : IDisposable
         // Curvature condition, scale-free: the angle between s and y well under 90 degrees.
         var stored = accept & (sy > 1e-8 * ((s * s).sum(1) * yy).sqrt());
         _newest = (_newest + 1) % _history;
+        _written = Math.Min(_written + 1, _history);
         _s[.., _newest] = where(stored.unsqueeze(1), s, 0f);
         _y[.., _newest] = where(stored.unsqueeze(1), y, 0f);
         _rho[.., _newest] = where(stored, 1 / sy.clamp_min(1e-30), 0f);
@@ -100,25 +102,26 @@ public sealed class BatchedLbfgs : IDisposable
         return (_x0 + _t.unsqueeze(1) * _d).MoveToOuterDisposeScope();
     }
 
-    /// <summary>−H·g by the two-loop recursion over the ring, newest pair first; H0 = γI, or a step of min(1, 1/|g|₁) without pairs.</summary>
+    /// <summary>−H·g by the two-loop recursion over the ring, newest pair first; H0 = γI, or a step of min(1, 1/|g|₁) without pairs.
+    /// Slots never written hold no pair and add nothing, so the loops skip them (the first <c>m</c> calls are cheaper).</summary>
     private Tensor Direction(Tensor g)
     {
         var q = g.clone();
-        var alpha = new Tensor[_history];
-        for (int k = 0; k < _history; k++)
+        var alpha = new Tensor[_written];
+        for (int k = 0; k < _written; k++)
         {
             int slot = (_newest - k + _history) % _history;
             alpha[k] = _rho[.., slot] * (_s[.., slot] * q).sum(1);
-            q.sub_(alpha[k].unsqueeze(1) * _y[.., slot]);
+            q.addcmul_(alpha[k].unsqueeze(1), _y[.., slot], value: -1);
         }
         var firstStep = (1 / g.abs().sum(1).clamp_min(1e-30)).clamp_max(1);
         var h0 = where(_gamma > 0, _gamma, firstStep);
         var r = q * h0.unsqueeze(1);
-        for (int k = _history - 1; k >= 0; k--)
+        for (int k = _written - 1; k >= 0; k--)
         {
             int slot = (_newest - k + _history) % _history;
             var beta = _rho[.., slot] * (_y[.., slot] * r).sum(1);
-            r.add_((alpha[k] - beta).unsqueeze(1) * _s[.., slot]);
+            r.addcmul_((alpha[k] - beta).unsqueeze(1), _s[.., slot], value: 1);
         }
         return r.neg_();
     }
