@@ -71,9 +71,10 @@ public sealed class InrCodec : IFrameCodec
             var targets = stack(frames.Select(f => ImageTargets(f.Image)).ToArray()).to(_device);
             bool toTargets = FineTunes && targetMse is not null && Settings.Object == ObjectEncoding.Residual;
             var refit = toTargets ? Settings.Training.Refit() : null;
-            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse, refit is null ? Settings.Training : Settings.Training.BeforeRefit());
+            var floatFit = refit is null ? Settings.Training : Settings.Training.BeforeRefit();
+            FitFloatBackgrounds(net, frames, coords, targets, generator, cost, targetMse, floatFit);
             if (toTargets)
-                (background, objects) = EncodeToTargets(net, frames, coords, targets, generator, cost, targetMse!, refit);
+                (background, objects) = EncodeToTargets(net, frames, coords, targets, generator, cost, targetMse!, refit, floatFit.Steps);
             else
             {
                 if (FineTunes) FineTune(net, Enumerable.Range(0, frames.Count).ToArray(), coords, targets, targetMse, null, Settings.QuantizationAwareSteps, cost);
@@ -199,16 +200,15 @@ public sealed class InrCodec : IFrameCodec
     /// Each round's fine-tuning is a fit of its own (Adam from rest, cosine over the steps left).</para>
     /// </summary>
     private (NetworkPayload[] Background, (NetworkPayload Net, float Q)?[] Objects) EncodeToTargets(BatchedSiren net, IReadOnlyList<FrameToEncode> frames,
-        Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse, TrainingOptions? refit)
+        Tensor coords, Tensor targets, Generator generator, FitCost cost, double[] targetMse, TrainingOptions? refit, int floatSteps)
     {
-        int n = frames.Count, pixels = frames[0].Image.PixelCount;
+        int n = frames.Count;
         var everyRow = Enumerable.Range(0, n).ToArray();
         if (refit is not null)
         {
             net.WrapPhases();
             FixFirstLayer(net);
-            TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, refit, "refit", null, 1, cost,
-                Settings.Training.BeforeRefit().Steps);
+            TrainRows(net, everyRow, coords, targets, targetMse.Select(m => m / RefitHeadroom).ToArray(), null, refit, "refit", null, 1, cost, floatSteps);
         }
         var background = Enumerable.Range(0, n).Select(i => QuantiseBackground(net, i)).ToArray();
         var objects = new (NetworkPayload Net, float Q)?[n];
@@ -234,16 +234,7 @@ public sealed class InrCodec : IFrameCodec
             if (behind.Count == 0 || round == FineTuneRounds || stepsLeft <= 0) break;
 
             var rows = behind.Select(k => pending[k]).ToArray();
-            var weights = new float[rows.Length * pixels];
-            for (int r = 0; r < rows.Length; r++)
-            {
-                var frame = frames[rows[r]];
-                float remaining = HasBox(frame) ? (float)boxErrors[behind[r]].Remaining : 1f;
-                for (int y = 0; y < frame.Image.Height; y++)
-                for (int x = 0; x < frame.Image.Width; x++)
-                    weights[r * pixels + y * frame.Image.Width + x] = frame.Box is { } b && b.Contains(x, y) ? remaining : 1f;
-            }
-            using var scoreWeights = tensor(weights, [rows.Length, pixels, 1]).to(_device);
+            using var scoreWeights = BoxScoreWeights(rows.Select(i => frames[i]).ToList(), behind.Select(k => boxErrors[k]).ToList());
             var took = FineTune(net, rows, coords, targets, rows.Select(i => targetMse[i] / FineTuneMargin).ToArray(), scoreWeights, stepsLeft, cost, stepsTaken);
             for (int r = 0; r < rows.Length; r++)
             {
@@ -253,6 +244,26 @@ public sealed class InrCodec : IFrameCodec
             pending = rows;
         }
         return (background, objects);
+    }
+
+    /// <summary>
+    /// The fine-tuning's score weights [frames, P, 1]: 1 outside a frame's box, and inside it the share of the box's error
+    /// its O-INR leaves (<see cref="ObjectInrFitter.BoxError.Remaining"/>; 1 for a frame without a box).
+    /// </summary>
+    private Tensor BoxScoreWeights(IReadOnlyList<FrameToEncode> frames, IReadOnlyList<ObjectInrFitter.BoxError> boxErrors)
+    {
+        int pixels = frames[0].Image.PixelCount, width = frames[0].Image.Width, height = frames[0].Image.Height;
+        var weights = new float[frames.Count * pixels];
+        Array.Fill(weights, 1f);
+        for (int r = 0; r < frames.Count; r++)
+        {
+            if (!HasBox(frames[r])) continue;
+            var b = frames[r].Box!.Value;
+            int x0 = Math.Max(b.X, 0), x1 = Math.Min(b.X + b.W, width);  // the part of the box inside the frame
+            for (int y = Math.Max(b.Y, 0); y < Math.Min(b.Y + b.H, height) && x1 > x0; y++)
+                Array.Fill(weights, (float)boxErrors[r].Remaining, r * pixels + y * width + x0, x1 - x0);
+        }
+        return tensor(weights, [frames.Count, pixels, 1]).to(_device);
     }
 
     /// <summary>Rounds each background's first layer (weights and biases) to the values its payload will hold, in place.</summary>

@@ -133,6 +133,7 @@ public static class SirenTrainer
         var output = net.Parameters.ToArray();
         var layout = new FlatParameters(output);
         // Frozen layers: their gradients are zeroed, so neither Adam (m = v = 0: no update) nor L-BFGS moves them.
+        // The parameters are every layer's weights, then every layer's biases (BatchedSiren.Parameters).
         using var trainable = frozenLayers == 0 ? null : layout.Flatten(output.Select((p, i) =>
             full([1, .. p.shape[1..]], i % net.Weights.Length < frozenLayers ? 0f : 1f, device: net.Device)));
         var active = Enumerable.Range(0, b).ToArray(); // original index of each working row
