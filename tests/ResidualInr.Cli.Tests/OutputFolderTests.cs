@@ -219,7 +219,9 @@ public class OutputFolderTests
         try
         {
             var outDir = Path.Combine(dir, "out");
-            using var child = RinrProcess.Start("simulate", "--devices", "400", "--frames", "10", "--jobs", "1", "--out", outDir);
+            // 1,500 devices simulate for about 10 s on the 2-core machine; 400 took 1.4 s with start-up since the faster
+            // event queue, and a fresh clone's run once finished before the 1.5 s below.
+            using var child = RinrProcess.Start("simulate", "--devices", "1500", "--frames", "10", "--jobs", "1", "--out", outDir);
             Thread.Sleep(1500);
             Assert.False(child.HasExited, "the simulation finished before it could be stopped");
             RinrProcess.Signal(child, "TERM");
