@@ -12,33 +12,26 @@ namespace ResidualInr.Codec.Siren;
 /// loss and gradient at the point it proposed last time. A network whose loss fell enough accepts
 /// the point, adds the step to its history and gets a new direction at step length 1; one whose
 /// loss did not goes back to its last accepted point and tries half the step along the same
-/// direction. Each network decides on its own (row-wise <c>where</c>). The history is a ring of the
-/// last <c>m</c> calls, shared by the batch so each slot is a strided view and the two-loop recursion
-/// is 4m batched operations: a call in which a network stored no pair (it rejected, or the pair had
-/// too little curvature) leaves that network's slot empty (ρ = 0, adding nothing). The ring moves on
-/// every call whatever the others did, so a network's path does not depend on what else is in the batch.
+/// direction. Each network decides on its own (row-wise <c>where</c>). The history
+/// (<see cref="LbfgsMemory"/>) is a ring of the last <c>m</c> calls shared by the batch: a call in which
+/// a network stored no pair (it rejected, or the pair had too little curvature) leaves that network's
+/// slot empty. The ring moves on every call whatever the others did, so a network's path does not
+/// depend on what else is in the batch.
 /// </para>
 /// </summary>
 public sealed class BatchedLbfgs : IDisposable
 {
     private const double ArmijoC1 = 1e-4;
     private const double SmallestStep = 1.0 / 1024; // then the direction is abandoned: history cleared, gradient step
-    private readonly int _history;
-    private Tensor _s, _y, _rho;        // [B, m, n], [B, m, n], [B, m]; ρ = 1 / yᵀs, 0 for an empty slot
+    private readonly LbfgsMemory _memory;
     private Tensor _x0, _f0, _g0;       // the last accepted point, its loss and gradient
     private Tensor _d, _t, _slope;      // the direction, the step length being tried, g0ᵀd
     private Tensor _gamma;              // H0 = γI from the newest pair (sᵀy / yᵀy); 0 while a network has no pair
-    private int _newest;                // the slot written last (every call writes one)
-    private int _written;               // slots written so far (at most the history): the others hold no pair
     private bool _started;
 
     public BatchedLbfgs(int batch, int parameters, int history, Device device)
     {
-        if (history < 1) throw new ArgumentOutOfRangeException(nameof(history), history, "the history must hold at least one pair");
-        _history = history;
-        _s = Own(zeros([batch, history, parameters], device: device));
-        _y = Own(zeros([batch, history, parameters], device: device));
-        _rho = Own(zeros([batch, history], device: device));
+        _memory = new LbfgsMemory(batch, parameters, history, device);
         _x0 = Own(zeros([batch, parameters], device: device));
         _g0 = Own(zeros([batch, parameters], device: device));
         _d = Own(zeros([batch, parameters], device: device));
@@ -46,7 +39,6 @@ public sealed class BatchedLbfgs : IDisposable
         _t = Own(ones([batch], device: device));
         _slope = Own(zeros([batch], device: device));
         _gamma = Own(zeros([batch], device: device));
-        _newest = history - 1;
     }
 
     /// <summary>
@@ -60,7 +52,7 @@ public sealed class BatchedLbfgs : IDisposable
         {
             _started = true;
             Assign(ref _x0, x); Assign(ref _f0, loss); Assign(ref _g0, gradient);
-            Assign(ref _d, Direction(gradient));
+            Assign(ref _d, -FirstStep(gradient).unsqueeze(1) * gradient);
             Assign(ref _slope, (gradient * _d).sum(1));
             return (_x0 + _t.unsqueeze(1) * _d).MoveToOuterDisposeScope();
         }
@@ -71,67 +63,40 @@ public sealed class BatchedLbfgs : IDisposable
         var yy = (y * y).sum(1);
         // Curvature condition, scale-free: the angle between s and y well under 90 degrees.
         var stored = accept & (sy > 1e-8 * ((s * s).sum(1) * yy).sqrt());
-        _newest = (_newest + 1) % _history;
-        _written = Math.Min(_written + 1, _history);
-        _s[.., _newest] = where(stored.unsqueeze(1), s, 0f);
-        _y[.., _newest] = where(stored.unsqueeze(1), y, 0f);
-        _rho[.., _newest] = where(stored, 1 / sy.clamp_min(1e-30), 0f);
         Assign(ref _gamma, where(stored, sy / yy.clamp_min(1e-30), _gamma));
         var accept1 = accept.unsqueeze(1);
         Assign(ref _x0, where(accept1, x, _x0));
         Assign(ref _f0, where(accept, loss, _f0));
         Assign(ref _g0, where(accept1, gradient, _g0));
-        var halved = where(accept, ones_like(_t), _t * 0.5);
-        // Networks that accepted get a new direction; the rest keep theirs (no two-loop recursion when none accepted).
-        var fresh = accept.any().item<bool>() ? where(accept1, Direction(_g0), _d) : _d;
-        // A direction that stopped paying (step too short) or is not downhill: clear that network's history, take a gradient step.
+        var trial = where(accept, ones_like(_t), _t * 0.5);
+        // Networks that accepted get a new direction; the rest keep theirs (the history is not read when none accepted).
+        var firstStep = FirstStep(_g0);
+        var descent = _memory.Add(s, y, stored, accept.any().item<bool>() ? _g0 : null, where(_gamma > 0, _gamma, firstStep));
+        var fresh = descent is null ? _d : where(accept1, descent, _d);
+        // A direction that stopped paying (step too short) or is not downhill: forget that network's history, take a gradient step.
         var slope = (_g0 * fresh).sum(1);
-        var abandon = (halved < SmallestStep) | (slope >= 0);
+        var abandon = (trial < SmallestStep) | (slope >= 0);
         if (abandon.any().item<bool>())
         {
-            var keepRows = (~abandon).to(ScalarType.Float32);
-            _rho.mul_(keepRows.unsqueeze(1));
-            Assign(ref _gamma, _gamma * keepRows);
-            fresh = where(abandon.unsqueeze(1), Direction(_g0), fresh);
-            halved = where(abandon, ones_like(halved), halved);
+            _memory.Forget(abandon);
+            Assign(ref _gamma, where(abandon, 0f, _gamma));
+            fresh = where(abandon.unsqueeze(1), -firstStep.unsqueeze(1) * _g0, fresh);
+            trial = where(abandon, ones_like(trial), trial);
             slope = (_g0 * fresh).sum(1);
         }
         Assign(ref _d, fresh);
-        Assign(ref _t, halved);
+        Assign(ref _t, trial);
         Assign(ref _slope, slope);
         return (_x0 + _t.unsqueeze(1) * _d).MoveToOuterDisposeScope();
     }
 
-    /// <summary>−H·g by the two-loop recursion over the ring, newest pair first; H0 = γI, or a step of min(1, 1/|g|₁) without pairs.
-    /// Slots never written hold no pair and add nothing, so the loops skip them (the first <c>m</c> calls are cheaper).</summary>
-    private Tensor Direction(Tensor g)
-    {
-        var q = g.clone();
-        var alpha = new Tensor[_written];
-        for (int k = 0; k < _written; k++)
-        {
-            int slot = (_newest - k + _history) % _history;
-            alpha[k] = _rho[.., slot] * (_s[.., slot] * q).sum(1);
-            q.addcmul_(alpha[k].unsqueeze(1), _y[.., slot], value: -1);
-        }
-        var firstStep = (1 / g.abs().sum(1).clamp_min(1e-30)).clamp_max(1);
-        var h0 = where(_gamma > 0, _gamma, firstStep);
-        var r = q * h0.unsqueeze(1);
-        for (int k = _written - 1; k >= 0; k--)
-        {
-            int slot = (_newest - k + _history) % _history;
-            var beta = _rho[.., slot] * (_y[.., slot] * r).sum(1);
-            r.addcmul_((alpha[k] - beta).unsqueeze(1), _s[.., slot], value: 1);
-        }
-        return r.neg_();
-    }
+    /// <summary>The step along −g without curvature pairs: min(1, 1/|g|₁) per network.</summary>
+    private static Tensor FirstStep(Tensor g) => (1 / g.abs().sum(1).clamp_min(1e-30)).clamp_max(1);
 
     /// <summary>Keeps only the networks at <paramref name="rows"/> (the trainer retires networks that reached their target).</summary>
     public void Keep(Tensor rows)
     {
-        Assign(ref _s, _s.index_select(0, rows));
-        Assign(ref _y, _y.index_select(0, rows));
-        Assign(ref _rho, _rho.index_select(0, rows));
+        _memory.Keep(rows);
         Assign(ref _x0, _x0.index_select(0, rows));
         Assign(ref _f0, _f0.index_select(0, rows));
         Assign(ref _g0, _g0.index_select(0, rows));
@@ -153,6 +118,7 @@ public sealed class BatchedLbfgs : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in new[] { _s, _y, _rho, _x0, _f0, _g0, _d, _t, _slope, _gamma }) t.Dispose();
+        _memory.Dispose();
+        foreach (var t in new[] { _x0, _f0, _g0, _d, _t, _slope, _gamma }) t.Dispose();
     }
 }
