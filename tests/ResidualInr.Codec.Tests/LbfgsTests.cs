@@ -79,6 +79,25 @@ public class LbfgsTests
     }
 
     [Fact]
+    public void After_a_rejected_step_it_tries_the_minimum_of_the_parabola_kept_within_a_tenth_and_a_half_of_the_step()
+    {
+        // f(x) = 1000 x² in one dimension: the first trial steps by one (min(1, 1/|g|₁)·g) and overshoots. The parabola
+        // through f(x0), f'(x0) and the rejected loss is f itself, so the next trial is its minimum, x = 0, where that
+        // lies within [0.1, 0.5] of the step (x0 = 0.2), and a tenth of the step where it lies closer (x0 = 0.01).
+        using var scope = NewDisposeScope();
+        static (Tensor, Tensor) Steep(Tensor x) => (1000 * x.square().sum(1), 2000 * x);
+        using var lbfgs = new BatchedLbfgs(2, 1, 5, CPU);
+        var x = tensor(new float[] { 0.2f, 0.01f }, [2, 1]);
+        for (int call = 0; call < 2; call++)
+        {
+            var (loss, gradient) = Steep(x);
+            x = lbfgs.Next(x, loss, gradient);
+        }
+        Assert.Equal(0f, x[0, 0].item<float>(), 1e-6f);
+        Assert.Equal(0.01f - 0.1f, x[1, 0].item<float>(), 1e-6f);
+    }
+
+    [Fact]
     public void A_network_takes_the_same_path_alone_and_in_a_batch()
     {
         // More calls than the history holds, so the shared ring wraps; rows accept and reject at different calls.
