@@ -187,6 +187,16 @@ public class ScenarioLoaderTests
     }
 
     [Fact]
+    public void The_fastest_recipe_is_subsets_lbfgs_on_a_cpu_and_on_a_gpu_only_for_residual_inr()
+    {
+        foreach (var codec in Codec.Codecs.CodecCatalog.InrNames)
+        {
+            Assert.Equal(InrRecipe.SubsetsLbfgs, InrRecipes.Fastest(codec, onCpu: true));
+            Assert.Equal(codec == "residual-inr" ? InrRecipe.SubsetsLbfgs : InrRecipe.Adam, InrRecipes.Fastest(codec, onCpu: false));
+        }
+    }
+
+    [Fact]
     public void Inr_init_learned_starts_every_inr_from_the_shipped_initialisations_and_random_is_the_default()
     {
         var learned = ScenarioLoader.Load(Write("name: q\ninr: { steps: 300, init: learned }\n")).Inr.Training;

@@ -161,7 +161,7 @@ public static class BenchCommands
         var convergenceChunk = new Option<int?>("--pixel-chunk") { Description = $"Fast recipe: forward and backward passes over this many pixels at a time (the same gradient; {TrainingOptions.CpuPixelChunk} suits a CPU; default: whole frames, as the reference)." }
             .Within(Scenarios.ScenarioKeys.Inr.PixelChunk);
         var lbfgsHistory = new Option<int>("--lbfgs-history") { Description = "Pairs each network's L-BFGS remembers.", DefaultValueFactory = _ => TrainingOptions.DefaultLbfgsHistory };
-        var recipe = new Option<string?>("--fast-recipe") { Description = $"The fast recipe: 'adam' (Adam throughout; the default on a GPU) or 'subsets-lbfgs' (the first {TrainingOptions.FastSubsetShare * 100:G3}% of the steps each on {TrainingOptions.FastSubsetPixels} random pixels, then L-BFGS on whole frames; the default on a CPU). The options below adjust it." };
+        var recipe = new Option<string?>("--fast-recipe") { Description = $"The fast recipe: 'adam' (Adam throughout; the default on a GPU but for residual-inr) or 'subsets-lbfgs' (the first {TrainingOptions.FastSubsetShare * 100:G3}% of the steps each on {TrainingOptions.FastSubsetPixels} random pixels, then L-BFGS on whole frames; the default on a CPU, and for residual-inr on a GPU). The options below adjust it." };
         var subsetPixels = new Option<int?>("--subset-pixels") { Description = "Fast recipe: the first --subset-share of every fit's steps each train on this many of the frame's pixels, drawn at random (a cheaper, unbiased estimate of the step; no target check and no best weights on those steps)." };
         var subsetShare = new Option<double?>("--subset-share") { Description = "Fast recipe: the share of every fit's steps, from its first, that train on --subset-pixels pixels." };
         var learnedInit = new Option<string?>("--learned-init") { Description = "Fast recipe starts every SIREN from the learned initialisation of its shape: 'default' (models/, shipped) or a folder of siren-init-*.bin files (rinr meta-train)." };
@@ -182,7 +182,8 @@ public static class BenchCommands
             if (r < 2) throw new InputException($"--reference-steps must be at least 2, got {r}");
             bool onCpu = torchDevice.type == TorchSharp.DeviceType.CPU;
             // FastOnCpu is Fast with the subsets-lbfgs recipe's additions.
-            var fast = Scenarios.InrRecipes.Parse(parse.GetValue(recipe) ?? (onCpu ? "subsets-lbfgs" : "adam"), "--fast-recipe").Apply(TrainingOptions.Fast(r));
+            var fastRecipe = parse.GetValue(recipe) is { } name ? Scenarios.InrRecipes.Parse(name, "--fast-recipe") : Scenarios.InrRecipes.Fastest(parse.GetValue(codec)!, onCpu);
+            var fast = fastRecipe.Apply(TrainingOptions.Fast(r));
             if (parse.GetValue(lr) is { } l) fast = fast with { LearningRate = l };
             if (parse.GetValue(initScale) is { } a) fast = fast with { InitScale = a };
             if (parse.GetValue(qatLrScale) is { } q) fast = fast with { QuantisedLrScale = q };

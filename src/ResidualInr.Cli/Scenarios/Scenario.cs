@@ -94,6 +94,13 @@ public static class InrRecipes
         _ => throw new InputException($"{source} must be {string.Join(" or ", ScenarioKeys.Inr.Recipe.Allowed)}, got '{name}'"),
     };
 
+    /// <summary>
+    /// The recipe <c>rinr bench convergence</c> measured fastest to the reference's PSNR at 160x90: <c>subsets-lbfgs</c> on a
+    /// CPU; on a GPU <c>subsets-lbfgs</c> for Residual-INR (an H100: 4.54x in time against Adam's 0.93x at 2,000 steps, 5.52x
+    /// at 10,000) and Adam for the rest (Rapid-INR 3.03x against 2.16x; results/gpu-h100-2026-11-26b).
+    /// </summary>
+    public static InrRecipe Fastest(string codec, bool onCpu) => onCpu || codec == "residual-inr" ? InrRecipe.SubsetsLbfgs : InrRecipe.Adam;
+
     /// <summary><paramref name="options"/> trained as <paramref name="recipe"/> says.</summary>
     public static Codec.Siren.TrainingOptions Apply(this InrRecipe recipe, Codec.Siren.TrainingOptions options) =>
         recipe == InrRecipe.SubsetsLbfgs ? options.WithSubsetsAndLbfgs() : options;

@@ -93,10 +93,11 @@ public sealed record TrainingOptions(
     /// The fast recipe where a step's cost is its arithmetic (a CPU): <see cref="Fast"/>, whose first 60% of steps each train
     /// on <see cref="FastSubsetPixels"/> random pixels, whose 8-bit fine-tuning warms up (<see cref="FastOnCpuQuantisedWarmupShare"/>),
     /// and whose float fits then take L-BFGS steps on whole frames
-    /// (<see cref="DefaultLbfgsHistory"/> pairs: at 160x90 and a batch of 8, 300 pairs took 12% longer, their recursion
-    /// streaming 150 MB per step, and 30 saved nothing more). On a GPU, where these small networks are bound by kernel
-    /// launches, a subset step still costs 0.4 of a whole one and L-BFGS's recursion costs more than it saves, so
-    /// <see cref="Fast"/> is the GPU's recipe (results/gpu-h100-2026-11-26).
+    /// (<see cref="DefaultLbfgsHistory"/> pairs: on Rapid-INR's eight synthetic frames at 160x90, 200 or 300 pairs took 10% fewer
+    /// L-BFGS steps for the slowest frame in about the same time, 600 took longer and 30 more steps; <see cref="LbfgsMemory"/>).
+    /// On a GPU, where these small networks are bound by kernel launches, a subset step still costs 0.4 of a whole one: Rapid-INR
+    /// fits faster by <see cref="Fast"/> there (3.03x against 2.16x to the reference's PSNR on an H100), Residual-INR by this
+    /// recipe (4.54x against 0.93x; results/gpu-h100-2026-11-26b).
     /// </summary>
     public static TrainingOptions FastOnCpu(int maxSteps, double? targetPsnrDb = null) => Fast(maxSteps, targetPsnrDb).WithSubsetsAndLbfgs();
 
@@ -195,8 +196,9 @@ public sealed record TrainingOptions(
     /// one): that phase, L-BFGS from the first step on whole frames, for at most a tenth of the recipe's steps. On eight
     /// synthetic frames at 2,000 steps a fifth took 6.6 s more (32.6 against 26.0 s), every frame there either way: a frame
     /// the refit leaves short is one whose O-INR does much of the work, and the rounds after it judge it with that share.
-    /// Adam recipes (the GPU's) have none: an Adam refit of a tenth of the steps before the fine-tuning made the
-    /// <c>adam</c> recipe slower at 300 steps on a CPU (9.3 s against 8.7 s; results/benchmarks.md), and a GPU has not measured it.
+    /// Adam recipes have none: an Adam refit of a tenth of the steps before the fine-tuning made the <c>adam</c> recipe
+    /// slower at 300 steps on a CPU (9.3 s against 8.7 s; results/benchmarks.md). On an H100 the recipe with this refit
+    /// reached the reference's PSNR 4.54x faster than the reference, Adam 0.93x (results/gpu-h100-2026-11-26b).
     /// </summary>
     public TrainingOptions? Refit() => LbfgsAfter is { } adam && adam > 0
         ? this with { Steps = Math.Max(1, Steps / 10), LbfgsAfter = 0, SubsetPixels = null, SubsetShare = 0, WarmupSteps = 0 }
