@@ -90,6 +90,58 @@ public class LbfgsMemoryTests
     }
 
     [Fact]
+    public void Pairs_added_after_forgetting_are_all_a_network_holds_though_the_ring_keeps_the_old_ones_data()
+    {
+        using var scope = NewDisposeScope();
+        using var memory = new LbfgsMemory(Networks, Parameters, Pairs, CPU);
+        var source = new PairSource(seed: 3);
+        var h0 = tensor(new float[] { 0.7f, 1.3f, 1f });
+        var all = ones([Networks], ScalarType.Bool);
+        var added = new List<(Tensor S, Tensor Y)>();
+        var g = randn([Networks, Parameters], generator: new Generator(5, CPU));
+        Tensor? direction = null;
+        for (int call = 0; call < 5; call++)
+        {
+            if (call == 3) memory.Forget(tensor(new[] { true, false, false }));
+            var (s, y) = source.Next();
+            added.Add((s, y));
+            direction = memory.Add(s, y, all, call == 4 ? g : null, h0);
+        }
+        for (int b = 0; b < Networks; b++)
+        {
+            // Network 0 forgot the first three: it holds the last two. The others hold the last four (the ring's size).
+            var held = added.Skip(b == 0 ? 3 : 5 - Pairs).Select(p => (Row(p.S, b), Row(p.Y, b))).ToList();
+            var expected = TwoLoop(held, Row(g, b), h0[b].item<float>());
+            Assert.True(allclose(direction![b].to(ScalarType.Float64), tensor(expected), rtol: 1e-4, atol: 1e-5), $"network {b} ({held.Count} pairs)");
+        }
+    }
+
+    [Fact]
+    public void Keeping_some_networks_leaves_each_its_own_memory()
+    {
+        using var scope = NewDisposeScope();
+        var source = new PairSource(seed: 8);
+        using var three = new LbfgsMemory(Networks, Parameters, Pairs, CPU);
+        using var two = new LbfgsMemory(2, Parameters, Pairs, CPU);
+        var rows = tensor(new long[] { 2, 0 });
+        var h0 = tensor(new float[] { 0.5f, 2f, 1f });
+        for (int call = 0; call < 6; call++)
+        {
+            var (s, y) = source.Next();
+            var stored = tensor(new[] { call != 2, true, call != 3 });
+            three.Add(s, y, stored, null, h0);
+            two.Add(s.index_select(0, rows), y.index_select(0, rows), stored.index_select(0, rows), null, h0.index_select(0, rows));
+        }
+        three.Keep(rows);
+        var (sLast, yLast) = source.Next();
+        var g = randn([2, Parameters], generator: new Generator(6, CPU));
+        var both = ones([2], ScalarType.Bool);
+        var kept = three.Add(sLast.index_select(0, rows), yLast.index_select(0, rows), both, g, h0.index_select(0, rows))!;
+        var fresh = two.Add(sLast.index_select(0, rows), yLast.index_select(0, rows), both, g, h0.index_select(0, rows))!;
+        Assert.True(allclose(kept, fresh, rtol: 1e-5, atol: 1e-6), "a kept network's direction changed with the batch it was kept from");
+    }
+
+    [Fact]
     public void Its_inverse_Hessian_maps_the_newest_gradient_change_to_the_newest_step()
     {
         // The secant equation H·y = s that every BFGS update keeps for its newest pair, whatever the older pairs and H0.

@@ -30,7 +30,9 @@ public class LbfgsTests
     }
 
     /// <summary>The last point proposed and, per row, the point of lowest loss among those evaluated (as the trainer keeps its
-    /// best weights: at the float32 floor the points proposed are rejected trials as often as not).</summary>
+    /// best weights). At the float32 floor the points proposed are rejected trials as often as not: the last point of the
+    /// ill-conditioned quadratics below strays to a relative error of 5e-4 to 2e-3 (the two-loop recursion's with halving:
+    /// about 1e-4), the best point stays under 1e-3.</summary>
     private static (Tensor Last, Tensor Best) Run(Func<Tensor, (Tensor Loss, Tensor Gradient)> f, Tensor start, int calls, int history)
     {
         using var lbfgs = new BatchedLbfgs((int)start.shape[0], (int)start.shape[1], history, CPU);
@@ -95,6 +97,43 @@ public class LbfgsTests
         }
         Assert.Equal(0f, x[0, 0].item<float>(), 1e-6f);
         Assert.Equal(0.01f - 0.1f, x[1, 0].item<float>(), 1e-6f);
+    }
+
+    [Fact]
+    public void A_loss_that_is_not_a_number_gets_a_tenth_of_the_step()
+    {
+        using var scope = NewDisposeScope();
+        using var lbfgs = new BatchedLbfgs(1, 1, 5, CPU);
+        var x = tensor(new float[] { 0.2f }, [1, 1]);
+        var gradient = 2000 * x;
+        var trial = lbfgs.Next(x, 1000 * x.square().sum(1), gradient); // x − 1·sign(g): −0.8
+        var next = lbfgs.Next(trial, tensor(new[] { float.NaN }), 2000 * trial);
+        Assert.Equal(0.2f - 0.1f, next[0, 0].item<float>(), 1e-6f);
+    }
+
+    [Fact]
+    public void A_direction_whose_trials_keep_failing_is_abandoned_for_a_gradient_step_from_the_last_accepted_point()
+    {
+        // A few ordinary calls on a quadratic build a history; then every trial "costs" +∞, so the step shrinks by tenths
+        // until it is under 1/1024 and the network steps along −min(1, 1/|g|₁)·g from its last accepted point instead.
+        using var scope = NewDisposeScope();
+        var problem = Quadratics.Random(rows: 1, n: 3, seed: 4, condition: 10);
+        using var lbfgs = new BatchedLbfgs(1, 3, 5, CPU);
+        var x = ones([1, 3]);
+        for (int i = 0; i < 4; i++)
+        {
+            var (loss, gradient) = problem.At(x);
+            x = lbfgs.Next(x, loss, gradient);
+        }
+        var trials = new List<Tensor> { x };
+        var infinite = tensor(new[] { float.PositiveInfinity });
+        for (int i = 0; i < 4; i++) trials.Add(lbfgs.Next(trials[^1], infinite, problem.At(trials[^1]).Gradient));
+        // Trials at t = 1, 0.1, 0.01, 0.001 along one direction d from the accepted point x0, then t = 1e-4 < 1/1024: abandoned.
+        var d = (trials[1] - trials[2]) / 0.09f;
+        var x0 = trials[2] - 0.01f * d;
+        var g0 = problem.At(x0).Gradient;
+        var expected = x0 - (1 / g0.abs().sum()).clamp_max(1) * g0;
+        Assert.True(allclose(trials[4], expected, rtol: 1e-3, atol: 1e-5), $"proposed {string.Join(", ", trials[4].data<float>().ToArray())}, expected {string.Join(", ", expected.data<float>().ToArray())}");
     }
 
     [Fact]

@@ -244,7 +244,7 @@ public static class BenchCommands
     /// <summary>--tf32 of the bench commands (<see cref="ComputeDevice.UseTf32"/>).</summary>
     private static Option<bool> Tf32Option() => new("--tf32")
     {
-        Description = "On a GPU, let FP32 matrix products use TF32 tensor cores (the matmul peak too); compare with a run without it for speed and PSNR.",
+        Description = "On a GPU, let FP32 matrix products use TF32 tensor cores (the matmul peak too, and L-BFGS's products over its history); compare with a run without it for speed and PSNR.",
     };
 
     internal static void Report(TextWriter output, TorchSharp.torch.Device device, IReadOnlyList<BenchmarkFigure> figures, string? path)

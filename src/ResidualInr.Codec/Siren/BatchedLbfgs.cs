@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace ResidualInr.Codec.Siren;
 
 /// <summary>
-/// Limited-memory BFGS (Nocedal and Wright, Numerical Optimization, algorithms 7.4 and 7.5) for B
+/// Limited-memory BFGS (Nocedal and Wright, Numerical Optimization, algorithm 7.5; its H·g in the compact form of
+/// <see cref="LbfgsMemory"/>, the same matrix as their algorithm 7.4) for B
 /// independent networks at once, each a row of flat parameters [B, n], with one loss-and-gradient
 /// evaluation per call so it slots into <see cref="SirenTrainer"/>'s step loop.
 /// <para>
@@ -81,7 +82,7 @@ public sealed class BatchedLbfgs : IDisposable
         var fresh = descent is null ? _d : where(accept1, descent, _d);
         // A direction that stopped paying (step too short) or is not downhill: forget that network's history, take a gradient step.
         var slope = (_g0 * fresh).sum(1);
-        var abandon = (trial < SmallestStep) | (slope >= 0);
+        var abandon = (trial < SmallestStep) | ~(slope < 0); // a NaN slope too (a pair of rounding-level curvature)
         if (abandon.any().item<bool>())
         {
             _memory.Forget(abandon);

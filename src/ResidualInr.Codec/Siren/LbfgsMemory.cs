@@ -70,7 +70,7 @@ public sealed class LbfgsMemory : IDisposable
         // The vectors as rows, transposed for the product: 2.5 times faster than stacking them as columns (8 networks).
         var vectors = g is null ? stack([sk, yk], 1) : stack([sk, yk, g], 1);
         var products = _pairs.bmm(vectors.transpose(1, 2)).to(ScalarType.Float64); // [B, 2m, 2 or 3]
-        var sDotYk = products[.., ..(int)_m, 1];                    // s_i·y_k
+        var sDotYk = products[.., .._m, 1];                    // s_i·y_k
         var yDotSk = products[.., _m.., 0];                          // y_j·s_k
         var yDotYk = products[.., _m.., 1];                          // y_j·y_k
         _sy[.., .., k] = sDotYk;
@@ -78,7 +78,7 @@ public sealed class LbfgsMemory : IDisposable
         _yy[.., .., k] = yDotYk;
         _yy[.., k] = yDotYk;
         if (g is null) return null;
-        return Descent(g, h0, products[.., ..(int)_m, 2], products[.., _m.., 2]).MoveToOuterDisposeScope();
+        return Descent(g, h0, products[.., .._m, 2], products[.., _m.., 2]).MoveToOuterDisposeScope();
     }
 
     /// <summary>−H·g from Sᵀg and Yᵀg by slot (the compact representation above, the slots in the order they were written).</summary>

@@ -94,7 +94,7 @@ public sealed record TrainingOptions(
     /// on <see cref="FastSubsetPixels"/> random pixels, whose 8-bit fine-tuning warms up (<see cref="FastOnCpuQuantisedWarmupShare"/>),
     /// and whose float fits then take L-BFGS steps on whole frames
     /// (<see cref="DefaultLbfgsHistory"/> pairs: on Rapid-INR's eight synthetic frames at 160x90, 200 or 300 pairs took 10% fewer
-    /// L-BFGS steps for the slowest frame in about the same time, 600 took longer and 30 more steps; <see cref="LbfgsMemory"/>).
+    /// L-BFGS steps for the slowest frame in about the same time, 600 pairs took longer, 30 pairs took more steps; <see cref="LbfgsMemory"/>).
     /// On a GPU, where these small networks are bound by kernel launches, a subset step still costs 0.4 of a whole one: Rapid-INR
     /// fits faster by <see cref="Fast"/> there (3.03x against 2.16x to the reference's PSNR on an H100), Residual-INR by this
     /// recipe (4.54x against 0.93x; results/gpu-h100-2026-11-26b).
